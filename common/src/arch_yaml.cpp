@@ -1,6 +1,7 @@
 #include "ofa/common/arch_yaml.hpp"
 
 #include <cmath>
+#include <set>
 
 #include "ofa/common/error.hpp"
 
@@ -121,6 +122,17 @@ void emit_arch_fields(YAML::Emitter& out, const ArchConfig& a) {
   seq("e", a.e);
   seq("d", a.d);
   out << YAML::Key << "r" << YAML::Value << a.r;
+}
+
+void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error(where + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
 }
 
 }  // namespace ofa::common

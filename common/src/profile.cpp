@@ -104,17 +104,6 @@ std::vector<double> parse_constraints(const std::string& text) {
 
 namespace {
 
-void check_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw Error(where + ": unknown key '" + key + "' (known: " + list + ")");
-    }
-  }
-}
-
 struct PathResolver {
   fs::path profile_dir;
   std::string data_dir_flag;
@@ -140,7 +129,7 @@ SearchSettings parse_search(const YAML::Node& node, const std::string& where, co
   SearchSettings s;
   if (!node.IsDefined() || node.IsNull()) return s;
   if (!node.IsMap()) throw Error(where + ": key 'search' must be a mapping");
-  check_keys(node,
+  check_yaml_keys(node,
              {"algorithm", "constraints", "resolutions", "population", "generations", "parent_ratio", "mutation_ratio",
               "mutate_prob", "seed", "threads"},
              where + ": search");
@@ -151,7 +140,7 @@ SearchSettings parse_search(const YAML::Node& node, const std::string& where, co
       for (std::size_t i = 0; i < c.size(); ++i)
         s.constraints.push_back(yaml_double(c[i], key("constraints") + "[" + std::to_string(i) + "]"));
     } else if (c.IsMap()) {
-      check_keys(c, {"from", "to", "step"}, key("constraints"));
+      check_yaml_keys(c, {"from", "to", "step"}, key("constraints"));
       for (const char* k : {"from", "to", "step"})
         if (!c[k]) throw Error(key("constraints") + ": missing key '" + k + "'");
       s.constraints = constraint_range(yaml_double(c["from"], key("constraints.from")),
@@ -193,7 +182,7 @@ DeviceProfile load_profile(const fs::path& file, const std::string& data_dir_fla
   const YAML::Node root = load_yaml_file(file);
   const std::string where = file.string();
   if (!root.IsMap()) throw Error(where + ": a profile must be a mapping");
-  check_keys(root,
+  check_yaml_keys(root,
              {"format", "name", "device", "space", "elastic_kernel", "resolutions", "predictor", "lut", "metric",
               "search"},
              where);

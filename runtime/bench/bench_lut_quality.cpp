@@ -10,6 +10,7 @@
 
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/measurement.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/search/latency_table.hpp"
 #include "ofa/search/sampling.hpp"

@@ -9,12 +9,14 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/lut_file.hpp"
-#include "ofa/runtime/measured_file.hpp"
+#include "ofa/search/measured_file.hpp"
 #include "ofa/search/latency_table.hpp"
 
 namespace ofa::runtime {
 
 using namespace ofa::common;
+using search::MeasuredFile;
+using search::read_measured;
 
 namespace {
 

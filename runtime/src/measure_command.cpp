@@ -1,4 +1,5 @@
 #include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/measurement.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/progress_bar.hpp"
 #include "ofa/runtime/subnet.hpp"
+#include "ofa/search/library_builder.hpp"
 
 namespace ofa::runtime {
 
@@ -52,6 +54,8 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
   if (o.top && *o.top < 1) throw Error("--top " + std::to_string(*o.top) + " must be >= 1");
+  if (o.spread && *o.spread < 1) throw Error("--spread " + std::to_string(*o.spread) + " must be >= 1");
+  if (o.top && o.spread) throw Error("--top and --spread are exclusive");
   const search::CandidatesFile cands = search::read_candidates(o.candidates);
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
@@ -75,6 +79,16 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   if (o.top) {
     std::stable_sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.predicted_accuracy > b.predicted_accuracy; });
     if (static_cast<int>(selected.size()) > *o.top) selected.resize(static_cast<std::size_t>(*o.top));
+  }
+  if (o.spread) {
+    // Dynamic-OFA's levels span the latency range, so measure across it, not only at its top.
+    auto cost = [](const search::CandidateRow& c) { return c.latency_ms ? *c.latency_ms : c.macs_m; };
+    std::stable_sort(selected.begin(), selected.end(), [&](const auto& a, const auto& b) { return cost(a) < cost(b); });
+    std::vector<double> costs;
+    for (const auto& c : selected) costs.push_back(cost(c));
+    std::vector<search::CandidateRow> picked;
+    for (std::size_t i : search::spread_levels(costs, static_cast<std::size_t>(*o.spread))) picked.push_back(selected[i]);
+    selected.swap(picked);
   }
   if (selected.empty()) throw Error(o.candidates.string() + ": no candidates to measure" + (o.only_front ? " on the front" : ""));
 
@@ -121,7 +135,7 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
     net.to(device);
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
     torch::NoGradGuard no_grad;
-    MeasuredRow row{c, time_calls([&] { net.forward(input); }, timing)};
+    MeasuredRow row{c, time_calls([&] { net.forward(input); }, timing), std::nullopt};
     out.rows.push_back(row);
     write_file_atomic(o.out, format_measured_yaml(out));
     bar.update(static_cast<double>(done) / static_cast<double>(selected.size()), "candidate " + std::to_string(c.id));

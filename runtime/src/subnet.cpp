@@ -25,14 +25,12 @@ torch::Tensor conv(const torch::Tensor& x, const torch::Tensor& w, int stride, i
   return torch::conv2d(x, w, {}, stride, k / 2, 1, groups);
 }
 
-BatchNorm slice_bn(const Supernet& s, const std::string& prefix, int64_t c) {
-  auto get = [&](const char* name) { return s.at(prefix + "." + name).narrow(0, 0, c).contiguous(); };
+BatchNorm slice_bn(const Supernet& s, WeightSlicer& w, const std::string& prefix, int64_t c) {
+  auto get = [&](const char* name) { return w.leading(s.at(prefix + "." + name), c); };
   return {get("weight"), get("bias"), get("running_mean"), get("running_var")};
 }
 
-torch::Tensor lead(const torch::Tensor& t, int64_t out, int64_t in) {
-  return t.narrow(0, 0, out).narrow(1, 0, in).contiguous();
-}
+enum MemoKind { kInputSlice = 0, kKernel = 1 };
 
 }  // namespace
 
@@ -53,7 +51,35 @@ torch::Tensor transform_kernel(const torch::Tensor& full, int k, const torch::Te
   return w.contiguous();
 }
 
+torch::Tensor WeightSlicer::leading(const torch::Tensor& t, int64_t d0) {
+  torch::Tensor v = t.narrow(0, 0, d0);
+  return mode_ == Mode::Share && v.is_contiguous() ? v : v.clone(at::MemoryFormat::Contiguous);
+}
+
+torch::Tensor WeightSlicer::leading(const torch::Tensor& t, int64_t d0, int64_t d1) {
+  if (mode_ == Mode::Copy) return t.narrow(0, 0, d0).narrow(1, 0, d1).clone(at::MemoryFormat::Contiguous);
+  if (d1 == t.size(1)) return leading(t, d0);
+  // Slice the input channels of every output row once, then take leading rows as views.
+  auto [it, fresh] = memo_.try_emplace({t.data_ptr(), d1, kInputSlice});
+  if (fresh) it->second = t.narrow(1, 0, d1).contiguous();
+  return it->second.narrow(0, 0, d0);
+}
+
+torch::Tensor WeightSlicer::depthwise(const torch::Tensor& full, int64_t mid, int k, const torch::Tensor& m75, const torch::Tensor& m53) {
+  if (k == full.size(2)) return leading(full, mid);
+  if (mode_ == Mode::Copy) return transform_kernel(full.narrow(0, 0, mid), k, m75, m53);
+  // The transform acts on each channel alone, so transforming every channel once serves all widths.
+  auto [it, fresh] = memo_.try_emplace({full.data_ptr(), k, kKernel});
+  if (fresh) it->second = transform_kernel(full, k, m75, m53);
+  return it->second.narrow(0, 0, mid);
+}
+
 Subnet Subnet::from_supernet(const SearchSpace& space, const ArchConfig& arch, const Supernet& s) {
+  WeightSlicer copy(WeightSlicer::Mode::Copy);
+  return from_supernet(space, arch, s, copy);
+}
+
+Subnet Subnet::from_supernet(const SearchSpace& space, const ArchConfig& arch, const Supernet& s, WeightSlicer& slicer) {
   Subnet n;
   n.arch_ = arch;
   n.layers_ = enumerate_layers(space, arch);
@@ -62,52 +88,53 @@ Subnet Subnet::from_supernet(const SearchSpace& space, const ArchConfig& arch, c
     LayerWeights w;
     switch (l.kind) {
       case LayerKind::FirstConv:
-        w.conv = s.at("first_conv.conv.weight").narrow(0, 0, l.out_c).contiguous();
-        w.conv_bn = slice_bn(s, "first_conv.bn", l.out_c);
+        w.conv = slicer.leading(s.at("first_conv.conv.weight"), l.out_c);
+        w.conv_bn = slice_bn(s, slicer, "first_conv.bn", l.out_c);
         break;
       case LayerKind::FirstBlock:
-        w.depthwise = s.at("blocks.0.conv.depth_conv.conv.weight").narrow(0, 0, l.mid_c).contiguous();
-        w.depthwise_bn = slice_bn(s, "blocks.0.conv.depth_conv.bn", l.mid_c);
-        w.conv = lead(s.at("blocks.0.conv.point_linear.conv.weight"), l.out_c, l.mid_c);
-        w.conv_bn = slice_bn(s, "blocks.0.conv.point_linear.bn", l.out_c);
+        w.depthwise = slicer.leading(s.at("blocks.0.conv.depth_conv.conv.weight"), l.mid_c);
+        w.depthwise_bn = slice_bn(s, slicer, "blocks.0.conv.depth_conv.bn", l.mid_c);
+        w.conv = slicer.leading(s.at("blocks.0.conv.point_linear.conv.weight"), l.out_c, l.mid_c);
+        w.conv_bn = slice_bn(s, slicer, "blocks.0.conv.point_linear.bn", l.out_c);
         break;
       case LayerKind::Block: {
         const std::string p = "blocks." + std::to_string(l.block + 1) + ".conv.";
-        w.expand = lead(s.at(p + "inverted_bottleneck.conv.conv.weight"), l.mid_c, l.in_c);
-        w.expand_bn = slice_bn(s, p + "inverted_bottleneck.bn.bn", l.mid_c);
-        const torch::Tensor full = s.at(p + "depth_conv.conv.conv.weight").narrow(0, 0, l.mid_c);
+        w.expand = slicer.leading(s.at(p + "inverted_bottleneck.conv.conv.weight"), l.mid_c, l.in_c);
+        w.expand_bn = slice_bn(s, slicer, p + "inverted_bottleneck.bn.bn", l.mid_c);
+        const torch::Tensor& full = s.at(p + "depth_conv.conv.conv.weight");
         const int max_k = static_cast<int>(full.size(2));
         torch::Tensor m75, m53;
         if (max_k >= 7 && l.kernel < 7) m75 = s.at(p + "depth_conv.conv.7to5_matrix");
         if (max_k >= 5 && l.kernel < 5) m53 = s.at(p + "depth_conv.conv.5to3_matrix");
-        w.depthwise = transform_kernel(full, l.kernel, m75, m53);
-        w.depthwise_bn = slice_bn(s, p + "depth_conv.bn.bn", l.mid_c);
+        w.depthwise = slicer.depthwise(full, l.mid_c, l.kernel, m75, m53);
+        w.depthwise_bn = slice_bn(s, slicer, p + "depth_conv.bn.bn", l.mid_c);
         if (l.se_c > 0) {
-          w.se_reduce = lead(s.at(p + "depth_conv.se.fc.reduce.weight"), l.se_c, l.mid_c);
-          w.se_reduce_bias = s.at(p + "depth_conv.se.fc.reduce.bias").narrow(0, 0, l.se_c).contiguous();
-          w.se_expand = lead(s.at(p + "depth_conv.se.fc.expand.weight"), l.mid_c, l.se_c);
-          w.se_expand_bias = s.at(p + "depth_conv.se.fc.expand.bias").narrow(0, 0, l.mid_c).contiguous();
+          w.se_reduce = slicer.leading(s.at(p + "depth_conv.se.fc.reduce.weight"), l.se_c, l.mid_c);
+          w.se_reduce_bias = slicer.leading(s.at(p + "depth_conv.se.fc.reduce.bias"), l.se_c);
+          w.se_expand = slicer.leading(s.at(p + "depth_conv.se.fc.expand.weight"), l.mid_c, l.se_c);
+          w.se_expand_bias = slicer.leading(s.at(p + "depth_conv.se.fc.expand.bias"), l.mid_c);
         }
-        w.conv = lead(s.at(p + "point_linear.conv.conv.weight"), l.out_c, l.mid_c);
-        w.conv_bn = slice_bn(s, p + "point_linear.bn.bn", l.out_c);
+        w.conv = slicer.leading(s.at(p + "point_linear.conv.conv.weight"), l.out_c, l.mid_c);
+        w.conv_bn = slice_bn(s, slicer, p + "point_linear.bn.bn", l.out_c);
         break;
       }
       case LayerKind::FinalExpand:
-        w.conv = lead(s.at("final_expand_layer.conv.weight"), l.out_c, l.in_c);
-        w.conv_bn = slice_bn(s, "final_expand_layer.bn", l.out_c);
+        w.conv = slicer.leading(s.at("final_expand_layer.conv.weight"), l.out_c, l.in_c);
+        w.conv_bn = slice_bn(s, slicer, "final_expand_layer.bn", l.out_c);
         break;
       case LayerKind::AvgPool:
         break;
       case LayerKind::FeatureMix:
-        w.conv = lead(s.at("feature_mix_layer.conv.weight"), l.out_c, l.in_c);
+        w.conv = slicer.leading(s.at("feature_mix_layer.conv.weight"), l.out_c, l.in_c);
         break;
       case LayerKind::Classifier:
-        w.linear = lead(s.at("classifier.linear.weight"), l.out_c, l.in_c);
-        w.linear_bias = s.at("classifier.linear.bias").narrow(0, 0, l.out_c).contiguous();
+        w.linear = slicer.leading(s.at("classifier.linear.weight"), l.out_c, l.in_c);
+        w.linear_bias = slicer.leading(s.at("classifier.linear.bias"), l.out_c);
         break;
     }
     n.weights_.push_back(std::move(w));
   }
+  n.device_ = s.at("first_conv.conv.weight").device();
   return n;
 }
 
@@ -257,6 +284,13 @@ void Subnet::to(const torch::Device& device) {
       if (t.defined()) t = t.to(device);
     });
   device_ = device;
+}
+
+void Subnet::for_each_weight(const std::function<void(const torch::Tensor&)>& fn) const {
+  for (const auto& w : weights_)
+    for_each_tensor(w, [&fn](const torch::Tensor& t) {
+      if (t.defined()) fn(t);
+    });
 }
 
 std::int64_t Subnet::weight_bytes() const {

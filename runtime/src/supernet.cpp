@@ -1,5 +1,7 @@
 #include "ofa/runtime/supernet.hpp"
 
+#include <cstring>
+
 #include "ofa/common/error.hpp"
 #include "ofa/common/layers.hpp"
 
@@ -11,51 +13,84 @@ namespace {
 
 std::string shape(torch::IntArrayRef s) { return c10::str(s); }
 
-void expect(const StateDict& w, const std::string& key, std::vector<int64_t> want, const std::string& where) {
-  const torch::Tensor& t = require(w, key, where);
-  if (t.sizes() != torch::IntArrayRef(want))
-    throw Error(where + ": key '" + key + "' has shape " + shape(t.sizes()) + ", the space needs " + shape(want));
+void add_bn(SupernetShapes& out, const std::string& prefix, int64_t c) {
+  for (const char* p : {"weight", "bias", "running_mean", "running_var"}) out.push_back({prefix + "." + p, {c}});
 }
 
-void expect_bn(const StateDict& w, const std::string& prefix, int64_t c, const std::string& where) {
-  for (const char* p : {"weight", "bias", "running_mean", "running_var"}) expect(w, prefix + "." + p, {c}, where);
-}
+}  // namespace
 
-// The supernet's (largest) shapes for the space.
-void check_shapes(const StateDict& w, const SearchSpace& space, const std::string& where) {
+SupernetShapes supernet_shapes(const SearchSpace& space) {
+  SupernetShapes out;
   const int c0 = space.first_conv_width, fb = space.first_block_width;
-  expect(w, "first_conv.conv.weight", {c0, 3, 3, 3}, where);
-  expect_bn(w, "first_conv.bn", c0, where);
-  expect(w, "blocks.0.conv.depth_conv.conv.weight", {c0, 1, 3, 3}, where);
-  expect_bn(w, "blocks.0.conv.depth_conv.bn", c0, where);
-  expect(w, "blocks.0.conv.point_linear.conv.weight", {fb, c0, 1, 1}, where);
-  expect_bn(w, "blocks.0.conv.point_linear.bn", fb, where);
+  out.push_back({"first_conv.conv.weight", {c0, 3, 3, 3}});
+  add_bn(out, "first_conv.bn", c0);
+  out.push_back({"blocks.0.conv.depth_conv.conv.weight", {c0, 1, 3, 3}});
+  add_bn(out, "blocks.0.conv.depth_conv.bn", c0);
+  out.push_back({"blocks.0.conv.point_linear.conv.weight", {fb, c0, 1, 1}});
+  add_bn(out, "blocks.0.conv.point_linear.bn", fb);
   const int max_k = *std::max_element(space.ks_choices.begin(), space.ks_choices.end());
   const int max_e = *std::max_element(space.e_choices.begin(), space.e_choices.end());
   for (int b = 0; b < kBlocks; ++b) {
     const LayerSpec l = block_layer(space, space.resolutions.front(), b, max_k, max_e);
     const std::string p = "blocks." + std::to_string(b + 1) + ".conv.";
-    expect(w, p + "inverted_bottleneck.conv.conv.weight", {l.mid_c, l.in_c, 1, 1}, where);
-    expect_bn(w, p + "inverted_bottleneck.bn.bn", l.mid_c, where);
-    expect(w, p + "depth_conv.conv.conv.weight", {l.mid_c, 1, max_k, max_k}, where);
-    expect_bn(w, p + "depth_conv.bn.bn", l.mid_c, where);
+    out.push_back({p + "inverted_bottleneck.conv.conv.weight", {l.mid_c, l.in_c, 1, 1}});
+    add_bn(out, p + "inverted_bottleneck.bn.bn", l.mid_c);
+    out.push_back({p + "depth_conv.conv.conv.weight", {l.mid_c, 1, max_k, max_k}});
+    add_bn(out, p + "depth_conv.bn.bn", l.mid_c);
     if (l.se_c > 0) {
-      expect(w, p + "depth_conv.se.fc.reduce.weight", {l.se_c, l.mid_c, 1, 1}, where);
-      expect(w, p + "depth_conv.se.fc.reduce.bias", {l.se_c}, where);
-      expect(w, p + "depth_conv.se.fc.expand.weight", {l.mid_c, l.se_c, 1, 1}, where);
-      expect(w, p + "depth_conv.se.fc.expand.bias", {l.mid_c}, where);
+      out.push_back({p + "depth_conv.se.fc.reduce.weight", {l.se_c, l.mid_c, 1, 1}});
+      out.push_back({p + "depth_conv.se.fc.reduce.bias", {l.se_c}});
+      out.push_back({p + "depth_conv.se.fc.expand.weight", {l.mid_c, l.se_c, 1, 1}});
+      out.push_back({p + "depth_conv.se.fc.expand.bias", {l.mid_c}});
     }
-    expect(w, p + "point_linear.conv.conv.weight", {l.out_c, l.mid_c, 1, 1}, where);
-    expect_bn(w, p + "point_linear.bn.bn", l.out_c, where);
-    if (max_k >= 7) expect(w, p + "depth_conv.conv.7to5_matrix", {25, 25}, where);
-    if (max_k >= 5) expect(w, p + "depth_conv.conv.5to3_matrix", {9, 9}, where);
+    out.push_back({p + "point_linear.conv.conv.weight", {l.out_c, l.mid_c, 1, 1}});
+    add_bn(out, p + "point_linear.bn.bn", l.out_c);
+    if (max_k >= 7) out.push_back({p + "depth_conv.conv.7to5_matrix", {25, 25}});
+    if (max_k >= 5) out.push_back({p + "depth_conv.conv.5to3_matrix", {9, 9}});
   }
   const int last = space.stage_width[kStages - 1];
-  expect(w, "final_expand_layer.conv.weight", {space.final_expand_width, last, 1, 1}, where);
-  expect_bn(w, "final_expand_layer.bn", space.final_expand_width, where);
-  expect(w, "feature_mix_layer.conv.weight", {space.feature_mix_width, space.final_expand_width, 1, 1}, where);
-  expect(w, "classifier.linear.weight", {space.num_classes, space.feature_mix_width}, where);
-  expect(w, "classifier.linear.bias", {space.num_classes}, where);
+  out.push_back({"final_expand_layer.conv.weight", {space.final_expand_width, last, 1, 1}});
+  add_bn(out, "final_expand_layer.bn", space.final_expand_width);
+  out.push_back({"feature_mix_layer.conv.weight", {space.feature_mix_width, space.final_expand_width, 1, 1}});
+  out.push_back({"classifier.linear.weight", {space.num_classes, space.feature_mix_width}});
+  out.push_back({"classifier.linear.bias", {space.num_classes}});
+  return out;
+}
+
+Supernet Supernet::random(const SearchSpace& space, std::uint64_t seed) {
+  at::Generator gen = at::detail::createCPUGenerator(seed);
+  auto ends_with = [](const std::string& s, const char* suffix) {
+    const std::size_t n = std::strlen(suffix);
+    return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+  };
+  StateDict w;
+  for (const auto& [key, dims] : supernet_shapes(space)) {
+    torch::Tensor t;
+    if (ends_with(key, "_matrix")) {
+      t = torch::eye(dims[0]);  // the kernel transforms start as a plain centre crop
+    } else if (dims.size() >= 2) {  // conv and linear weights: He initialisation
+      const double fan_in = static_cast<double>(dims[1]) * (dims.size() == 4 ? static_cast<double>(dims[2] * dims[3]) : 1.0);
+      t = torch::randn(dims, gen) * std::sqrt((dims.size() == 2 ? 1.0 : 2.0) / fan_in);
+    } else if (ends_with(key, "running_var")) {
+      t = torch::ones(dims) + 0.1 * torch::rand(dims, gen);
+    } else if (ends_with(key, "bn.weight")) {
+      t = torch::ones(dims) + 0.1 * torch::randn(dims, gen);
+    } else {
+      t = 0.1 * torch::randn(dims, gen);
+    }
+    w.emplace(key, t);
+  }
+  return Supernet(std::move(w), space, "random");
+}
+
+namespace {
+
+void check_shapes(const StateDict& w, const SearchSpace& space, const std::string& where) {
+  for (const auto& [key, dims] : supernet_shapes(space)) {
+    const torch::Tensor& t = require(w, key, where);
+    if (t.sizes() != torch::IntArrayRef(dims))
+      throw Error(where + ": key '" + key + "' has shape " + shape(t.sizes()) + ", the space needs " + shape(dims));
+  }
 }
 
 }  // namespace
@@ -75,8 +110,7 @@ Supernet Supernet::load(const std::filesystem::path& file, const SearchSpace& sp
 }
 
 Supernet Supernet::with_bn_overrides(const StateDict& overrides, const std::string& where) const {
-  Supernet out = *this;
-  for (auto& [key, t] : out.weights_) t = t.clone();
+  Supernet out = *this;  // shares every tensor; only the overridden ones are copied below
   for (const auto& [key, value] : overrides) {
     auto it = out.weights_.find(key);
     if (it == out.weights_.end()) throw Error(where + ": key '" + key + "' is not a supernet buffer");
@@ -88,9 +122,14 @@ Supernet Supernet::with_bn_overrides(const StateDict& overrides, const std::stri
       throw Error(where + ": key '" + key + "' has " + std::to_string(v.size(0)) + " entries, the supernet buffer " +
                   std::to_string(it->second.size(0)));
     if (!torch::isfinite(v).all().item<bool>()) throw Error(where + ": key '" + key + "' holds NaN or infinite values");
+    it->second = it->second.clone();
     it->second.narrow(0, 0, v.size(0)).copy_(v);
   }
   return out;
+}
+
+void Supernet::to(const torch::Device& device) {
+  for (auto& [key, t] : weights_) t = t.to(device);
 }
 
 }  // namespace ofa::runtime

@@ -46,12 +46,14 @@ int main(int argc, char** argv) {
 
   ofa::runtime::MeasureLatencyOptions lat;
   std::string cands, out, weights;
-  int top = 0;
+  int top = 0, spread = 0;
   auto* c_lat = app.add_subcommand("latency", "End-to-end latency of the candidates of an ofa-search run (writes measured.yaml)");
   c_lat->add_option("--candidates", cands, "candidates.yaml from ofa-search")->required();
   c_lat->add_option("--out", out, "Output measured.yaml (rewritten after every candidate)")->required();
   c_lat->add_flag("--only-front", lat.only_front, "Only the candidates on the predicted front");
   auto* o_top = c_lat->add_option("--top", top, "Only the N candidates of highest predicted accuracy");
+  auto* o_spread = c_lat->add_option("--spread", spread,
+                                     "Only N candidates spread over the predicted latency range (for a runtime library)");
   c_lat->add_option("--batch", lat.batch, "Batch size (default 1)");
   c_lat->add_flag("--resume", lat.resume, "Keep the candidates already in --out and measure the rest");
   c_lat->add_option("--weights", weights, "Supernet state_dict; random weights when absent (latency does not depend on them)");
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
       lat.candidates = cands;
       lat.out = out;
       if (*o_top) lat.top = top;
+      if (*o_spread) lat.spread = spread;
       if (!weights.empty()) lat.weights = weights;
       lat.device.cancel = &interrupt_requested;
       const auto result = ofa::runtime::run_measure_latency(lat);

@@ -1,10 +1,25 @@
 // ofa-runtime: run OFA subnets in LibTorch (a thin driver over ofa::runtime).
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/infer_command.hpp"
+#include "ofa/runtime/run_command.hpp"
+
+namespace {
+
+// The one piece of process state: set by SIGINT, polled by `run` between frames.
+std::atomic<bool> interrupt_requested{false};
+
+extern "C" void on_sigint(int) {
+  interrupt_requested.store(true);
+  std::signal(SIGINT, SIG_DFL);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"ofa-runtime: run OFA MobileNetV3 subnets extracted from a supernet, in LibTorch"};
@@ -22,6 +37,36 @@ int main(int argc, char** argv) {
   cmd->add_option("--device", infer.device, "cpu | cuda | cuda:N");
   cmd->add_option("--seed", infer.seed, "Seed of the random weights (without --weights)");
 
+  ofa::runtime::RunOptions run;
+  std::string r_library, r_weights, r_contention, r_trace, r_plot, r_summary, r_prefer = "latency";
+  double min_accuracy = 0;
+  auto* rcmd = app.add_subcommand(
+      "run",
+      "Serve synthetic frames back to back through a library's levels, switching levels to hold a latency target\n"
+      "(and an accuracy floor) while competing work runs; prints a summary (docs/runtime.md).\n"
+      "  ofa-runtime run --library runs/local-cpu/library.yaml --latency-target 40 --duration 15 \\\n"
+      "    --contention at=5s,threads=2,for=5s --trace trace.csv --plot trace.svg --summary-json summary.json");
+  rcmd->add_option("--library", r_library, "library.yaml written by `ofa-search pareto`")->required();
+  rcmd->add_option("--weights", r_weights, "Supernet state_dict (.pt); default: the library's weights, or random ones");
+  rcmd->add_option("--device", run.device, "cpu | cuda | cuda:N");
+  rcmd->add_option("--threads", run.threads, "LibTorch intra-op threads (default: as the library was measured)")
+      ->check(CLI::NonNegativeNumber);
+  rcmd->add_option("--latency-target", run.policy.target_ms, "Latency target per frame, ms")->required();
+  auto* o_min = rcmd->add_option("--min-accuracy", min_accuracy, "Accuracy floor (a fraction, like the library's accuracies)");
+  rcmd->add_option("--prefer", r_prefer, "When no level meets both: keep the latency target (latency) or the floor (accuracy)")
+      ->check(CLI::IsMember({"latency", "accuracy"}));
+  rcmd->add_option("--duration", run.duration_s, "Seconds to serve")->required();
+  rcmd->add_option("--contention", r_contention, "Competing work: at=2s,threads=2,for=5s (busy CPU threads; on CUDA, GPU work)");
+  rcmd->add_option("--margin", run.policy.margin, "Headroom a level needs: expected latency <= target * (1 - margin) (default 0.1)");
+  rcmd->add_option("--up-after", run.policy.up_after_s, "Seconds the headroom must last before stepping up (default 0.5)");
+  rcmd->add_option("--smoothing", run.policy.smoothing, "Weight of the newest slowdown sample, (0, 1] (default 0.5)");
+  rcmd->add_option("--trace", r_trace, "Per-frame trace: .csv, or .jsonl for JSON lines");
+  rcmd->add_option("--plot", r_plot, "SVG of latency over time coloured by level");
+  rcmd->add_option("--summary-json", r_summary, "Summary as JSON");
+  rcmd->add_option("--warmup", run.warmup, "Forwards per level at load (default 5)")->check(CLI::NonNegativeNumber);
+  rcmd->add_option("--seed", run.seed, "Seed of the synthetic frames and of random weights");
+  rcmd->add_flag("--quiet", run.quiet, "No progress on stderr");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -36,9 +81,22 @@ int main(int argc, char** argv) {
       infer.out = out;
       std::cerr << ofa::runtime::run_infer(infer) << "\n";
     }
+    if (rcmd->parsed()) {
+      run.library = r_library;
+      if (!r_weights.empty()) run.weights = r_weights;
+      if (*o_min) run.policy.min_accuracy = min_accuracy;
+      run.policy.prefer = r_prefer == "accuracy" ? ofa::runtime::Preference::Accuracy : ofa::runtime::Preference::Latency;
+      if (!r_contention.empty()) run.contention = r_contention;
+      if (!r_trace.empty()) run.trace = r_trace;
+      if (!r_plot.empty()) run.plot = r_plot;
+      if (!r_summary.empty()) run.summary_json = r_summary;
+      run.cancel = &interrupt_requested;
+      std::signal(SIGINT, on_sigint);
+      ofa::runtime::run_adaptive(run, std::cout);
+    }
   } catch (const std::exception& e) {
     std::cerr << "ofa-runtime: error: " << e.what() << "\n";
-    return 2;
+    return interrupt_requested.load() ? 130 : 2;
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
+#include "ofa/search/library_builder.hpp"
 #include "ofa/search/predict_command.hpp"
 #include "ofa/search/search_command.hpp"
 
@@ -67,6 +68,20 @@ int main(int argc, char** argv) {
   cmd->add_option("--data-dir", predict.data_dir, "Data folder (default: $OFA_DATA_DIR, then ../shared/data)");
   cmd->add_option("--threads", predict.threads, "Predictor threads (0: all cores)")->check(CLI::NonNegativeNumber);
 
+  ofa::search::ParetoOptions pareto;
+  std::string pa_measured, pa_out, pa_accuracy = "predicted";
+  auto* pcmd = app.add_subcommand(
+      "pareto",
+      "Build the runtime's library: the measured Pareto front (median latency, accuracy) of a measured.yaml,\n"
+      "optionally thinned to K levels spread over its latency range, fastest first (format ofa-library/1)");
+  pcmd->add_option("--measured", pa_measured, "measured.yaml written by ofa-measure latency")->required();
+  pcmd->add_option("--levels", pareto.levels, "Keep K levels spread over the latency range (default: the whole front)")
+      ->check(CLI::NonNegativeNumber);
+  pcmd->add_option("--accuracy", pa_accuracy,
+                   "predicted (the predictor's figure) or measured (each row's measured_accuracy, added by the user)")
+      ->check(CLI::IsMember({"predicted", "measured"}));
+  pcmd->add_option("--out", pa_out, "Output library file, e.g. runs/x/library.yaml")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +93,13 @@ int main(int argc, char** argv) {
       predict.archs = p_archs;
       if (!p_out.empty()) predict.out = p_out;
       ofa::search::run_predict(predict, std::cout);
+      return 0;
+    }
+    if (pcmd->parsed()) {
+      pareto.measured = pa_measured;
+      pareto.out = pa_out;
+      pareto.accuracy = pa_accuracy == "measured" ? ofa::search::AccuracySource::Measured : ofa::search::AccuracySource::Predicted;
+      std::cout << ofa::search::run_pareto(pareto);
       return 0;
     }
     if (profile.empty()) return fail("--profile is required (see --help)");

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,8 @@ int yaml_int(const YAML::Node& node, const std::string& where);
 double yaml_double(const YAML::Node& node, const std::string& where);
 std::string yaml_string(const YAML::Node& node, const std::string& where);
 bool yaml_bool(const YAML::Node& node, const std::string& where);
+
+// Error naming `where` and the key when `map` has a key outside `known`.
+void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where);
 
 }  // namespace ofa::common

@@ -6,9 +6,14 @@
 #include <vector>
 
 #include "ofa/common/layers.hpp"
-#include "ofa/runtime/measured_file.hpp"
+#include "ofa/search/measured_file.hpp"
 
 namespace ofa::runtime {
+
+using search::MeasuredFile;
+using search::MeasuredRow;
+using search::read_measured;
+using search::format_measured_yaml;
 
 // Shared by the measuring commands.
 struct DeviceOptions {
@@ -27,6 +32,7 @@ struct MeasureLatencyOptions {
   std::filesystem::path out;
   bool only_front = false;
   std::optional<int> top;  // the N candidates of highest predicted accuracy (after --only-front)
+  std::optional<int> spread;  // N candidates spread over the predicted latency (or MACs) range
   int batch = 1;
   bool resume = false;
   std::optional<std::filesystem::path> weights;  // supernet; random weights when absent

@@ -1,5 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,11 +33,35 @@ struct LayerWeights {
   torch::Tensor linear, linear_bias;  // classifier
 };
 
+// Hands out the weight slices subnets take from a supernet. Copy gives each subnet storage of
+// its own (a standalone model, as Dynamic-OFA saves one per level). Share returns views into
+// the supernet wherever a slice is contiguous (leading output channels, BN, biases) and
+// computes the rest (input-channel slices, transformed kernels) once for every subnet built
+// through the same slicer, so a library's levels cost little more than the supernet.
+class WeightSlicer {
+ public:
+  enum class Mode { Copy, Share };
+  explicit WeightSlicer(Mode mode = Mode::Copy) : mode_(mode) {}
+
+  // t[:d0] and t[:d0, :d1].
+  torch::Tensor leading(const torch::Tensor& t, int64_t d0);
+  torch::Tensor leading(const torch::Tensor& t, int64_t d0, int64_t d1);
+  // The first `mid` channels of a depthwise kernel shrunk to k x k (see transform_kernel).
+  torch::Tensor depthwise(const torch::Tensor& full, int64_t mid, int k, const torch::Tensor& m7to5, const torch::Tensor& m5to3);
+
+ private:
+  Mode mode_;
+  // Computed tensors by (source storage, width or kernel, kind).
+  std::map<std::tuple<const void*, int64_t, int>, torch::Tensor> memo_;
+};
+
 // An OFA MobileNetV3 subnet in eval mode, built from the one layer enumeration. Weights are
 // sliced from a supernet as OFA's get_active_subnet does, or initialised at random (seeded).
 class Subnet {
  public:
   static Subnet from_supernet(const common::SearchSpace& space, const common::ArchConfig& arch, const Supernet& supernet);
+  static Subnet from_supernet(const common::SearchSpace& space, const common::ArchConfig& arch, const Supernet& supernet,
+                              WeightSlicer& slicer);
   static Subnet random(const common::SearchSpace& space, const common::ArchConfig& arch, std::uint64_t seed = 0);
 
   // Logits [N, classes] for a batch [N, 3, r, r]. No autograd.
@@ -51,8 +78,10 @@ class Subnet {
   const std::vector<LayerWeights>& weights() const { return weights_; }
   // "random" or the supernet file the weights came from.
   const std::string& weights_source() const { return source_; }
-  // Bytes of weight storage (for memory reports).
+  // Bytes of the weights the subnet uses (for memory reports; shared storage counted in full per subnet).
   std::int64_t weight_bytes() const;
+  // Calls fn on every weight tensor.
+  void for_each_weight(const std::function<void(const torch::Tensor&)>& fn) const;
 
  private:
   common::ArchConfig arch_;

@@ -1,17 +1,21 @@
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "ofa/runtime/measurement.hpp"
+#include "ofa/common/timing_stats.hpp"
 #include "ofa/search/candidates_file.hpp"
 
-namespace ofa::runtime {
+namespace ofa::search {
 
 // One re-measured candidate: the predicted fields carried over, plus the measurement.
 struct MeasuredRow {
-  search::CandidateRow candidate;
-  TimingStats measured;
+  CandidateRow candidate;
+  common::TimingStats measured;
+  // Top-1 accuracy from an evaluation outside this toolchain (for example OFA's ImageNet
+  // validation), added to the file by the user; `ofa-search pareto --accuracy measured` reads it.
+  std::optional<double> measured_accuracy;
 };
 
 // measured.yaml (format ofa-measured/1, docs/formats.md).
@@ -31,4 +35,4 @@ struct MeasuredFile {
 std::string format_measured_yaml(const MeasuredFile& f);
 MeasuredFile read_measured(const std::filesystem::path& file);
 
-}  // namespace ofa::runtime
+}  // namespace ofa::search

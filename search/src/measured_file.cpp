@@ -1,15 +1,12 @@
-#include "ofa/runtime/measured_file.hpp"
+#include "ofa/search/measured_file.hpp"
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/search/number_format.hpp"
 
-namespace ofa::runtime {
+namespace ofa::search {
 
 using namespace ofa::common;
-using search::format_g;
-
-using search::yaml_quoted;
 
 std::string format_measured_yaml(const MeasuredFile& f) {
   std::string s = "format: ofa-measured/1\n";
@@ -27,10 +24,11 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "weights: " + yaml_quoted(f.weights) + "\n";
   s += "measurements:\n";
   for (const auto& m : f.rows) {
-    s += search::format_candidate_fields(m.candidate, "  - ", "    ");
+    s += format_candidate_fields(m.candidate, "  - ", "    ");
     s += "    measured: {count: " + std::to_string(m.measured.count) + ", mean_ms: " + format_g(m.measured.mean_ms, 8) +
          ", median_ms: " + format_g(m.measured.median_ms, 8) + ", p10_ms: " + format_g(m.measured.p10_ms, 8) +
          ", p90_ms: " + format_g(m.measured.p90_ms, 8) + ", std_ms: " + format_g(m.measured.std_ms, 8) + "}\n";
+    if (m.measured_accuracy) s += "    measured_accuracy: " + format_accuracy(*m.measured_accuracy) + "\n";
   }
   return s;
 }
@@ -67,7 +65,7 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
     const YAML::Node n = list[i];
     const std::string w = where + ": measurements[" + std::to_string(i) + "]";
     MeasuredRow m;
-    m.candidate = search::parse_candidate_fields(n, w);
+    m.candidate = parse_candidate_fields(n, w);
     const YAML::Node t = n["measured"];
     if (!t || !t.IsMap()) throw Error(w + ": missing key 'measured'");
     m.measured.count = yaml_int(t["count"], w + ": measured.count");
@@ -76,9 +74,14 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
     m.measured.p10_ms = yaml_double(t["p10_ms"], w + ": measured.p10_ms");
     m.measured.p90_ms = yaml_double(t["p90_ms"], w + ": measured.p90_ms");
     m.measured.std_ms = yaml_double(t["std_ms"], w + ": measured.std_ms");
+    if (n["measured_accuracy"] && !n["measured_accuracy"].IsNull()) {
+      m.measured_accuracy = yaml_double(n["measured_accuracy"], w + ": key 'measured_accuracy'");
+      if (!(*m.measured_accuracy >= 0 && *m.measured_accuracy <= 1))
+        throw Error(w + ": key 'measured_accuracy' = " + format_g(*m.measured_accuracy, 6) + " is not a fraction in [0, 1]");
+    }
     f.rows.push_back(m);
   }
   return f;
 }
 
-}  // namespace ofa::runtime
+}  // namespace ofa::search

@@ -1,0 +1,79 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "ofa/runtime/runtime_manager.hpp"
+#include "ofa/runtime/subnet.hpp"
+#include "ofa/runtime/supernet.hpp"
+#include "ofa/runtime/telemetry.hpp"
+#include "ofa/search/library_file.hpp"
+
+namespace ofa::runtime {
+
+struct AdaptiveOptions {
+  std::string device = "cpu";
+  int warmup = 5;            // forwards per level at load, so no level runs cold
+  PolicyConfig policy;
+  std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
+};
+
+// A library's levels, built once from one supernet and served through a RuntimeManager.
+// Levels share the supernet's weight storage where slicing allows (WeightSlicer::Share);
+// switching a level only changes which subnet the next infer() runs.
+class AdaptiveNetwork {
+ public:
+  // Reads library.yaml (checked on load). Weights: `weights` when given, else the library's
+  // `weights` file unless it is "random", else a seeded random supernet.
+  static AdaptiveNetwork load(const std::filesystem::path& library, const std::optional<std::filesystem::path>& weights,
+                              const AdaptiveOptions& options);
+  // `library_dir` resolves the levels' relative BN files.
+  AdaptiveNetwork(search::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
+                  const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
+
+  // Runs the current level on `input` [N, 3, h, w] (resized to the level's resolution when it
+  // differs), times it, feeds the latency to the manager and records a FrameRecord.
+  torch::Tensor infer(const torch::Tensor& input);
+
+  int level() const { return manager_.level(); }
+  int resolution() const { return subnets_[static_cast<std::size_t>(level())].arch().r; }
+  std::size_t levels() const { return subnets_.size(); }
+  const Subnet& subnet(std::size_t level) const { return subnets_.at(level); }
+  const search::LibraryFile& library() const { return library_; }
+  const std::string& weights_source() const { return weights_source_; }
+  RuntimeManager& manager() { return manager_; }
+  const FrameRecord& last_frame() const { return last_; }
+  // Called after every inference.
+  void on_frame(std::function<void(const FrameRecord&)> callback) { callback_ = std::move(callback); }
+  // Frame times are seconds since this call (construction calls it).
+  void restart_clock();
+
+  // Bytes of distinct weight storage the levels hold (shared storage counted once).
+  std::int64_t weight_bytes() const;
+
+ private:
+  search::LibraryFile library_;
+  std::vector<Subnet> subnets_;
+  RuntimeManager manager_;
+  Clock clock_;
+  torch::Device device_ = torch::kCPU;
+  std::string weights_source_;
+  double epoch_ = 0;
+  std::int64_t frame_ = 0;
+  bool first_at_level_ = false;
+  FrameRecord last_;
+  std::function<void(const FrameRecord&)> callback_;
+};
+
+// The manager's view of a library's levels.
+std::vector<LevelSpec> level_specs(const search::LibraryFile& library);
+
+// Distinct storage bytes of a set of subnets' weights.
+std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets);
+
+}  // namespace ofa::runtime

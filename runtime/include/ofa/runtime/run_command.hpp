@@ -1,0 +1,35 @@
+#pragma once
+#include <atomic>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "ofa/runtime/run_summary.hpp"
+#include "ofa/runtime/runtime_manager.hpp"
+
+namespace ofa::runtime {
+
+// `ofa-runtime run`: serve synthetic frames back to back through an AdaptiveNetwork.
+struct RunOptions {
+  std::filesystem::path library;
+  std::optional<std::filesystem::path> weights;
+  std::string device = "cpu";
+  int threads = 0;                         // 0: the threads the library was measured with
+  PolicyConfig policy;                     // target_ms is required
+  double duration_s = 10;
+  std::optional<std::string> contention;   // "at=2s,threads=2,for=5s"
+  std::optional<std::filesystem::path> trace;         // .csv, or .jsonl for JSON lines
+  std::optional<std::filesystem::path> plot;          // .svg
+  std::optional<std::filesystem::path> summary_json;
+  int warmup = 5;
+  std::uint64_t seed = 0;
+  bool quiet = false;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Runs, writes the requested files (each atomically) and returns the summary; `out` gets the
+// summary text, stderr a line per second of progress unless quiet.
+RunSummary run_adaptive(const RunOptions& options, std::ostream& out);
+
+}  // namespace ofa::runtime

@@ -1,0 +1,112 @@
+#include "ofa/runtime/run_command.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <torch/cuda.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/adaptive_network.hpp"
+#include "ofa/runtime/contention.hpp"
+#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/measurement.hpp"
+#include "ofa/runtime/trace_plot.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+namespace {
+
+// The competing workload on a GPU: large matrix products on the same device.
+Contention::Work cuda_work(const torch::Device& device) {
+  return [device](const std::atomic<bool>& stop) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor a = torch::randn({2048, 2048}, torch::TensorOptions().device(device));
+    torch::Tensor b = a.clone();
+    while (!stop.load(std::memory_order_relaxed)) {
+      b = torch::mm(a, b).tanh_();
+      torch::cuda::synchronize();
+    }
+  };
+}
+
+}  // namespace
+
+RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
+  if (!(o.duration_s > 0)) throw Error("--duration " + std::to_string(o.duration_s) + " must be positive");
+  std::optional<ContentionSpec> spec;
+  if (o.contention) spec = parse_contention(*o.contention);
+  const search::LibraryFile lib = search::read_library(o.library);
+  const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
+
+  AdaptiveOptions ao;
+  ao.device = o.device;
+  ao.warmup = o.warmup;
+  ao.policy = o.policy;
+  ao.seed = o.seed;
+  if (!o.quiet) std::cerr << "run: building " << lib.levels.size() << " levels and warming them up\n";
+  AdaptiveNetwork net = AdaptiveNetwork::load(o.library, o.weights, ao);
+  const std::vector<LevelSpec> levels = level_specs(net.library());
+  const torch::Device device = parse_device(o.device);
+
+  // Synthetic frames, one per resolution, made before the clock starts.
+  std::map<int, torch::Tensor> frames;
+  at::Generator gen = at::detail::createCPUGenerator(o.seed);
+  for (const auto& l : lib.levels)
+    if (!frames.count(l.arch.r)) frames[l.arch.r] = torch::randn({lib.batch, 3, l.arch.r, l.arch.r}, gen).to(device);
+
+  std::optional<TraceWriter> trace;
+  if (o.trace) trace.emplace(*o.trace);
+  std::optional<Contention> contention;
+  if (spec) contention.emplace(*spec, device.is_cuda() ? cuda_work(device) : Contention::Work(Contention::spin));
+
+  std::vector<FrameRecord> records;
+  records.reserve(static_cast<std::size_t>(o.duration_s * 1000));
+  const Clock clock = steady_clock_seconds();
+  net.restart_clock();
+  const double t_start = clock();
+  auto elapsed = [clock, t_start] { return clock() - t_start; };
+  if (contention) contention->start(elapsed);
+  double next_report = 1;
+  while (elapsed() < o.duration_s) {
+    if (o.cancel && o.cancel->load()) break;
+    const bool busy = contention && contention->active();
+    net.infer(frames.at(net.resolution()));
+    FrameRecord r = net.last_frame();
+    r.contention = busy;
+    records.push_back(r);
+    if (trace) trace->write(r);
+    if (!o.quiet && elapsed() >= next_report) {
+      char line[160];
+      std::snprintf(line, sizeof line, "run: %5.1f s  level %d  %8.2f ms  slowdown %.2f%s\n", elapsed(), r.level, r.latency_ms,
+                    r.slowdown, busy ? "  (contention)" : "");
+      std::cerr << line;
+      next_report += 1;
+    }
+  }
+  std::optional<ContentionWindow> window;
+  if (contention) {
+    contention->stop();
+    window = contention->window();
+  }
+  if (o.cancel && o.cancel->load()) throw Error("interrupted; no output written");
+
+  const RunSummary summary = summarize_run(records, levels, window);
+  if (trace) trace->commit();
+  if (o.plot) {
+    char title[200];
+    std::snprintf(title, sizeof title, "ofa-runtime: %zu levels on %s, target %.4g ms%s", levels.size(), device.str().c_str(),
+                  o.policy.target_ms, spec ? ", contention shaded" : "");
+    write_file_atomic(*o.plot, plot_trace_svg(records, levels, window, title));
+  }
+  if (o.summary_json) write_file_atomic(*o.summary_json, format_summary_json(summary));
+  out << "weights: " << net.weights_source() << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
+      << net.weight_bytes() / (1 << 20) << " MiB\n";
+  out << format_summary_text(summary);
+  return summary;
+}
+
+}  // namespace ofa::runtime

@@ -1,0 +1,51 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ofa/common/arch_config.hpp"
+
+namespace ofa::search {
+
+// One level of a library: an architecture the runtime can switch to.
+struct Level {
+  int candidate_id = 0;            // the row of the measured file it came from
+  common::ArchConfig arch;
+  double accuracy = 0;
+  std::string accuracy_source;     // predicted | measured
+  double latency_median_ms = 0;    // measured on the device
+  double latency_p90_ms = 0;
+  std::optional<double> predicted_latency_ms;  // the LUT's figure, when the search had one
+  double macs_m = 0, params_m = 0;
+  std::string bn;                  // BN statistics file (.pt, relative to the library file); "" for none
+};
+
+// library.yaml (format ofa-library/1, docs/formats.md): the measured Pareto front, fastest
+// level first; every level is faster and more accurate than the one before.
+struct LibraryFile {
+  std::string space;
+  bool elastic_kernel = false;
+  std::string profile_name;
+  std::string device;              // the device the latencies were measured on
+  std::string machine;
+  std::string libtorch;
+  int threads = 0, batch = 1;
+  std::string weights;             // "random" or the supernet file the measurement used
+  std::string measured;            // the measured file the front was taken from
+  std::string accuracy_source;     // predicted | measured
+  std::vector<Level> levels;
+};
+
+std::string format_library_yaml(const LibraryFile& library);
+
+// Reads and checks a library: the format, every key, every architecture against its space,
+// and that levels are sorted fastest first and non-dominated. Errors name the file, the
+// level and the key.
+LibraryFile read_library(const std::filesystem::path& file);
+
+// Throws Error (prefixed by `where`) unless latency and accuracy both rise strictly from one
+// level to the next: sorted fastest first, and no level dominated by another.
+void check_levels(const std::vector<Level>& levels, const std::string& where);
+
+}  // namespace ofa::search

@@ -1,0 +1,140 @@
+#include "ofa/search/library_file.hpp"
+
+#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/error.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/search/candidates_file.hpp"
+#include "ofa/search/number_format.hpp"
+
+namespace ofa::search {
+
+using namespace ofa::common;
+
+std::string format_library_yaml(const LibraryFile& f) {
+  std::string s = "format: ofa-library/1\n";
+  s += "space: " + f.space + "\n";
+  s += std::string("elastic_kernel: ") + (f.elastic_kernel ? "true" : "false") + "\n";
+  s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
+  s += "device: " + yaml_quoted(f.device) + "\n";
+  s += "machine: " + yaml_quoted(f.machine) + "\n";
+  s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
+  s += "threads: " + std::to_string(f.threads) + "\n";
+  s += "batch: " + std::to_string(f.batch) + "\n";
+  s += "weights: " + yaml_quoted(f.weights) + "\n";
+  s += "measured: " + yaml_quoted(f.measured) + "\n";
+  s += "accuracy_source: " + f.accuracy_source + "\n";
+  s += "levels:\n";
+  for (std::size_t i = 0; i < f.levels.size(); ++i) {
+    const Level& l = f.levels[i];
+    s += "  - level: " + std::to_string(i) + "\n";
+    s += "    candidate_id: " + std::to_string(l.candidate_id) + "\n";
+    s += "    accuracy: " + format_accuracy(l.accuracy) + "\n";
+    s += "    accuracy_source: " + l.accuracy_source + "\n";
+    s += "    latency_ms: {median: " + format_g(l.latency_median_ms, 8) + ", p90: " + format_g(l.latency_p90_ms, 8) + "}\n";
+    s += "    predicted_latency_ms: " + (l.predicted_latency_ms ? format_latency(*l.predicted_latency_ms) : std::string("null")) + "\n";
+    s += "    macs_m: " + format_millions(l.macs_m) + "\n";
+    s += "    params_m: " + format_millions(l.params_m) + "\n";
+    s += "    bn: " + (l.bn.empty() ? std::string("null") : yaml_quoted(l.bn)) + "\n";
+    s += "    ks: [" + join_ints(l.arch.ks) + "]\n";
+    s += "    e: [" + join_ints(l.arch.e) + "]\n";
+    s += "    d: [" + join_ints(l.arch.d) + "]\n";
+    s += "    r: " + std::to_string(l.arch.r) + "\n";
+  }
+  return s;
+}
+
+void check_levels(const std::vector<Level>& levels, const std::string& where) {
+  auto describe = [&](std::size_t i) {
+    return "levels[" + std::to_string(i) + "] (" + format_g(levels[i].latency_median_ms, 6) + " ms, accuracy " +
+           format_g(levels[i].accuracy, 6) + ")";
+  };
+  for (std::size_t i = 1; i < levels.size(); ++i) {
+    const Level &a = levels[i - 1], &b = levels[i];
+    if (b.latency_median_ms < a.latency_median_ms)
+      throw Error(where + ": " + describe(i) + " is faster than " + describe(i - 1) + ": levels must be sorted fastest first");
+    if (b.accuracy <= a.accuracy)
+      throw Error(where + ": " + describe(i) + " is dominated by " + describe(i - 1) +
+                  ": every level must be more accurate than the faster ones");
+    if (b.latency_median_ms == a.latency_median_ms)
+      throw Error(where + ": " + describe(i - 1) + " is dominated by " + describe(i) + " (same latency, less accurate)");
+  }
+}
+
+LibraryFile read_library(const std::filesystem::path& path) {
+  const YAML::Node root = load_yaml_file(path);
+  const std::string where = path.string();
+  if (!root.IsMap()) throw Error(where + ": not a library file (expected a YAML mapping)");
+  const std::string format = root["format"] ? yaml_string(root["format"], where + ": key 'format'") : "";
+  if (format != "ofa-library/1") throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/1)");
+  check_yaml_keys(root,
+                  {"format", "space", "elastic_kernel", "profile_name", "device", "machine", "libtorch", "threads", "batch",
+                   "weights", "measured", "accuracy_source", "levels"},
+                  where);
+  LibraryFile f;
+  auto str = [&](const char* key) {
+    if (!root[key]) throw Error(where + ": missing key '" + std::string(key) + "'");
+    return yaml_string(root[key], where + ": key '" + key + "'");
+  };
+  f.space = str("space");
+  f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
+  const SearchSpace space = [&] {
+    try {
+      return search_space(f.space, f.elastic_kernel);
+    } catch (const Error& e) {
+      throw Error(where + ": key 'space': " + e.what());
+    }
+  }();
+  f.profile_name = str("profile_name");
+  f.device = str("device");
+  f.machine = str("machine");
+  f.libtorch = str("libtorch");
+  f.threads = root["threads"] ? yaml_int(root["threads"], where + ": key 'threads'") : 0;
+  f.batch = root["batch"] ? yaml_int(root["batch"], where + ": key 'batch'") : 1;
+  f.weights = str("weights");
+  f.measured = str("measured");
+  f.accuracy_source = str("accuracy_source");
+  if (f.accuracy_source != "predicted" && f.accuracy_source != "measured")
+    throw Error(where + ": key 'accuracy_source' = '" + f.accuracy_source + "' is not predicted or measured");
+  const YAML::Node list = root["levels"];
+  if (!list || !list.IsSequence() || list.size() == 0) throw Error(where + ": key 'levels' must be a non-empty list");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node n = list[i];
+    const std::string w = where + ": levels[" + std::to_string(i) + "]";
+    if (!n.IsMap()) throw Error(w + " is not a mapping");
+    check_yaml_keys(n,
+                    {"level", "candidate_id", "accuracy", "accuracy_source", "latency_ms", "predicted_latency_ms", "macs_m",
+                     "params_m", "bn", "ks", "e", "d", "r"},
+                    w);
+    Level l;
+    if (n["level"] && yaml_int(n["level"], w + ": key 'level'") != static_cast<int>(i))
+      throw Error(w + ": key 'level' = " + n["level"].Scalar() + ", expected " + std::to_string(i) + " (levels are numbered in order)");
+    l.candidate_id = n["candidate_id"] ? yaml_int(n["candidate_id"], w + ": key 'candidate_id'") : static_cast<int>(i);
+    l.accuracy = yaml_double(n["accuracy"], w + ": key 'accuracy'");
+    if (!(l.accuracy >= 0 && l.accuracy <= 1)) throw Error(w + ": key 'accuracy' = " + format_g(l.accuracy, 6) + " is not a fraction in [0, 1]");
+    l.accuracy_source = n["accuracy_source"] ? yaml_string(n["accuracy_source"], w + ": key 'accuracy_source'") : f.accuracy_source;
+    const YAML::Node t = n["latency_ms"];
+    if (!t || !t.IsMap()) throw Error(w + ": key 'latency_ms' must be a mapping {median, p90}");
+    check_yaml_keys(t, {"median", "p90"}, w + ": latency_ms");
+    l.latency_median_ms = yaml_double(t["median"], w + ": latency_ms.median");
+    l.latency_p90_ms = yaml_double(t["p90"], w + ": latency_ms.p90");
+    if (!(l.latency_median_ms > 0)) throw Error(w + ": latency_ms.median = " + format_g(l.latency_median_ms, 6) + " must be positive");
+    if (l.latency_p90_ms < l.latency_median_ms)
+      throw Error(w + ": latency_ms.p90 = " + format_g(l.latency_p90_ms, 6) + " is below the median " + format_g(l.latency_median_ms, 6));
+    if (n["predicted_latency_ms"] && !n["predicted_latency_ms"].IsNull())
+      l.predicted_latency_ms = yaml_double(n["predicted_latency_ms"], w + ": key 'predicted_latency_ms'");
+    l.macs_m = n["macs_m"] ? yaml_double(n["macs_m"], w + ": key 'macs_m'") : 0;
+    l.params_m = n["params_m"] ? yaml_double(n["params_m"], w + ": key 'params_m'") : 0;
+    if (n["bn"] && !n["bn"].IsNull()) l.bn = yaml_string(n["bn"], w + ": key 'bn'");
+    l.arch = arch_from_yaml(n, w);
+    try {
+      validate(space, l.arch);
+    } catch (const Error& e) {
+      throw Error(w + ": " + e.what());
+    }
+    f.levels.push_back(l);
+  }
+  check_levels(f.levels, where);
+  return f;
+}
+
+}  // namespace ofa::search

@@ -1,0 +1,156 @@
+// The library table: the measured Pareto front, thinning, the file format and its checks.
+#include <catch2/catch.hpp>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/search/library_builder.hpp"
+#include "ofa/search/library_file.hpp"
+#include "ofa/search/random.hpp"
+#include "ofa/search/sampling.hpp"
+#include "test_support.hpp"
+
+#include <set>
+
+using namespace ofa::search;
+using namespace ofa::common;
+using ofa::test::TempDir;
+
+namespace {
+
+MeasuredFile random_measured(std::uint64_t seed, int n) {
+  const SearchSpace space = search_space("ofa-mbv3-w1.2");
+  Rng rng(seed);
+  MeasuredFile m;
+  m.candidates = "c.yaml";
+  m.profile_name = "test";
+  m.space = "ofa-mbv3-w1.2";
+  m.machine = "test machine";
+  m.libtorch = "1.13.0";
+  m.device = "cpu";
+  m.threads = 1;
+  m.weights = "random";
+  for (int i = 0; i < n; ++i) {
+    MeasuredRow r;
+    r.candidate.id = i;
+    r.candidate.arch = random_arch(space, rng);
+    // Accuracy rising with latency plus noise, on coarse grids so that ties occur.
+    const int ms = rng.uniform_int(61);
+    r.candidate.predicted_accuracy = 0.70 + 0.002 * static_cast<double>(ms + rng.uniform_int(21));
+    r.measured.median_ms = 10 + static_cast<double>(ms);
+    r.measured.p90_ms = r.measured.median_ms + 1;
+    r.measured.count = 10;
+    r.measured_accuracy = r.candidate.predicted_accuracy - 0.04 + 0.001 * static_cast<double>(rng.uniform_int(20 + 1));
+    m.rows.push_back(r);
+  }
+  return m;
+}
+
+bool dominated(const MeasuredRow& a, const std::vector<MeasuredRow>& all, bool measured) {
+  auto acc = [&](const MeasuredRow& r) { return measured ? *r.measured_accuracy : r.candidate.predicted_accuracy; };
+  for (const auto& b : all)
+    if (b.measured.median_ms <= a.measured.median_ms && acc(b) >= acc(a) &&
+        (b.measured.median_ms < a.measured.median_ms || acc(b) > acc(a)))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the library is the measured front, checked by brute force", "[library]") {
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    for (bool measured : {false, true}) {
+      const MeasuredFile m = random_measured(seed, 120);
+      const LibraryFile lib = build_library(m, "m.yaml", 0, measured ? AccuracySource::Measured : AccuracySource::Predicted);
+      // Every non-dominated point is present once (distinct (latency, accuracy) pairs).
+      std::set<std::pair<double, double>> want, got;
+      for (const auto& r : m.rows)
+        if (!dominated(r, m.rows, measured))
+          want.insert({r.measured.median_ms, measured ? *r.measured_accuracy : r.candidate.predicted_accuracy});
+      for (const auto& l : lib.levels) got.insert({l.latency_median_ms, l.accuracy});
+      CHECK(got == want);
+      CHECK(got.size() == lib.levels.size());
+      CHECK_NOTHROW(check_levels(lib.levels, "x"));
+      CHECK(lib.accuracy_source == (measured ? "measured" : "predicted"));
+    }
+  }
+}
+
+TEST_CASE("thinning keeps the ends and spreads the rest over the latency range", "[library]") {
+  const std::vector<double> lat = {10, 11, 12, 13, 20, 21, 30, 31, 39, 40};
+  CHECK(spread_levels(lat, 0) == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  CHECK(spread_levels(lat, 20).size() == 10);
+  CHECK(spread_levels(lat, 1) == std::vector<std::size_t>{9});
+  CHECK(spread_levels(lat, 2) == std::vector<std::size_t>{0, 9});
+  CHECK(spread_levels(lat, 4) == std::vector<std::size_t>{0, 4, 6, 9});  // wants 20 and 30
+  const MeasuredFile m = random_measured(5, 200);
+  const LibraryFile all = build_library(m, "m.yaml", 0, AccuracySource::Predicted);
+  const LibraryFile six = build_library(m, "m.yaml", 6, AccuracySource::Predicted);
+  REQUIRE(all.levels.size() > 6);
+  REQUIRE(six.levels.size() == 6);
+  CHECK(six.levels.front().candidate_id == all.levels.front().candidate_id);
+  CHECK(six.levels.back().candidate_id == all.levels.back().candidate_id);
+}
+
+TEST_CASE("library files round-trip and bad ones are rejected by name", "[library][errors]") {
+  TempDir dir("library");
+  const LibraryFile lib = build_library(random_measured(7, 80), "m.yaml", 4, AccuracySource::Predicted);
+  REQUIRE(lib.levels.size() == 4);
+  const auto path = dir / "library.yaml";
+  write_file_atomic(path, format_library_yaml(lib));
+  const LibraryFile back = read_library(path);
+  REQUIRE(back.levels.size() == lib.levels.size());
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    CHECK(back.levels[i].arch == lib.levels[i].arch);
+    CHECK(back.levels[i].latency_median_ms == Approx(lib.levels[i].latency_median_ms));
+    CHECK(back.levels[i].accuracy == Approx(lib.levels[i].accuracy));
+  }
+  CHECK(format_library_yaml(back) == format_library_yaml(lib));
+
+  auto broken = [&](const std::string& from, const std::string& to) {
+    std::string text = format_library_yaml(lib);
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+    write_file_atomic(dir / "bad.yaml", text);
+    return dir / "bad.yaml";
+  };
+  auto fails = [](const std::filesystem::path& p, const std::string& what) {
+    CHECK_THROWS_WITH(read_library(p), Catch::Contains(what));
+  };
+  // Unsorted: swap two levels' latencies.
+  LibraryFile unsorted = lib;
+  std::swap(unsorted.levels[1].latency_median_ms, unsorted.levels[2].latency_median_ms);
+  unsorted.levels[1].latency_p90_ms = unsorted.levels[2].latency_p90_ms = 1000;
+  write_file_atomic(dir / "unsorted.yaml", format_library_yaml(unsorted));
+  fails(dir / "unsorted.yaml", "sorted fastest first");
+  LibraryFile dominated = lib;
+  dominated.levels[2].accuracy = dominated.levels[1].accuracy;
+  write_file_atomic(dir / "dominated.yaml", format_library_yaml(dominated));
+  fails(dir / "dominated.yaml", "levels[2]");
+  fails(dir / "dominated.yaml", "dominated");
+  fails(broken("format: ofa-library/1", "format: ofa-library/9"), "ofa-library/9");
+  fails(broken("accuracy_source: predicted\nlevels:", "accuracy_source: guessed\nlevels:"), "'guessed'");
+  fails(broken("    bn: null\n", "    bn: null\n    colour: red\n"), "unknown key 'colour'");
+  fails(broken("    r: ", "    r: 1"), "r");
+  fails(broken("d: [", "d: [9, "), "levels[0]");
+  fails(broken("latency_ms: {median: ", "latency_ms: {median: -"), "must be positive");
+  fails(broken("space: ofa-mbv3-w1.2", "space: resnet"), "key 'space'");
+  write_file_atomic(dir / "empty.yaml", "format: ofa-library/1\n");
+  fails(dir / "empty.yaml", "missing key");
+  write_file_atomic(dir / "torn.yaml", "format: ofa-library/1\nlevels: [\n");
+  fails(dir / "torn.yaml", "torn.yaml");
+}
+
+TEST_CASE("--accuracy measured needs measured accuracy on every row", "[library][errors]") {
+  MeasuredFile m = random_measured(9, 10);
+  m.rows[4].measured_accuracy.reset();
+  CHECK_THROWS_WITH(build_library(m, "m.yaml", 0, AccuracySource::Measured), Catch::Contains("measurements[4] (id 4)"));
+  CHECK_NOTHROW(build_library(m, "m.yaml", 0, AccuracySource::Predicted));
+  TempDir dir("measured-acc");
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(random_measured(9, 10)));
+  CHECK(read_measured(dir / "m.yaml").rows[3].measured_accuracy);
+  std::string text = format_measured_yaml(random_measured(9, 3));
+  text.replace(text.find("measured_accuracy: "), 19, "measured_accuracy: 7");
+  write_file_atomic(dir / "bad.yaml", text);
+  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), Catch::Contains("measured_accuracy"));
+}

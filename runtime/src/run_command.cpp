@@ -39,6 +39,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   if (!(o.duration_s > 0)) throw Error("--duration " + std::to_string(o.duration_s) + " must be positive");
   std::optional<ContentionSpec> spec;
   if (o.contention) spec = parse_contention(*o.contention);
+  const torch::Device device = parse_device(o.device);
   const search::LibraryFile lib = search::read_library(o.library);
   const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
 
@@ -50,7 +51,6 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   if (!o.quiet) std::cerr << "run: building " << lib.levels.size() << " levels and warming them up\n";
   AdaptiveNetwork net = AdaptiveNetwork::load(o.library, o.weights, ao);
   const std::vector<LevelSpec> levels = level_specs(net.library());
-  const torch::Device device = parse_device(o.device);
 
   // Synthetic frames, one per resolution, made before the clock starts.
   std::map<int, torch::Tensor> frames;

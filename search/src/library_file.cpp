@@ -29,7 +29,7 @@ std::string format_library_yaml(const LibraryFile& f) {
     s += "  - level: " + std::to_string(i) + "\n";
     s += "    candidate_id: " + std::to_string(l.candidate_id) + "\n";
     s += "    accuracy: " + format_accuracy(l.accuracy) + "\n";
-    s += "    accuracy_source: " + l.accuracy_source + "\n";
+    s += "    accuracy_source: " + (l.accuracy_source.empty() ? f.accuracy_source : l.accuracy_source) + "\n";
     s += "    latency_ms: {median: " + format_g(l.latency_median_ms, 8) + ", p90: " + format_g(l.latency_p90_ms, 8) + "}\n";
     s += "    predicted_latency_ms: " + (l.predicted_latency_ms ? format_latency(*l.predicted_latency_ms) : std::string("null")) + "\n";
     s += "    macs_m: " + format_millions(l.macs_m) + "\n";
@@ -112,6 +112,8 @@ LibraryFile read_library(const std::filesystem::path& path) {
     l.accuracy = yaml_double(n["accuracy"], w + ": key 'accuracy'");
     if (!(l.accuracy >= 0 && l.accuracy <= 1)) throw Error(w + ": key 'accuracy' = " + format_g(l.accuracy, 6) + " is not a fraction in [0, 1]");
     l.accuracy_source = n["accuracy_source"] ? yaml_string(n["accuracy_source"], w + ": key 'accuracy_source'") : f.accuracy_source;
+    if (l.accuracy_source != "predicted" && l.accuracy_source != "measured")
+      throw Error(w + ": key 'accuracy_source' = '" + l.accuracy_source + "' is not predicted or measured");
     const YAML::Node t = n["latency_ms"];
     if (!t || !t.IsMap()) throw Error(w + ": key 'latency_ms' must be a mapping {median, p90}");
     check_yaml_keys(t, {"median", "p90"}, w + ": latency_ms");

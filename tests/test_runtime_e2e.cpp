@@ -1,0 +1,143 @@
+// `ofa-runtime run` end to end with contention: the trace's structure and the direction of the
+// switches (down during contention, back up after), not their timing. Runs alone (RUN_SERIAL):
+// it measures the levels, then competes with its own busy threads.
+#include <fstream>
+#include <sstream>
+
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/measurement.hpp"
+#include "ofa/runtime/subnet.hpp"
+#include "ofa/search/library_file.hpp"
+#include "test_support.hpp"
+// Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
+#include <catch2/catch.hpp>
+
+using namespace ofa::common;
+using namespace ofa::runtime;
+using ofa::test::shell;
+using ofa::test::TempDir;
+using ofa::test::tool;
+
+namespace {
+
+// Three small levels at 160, 192 and 224 px, their latencies measured here on one thread.
+ofa::search::LibraryFile measured_library() {
+  const SearchSpace space = search_space("ofa-mbv3-w1.2");
+  torch::set_num_threads(1);
+  ofa::search::LibraryFile lib;
+  lib.space = space.name;
+  lib.device = "cpu";
+  lib.threads = 1;
+  lib.weights = "random";
+  lib.accuracy_source = "predicted";
+  const int rs[] = {160, 192, 224};
+  for (int i = 0; i < 3; ++i) {
+    ofa::search::Level l;
+    l.arch.ks.fill(3);
+    l.arch.e.fill(3);
+    l.arch.d.fill(2);
+    l.arch.r = rs[i];
+    const Subnet net = Subnet::random(space, l.arch, 1);
+    const torch::Tensor x = torch::randn({1, 3, l.arch.r, l.arch.r});
+    const TimingStats t = time_calls([&] { net.forward(x); }, {torch::kCPU, 5, 30});
+    l.latency_median_ms = t.median_ms;
+    l.latency_p90_ms = std::max(t.p90_ms, t.median_ms);
+    l.accuracy = 0.70 + 0.02 * i;
+    lib.levels.push_back(l);
+  }
+  return lib;
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("ofa-runtime run: contention switches down and back up; trace, plot and summary are whole", "[runtime][e2e][cli]") {
+  TempDir dir("runtime-e2e");
+  const ofa::search::LibraryFile lib = measured_library();
+  REQUIRE(lib.levels[2].latency_median_ms > lib.levels[0].latency_median_ms);
+  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(lib));
+  // The target lets the top level run with 15 % to spare beyond the margin; four busy threads
+  // on this machine's cores slow it well past that.
+  const double target = lib.levels[2].latency_median_ms / 0.9 * 1.15;
+  const std::string cmd = tool("ofa-runtime") + " run --library " + (dir / "library.yaml").string() +
+                          " --latency-target " + std::to_string(target) + " --duration 7 --contention at=2s,threads=4,for=2.5s" +
+                          " --trace " + (dir / "trace.csv").string() + " --plot " + (dir / "trace.svg").string() +
+                          " --summary-json " + (dir / "summary.json").string() + " --warmup 3";
+  const auto r = shell(cmd);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("met:") != std::string::npos);
+
+  const auto rows = read_csv(dir / "trace.csv");
+  REQUIRE(rows.size() > 20);
+  const std::vector<std::string> header = {"frame", "time_s", "level", "latency_ms", "slowdown", "switched",
+                                           "next_level", "decision_us", "target_ms", "met", "breaking", "contention"};
+  CHECK(rows[0] == header);
+  double last_t = -1;
+  int before = -1, lowest_during = 99, highest_after = -1, switches = 0;
+  double contention_end = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    REQUIRE(rows[i].size() == header.size());
+    const double t = std::stod(rows[i][1]);
+    const int level = std::stoi(rows[i][2]);
+    CHECK(std::stoll(rows[i][0]) == static_cast<long long>(i - 1));
+    CHECK(t > last_t);
+    CHECK(std::stod(rows[i][3]) > 0);
+    CHECK((level >= 0 && level < 3));
+    CHECK(rows[i][9] == (std::stod(rows[i][3]) <= target + 1e-3 ? "1" : "0"));
+    switches += rows[i][5] == "1";
+    const bool busy = rows[i][11] == "1";
+    if (busy) {
+      lowest_during = std::min(lowest_during, level);
+      contention_end = t;
+    } else if (contention_end == 0) {
+      before = level;
+    } else if (t > contention_end + 0.2) {
+      highest_after = std::max(highest_after, level);
+    }
+    last_t = t;
+  }
+  REQUIRE(before >= 0);
+  REQUIRE(contention_end > 0);
+  CHECK(lowest_during < before);     // down under contention
+  CHECK(highest_after >= before);    // and back up after it
+  const YAML::Node s = YAML::LoadFile((dir / "summary.json").string());
+  CHECK(s["frames"].as<int>() == static_cast<int>(rows.size()) - 1);
+  CHECK(s["switches"].as<int>() == switches);
+  CHECK(s["levels"].as<int>() == 3);
+  for (const char* key : {"met_fraction", "met_fraction_after_settle", "recovery_s", "return_s", "mean_accuracy",
+                          "switch_p50_ms", "switch_p99_ms"})
+    CHECK(s[key]);
+  const std::string svg = read_file(dir / "trace.svg");
+  CHECK(svg.find("<svg") == 0);
+  CHECK(svg.find("</svg>") != std::string::npos);
+}
+
+TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file", "[runtime][errors][cli]") {
+  TempDir dir("runtime-errors");
+  write_file_atomic(dir / "bad.yaml", "format: ofa-library/1\nspace: ofa-mbv3-w1.2\n");
+  const std::string run = tool("ofa-runtime") + " run --duration 1 --trace " + (dir / "t.csv").string();
+  auto fails = [&](const std::string& args, const std::string& what) {
+    const auto r = shell(run + " " + args);
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find(what) != std::string::npos);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') <= 2);
+  };
+  fails("--library " + (dir / "none.yaml").string() + " --latency-target 10", "none.yaml");
+  fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10", "missing key");
+  fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --contention at=1s,for=x", "for=x");
+  fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --device tpu", "tpu");
+  CHECK_FALSE(std::filesystem::exists(dir / "t.csv"));
+}

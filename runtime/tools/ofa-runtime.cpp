@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
   rcmd->add_option("--margin", run.policy.margin, "Headroom a level needs: expected latency <= target * (1 - margin) (default 0.1)");
   rcmd->add_option("--up-after", run.policy.up_after_s, "Seconds the headroom must last before stepping up (default 0.5)");
   rcmd->add_option("--smoothing", run.policy.smoothing, "Weight of the newest slowdown sample, (0, 1] (default 0.5)");
+  rcmd->add_option("--spike-window", run.policy.spike_window,
+                   "Median of this many latest frames per sample: 1 reacts to the first slow frame, 3 ignores single spikes (default 1)");
   rcmd->add_option("--trace", r_trace, "Per-frame trace: .csv, or .jsonl for JSON lines");
   rcmd->add_option("--plot", r_plot, "SVG of latency over time coloured by level");
   rcmd->add_option("--summary-json", r_summary, "Summary as JSON");

@@ -28,8 +28,10 @@ struct PolicyConfig {
   double margin = 0.1;
   // Weight of the newest slowdown sample in the exponential average (0 < smoothing <= 1).
   double smoothing = 0.5;
-  // Samples are the median of this many latest ratios, so one spike does not cause a switch.
-  int spike_window = 3;
+  // Samples are the median of this many latest ratios at one level. 1 (the default) reacts to
+  // the first slow frame: missing the target costs more than a short dip in accuracy, and the
+  // hysteresis already keeps a spike from causing more than one down-and-up. 3 ignores single spikes.
+  int spike_window = 1;
   // A better level must have been expected to meet the target this long before stepping up.
   double up_after_s = 0.5;
   // A level stepped up to and left for latency within `probation_s` was overestimated (its

@@ -141,7 +141,7 @@ TEST_CASE("library files round-trip and bad ones are rejected by name", "[librar
   fails(dir / "torn.yaml", "torn.yaml");
 }
 
-TEST_CASE("--accuracy measured needs measured accuracy on every row", "[library][errors]") {
+TEST_CASE("pareto with measured accuracy needs it on every row", "[library][errors]") {
   MeasuredFile m = random_measured(9, 10);
   m.rows[4].measured_accuracy.reset();
   CHECK_THROWS_WITH(build_library(m, "m.yaml", 0, AccuracySource::Measured), Catch::Contains("measurements[4] (id 4)"));

@@ -62,7 +62,7 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file
 
 }  // namespace
 
-TEST_CASE("ofa-runtime run: contention switches down and back up; trace, plot and summary are whole", "[runtime][e2e][cli]") {
+TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plot and summary are whole", "[runtime][e2e][cli]") {
   TempDir dir("runtime-e2e");
   const ofa::search::LibraryFile lib = measured_library();
   REQUIRE(lib.levels[2].latency_median_ms > lib.levels[0].latency_median_ms);

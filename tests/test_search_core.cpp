@@ -131,7 +131,7 @@ TEST_CASE("feasible sampling always meets the limit, even just above the smalles
   CHECK(table(cheapest) == Approx(table.min_value_at(176)).epsilon(1e-12));
 }
 
-TEST_CASE("evolution: every candidate meets its constraint; same seed, same result on 1 and 2 threads", "[evolution]") {
+TEST_CASE("evolution: every candidate meets its constraint, and the same seed gives the same result on 1 and 2 threads", "[evolution]") {
   Fixture fx("ofa-mbv3-w1.2");
   SearchSettings s = small_settings();
   s.constraints = {18, 22.5};

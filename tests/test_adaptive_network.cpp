@@ -8,26 +8,20 @@
 #include "ofa/runtime/adaptive_network.hpp"
 #include "ofa/runtime/state_dict.hpp"
 #include "ofa/search/library_file.hpp"
-#include "test_support.hpp"
+#include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include <catch2/catch.hpp>
 
 using namespace ofa::common;
 using namespace ofa::runtime;
 using ofa::test::data_dir;
+using ofa::test::golden_supernet;
+using ofa::test::w12;
 using ofa::test::TempDir;
 
 namespace {
 
-const SearchSpace& w12() {
-  static const SearchSpace s = search_space("ofa-mbv3-w1.2");
-  return s;
-}
 
-const Supernet& golden_supernet() {
-  static const Supernet s = Supernet::load(data_dir() / "golden/supernet_fp16.pt", w12());
-  return s;
-}
 
 void save_state_dict(const std::filesystem::path& file, const StateDict& dict) {
   c10::impl::GenericDict d(c10::StringType::get(), c10::TensorType::get());

@@ -11,21 +11,18 @@
 #include "ofa/search/latency_table.hpp"
 #include "ofa/search/sampling.hpp"
 #include "ofa/search/search_command.hpp"
-#include "test_support.hpp"
+#include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include <catch2/catch.hpp>
 
 using namespace ofa::common;
 using namespace ofa::runtime;
 using ofa::test::data_dir;
+using ofa::test::w12;
 using ofa::test::TempDir;
 
 namespace {
 
-const SearchSpace& w12() {
-  static const SearchSpace s = search_space("ofa-mbv3-w1.2");
-  return s;
-}
 
 ArchConfig small_arch(int r = 160) {
   ArchConfig a;

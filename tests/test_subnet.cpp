@@ -1,24 +1,16 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/subnet.hpp"
-#include "test_support.hpp"
+#include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include <catch2/catch.hpp>
 
 using namespace ofa::common;
 using namespace ofa::runtime;
 using ofa::test::data_dir;
+using ofa::test::golden_supernet;
+using ofa::test::w12;
 
-namespace {
-const SearchSpace& w12() {
-  static const SearchSpace s = search_space("ofa-mbv3-w1.2");
-  return s;
-}
-const Supernet& golden_supernet() {
-  static const Supernet s = Supernet::load(data_dir() / "golden/supernet_fp16.pt", w12());
-  return s;
-}
-}  // namespace
 
 TEST_CASE("every golden case: the extracted subnet reproduces OFA's logits within 1e-4", "[subnet][golden]") {
   const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", w12());

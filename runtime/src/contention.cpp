@@ -12,6 +12,19 @@ using common::Error;
 
 namespace {
 
+// The whole of `text` as a number, or nullopt.
+std::optional<double> whole_number(const std::string& text) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 double parse_duration(const std::string& key, const std::string& value) {
   std::string number = value;
   double scale = 1;
@@ -21,16 +34,9 @@ double parse_duration(const std::string& key, const std::string& value) {
   } else if (!value.empty() && value.back() == 's') {
     number = value.substr(0, value.size() - 1);
   }
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(number, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != number.size() || !std::isfinite(v) || v < 0)
-    throw Error("--contention: " + key + "=" + value + " is not a duration (e.g. 2s or 500ms)");
-  return v * scale;
+  const std::optional<double> v = whole_number(number);
+  if (!v || *v < 0) throw Error("--contention: " + key + "=" + value + " is not a duration (e.g. 2s or 500ms)");
+  return *v * scale;
 }
 
 }  // namespace
@@ -50,16 +56,10 @@ ContentionSpec parse_contention(const std::string& text) {
       spec.for_s = parse_duration(key, value);
       have_for = true;
     } else if (key == "threads") {
-      std::size_t used = 0;
-      int n = 0;
-      try {
-        n = std::stoi(value, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != value.size() || n < 1 || n > 1024)
+      const std::optional<double> n = whole_number(value);
+      if (!n || *n != std::floor(*n) || *n < 1 || *n > 1024)
         throw Error("--contention: threads=" + value + " is not a thread count (1 to 1024)");
-      spec.threads = n;
+      spec.threads = static_cast<int>(*n);
     } else {
       throw Error("--contention: unknown key '" + key + "' (keys: at, threads, for)");
     }

@@ -8,6 +8,9 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/lut_file.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/search/library_file.hpp"
+#include "ofa/search/measured_file.hpp"
 #include "ofa/search/pareto.hpp"
 #include "ofa/search/predict_command.hpp"
 #include "ofa/search/search_command.hpp"
@@ -180,4 +183,60 @@ TEST_CASE("Ctrl-C leaves no output file and exits 130", "[search][cli]") {
   CHECK(WEXITSTATUS(status) == 130);
   CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.yaml"));
   CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.csv"));
+}
+
+TEST_CASE("ofa-search pareto: a measured file in, a library out; bad input is one line and exit 2", "[pareto][cli]") {
+  TempDir dir("pareto-cli");
+  // A measured file over a search's candidates, with latencies rising with MACs.
+  std::ostringstream sink;
+  run_search(small(dir / "s", 2), sink);
+  const CandidatesFile cands = read_candidates(dir / "s/candidates.yaml");
+  MeasuredFile m;
+  m.candidates = "c.yaml";
+  m.profile_name = cands.profile_name;
+  m.space = cands.space;
+  m.machine = "test";
+  m.libtorch = "1.13.0";
+  m.device = "cpu";
+  m.threads = 1;
+  m.weights = "random";
+  for (const auto& c : cands.candidates) {
+    MeasuredRow r;
+    r.candidate = c;
+    r.measured.count = 10;
+    r.measured.median_ms = c.macs_m / 10;
+    r.measured.p90_ms = r.measured.median_ms * 1.1;
+    m.rows.push_back(r);
+  }
+  write_file_atomic(dir / "measured.yaml", format_measured_yaml(m));
+  const std::string base = ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "measured.yaml").string();
+  const auto ok = ofa::test::shell(base + " --levels 3 --out " + (dir / "library.yaml").string());
+  INFO(ok.output);
+  REQUIRE(ok.status == 0);
+  CHECK_THAT(ok.output, Catch::Contains("levels from " + std::to_string(m.rows.size()) + " measured candidates"));
+  const LibraryFile lib = read_library(dir / "library.yaml");
+  CHECK(lib.levels.size() <= 3);
+  CHECK(lib.levels.size() >= 2);
+  CHECK(lib.measured == (dir / "measured.yaml").string());
+
+  struct Case {
+    std::string args, expect;
+  };
+  const std::vector<Case> cases{
+      {" --accuracy measured", "measured_accuracy"},
+      {" --accuracy guessed", "guessed"},
+      {" --levels -2", "levels"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const auto r = ofa::test::shell(base + c.args + " --out " + (dir / "bad.yaml").string());
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(c.expect));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') <= 2);
+    CHECK_FALSE(std::filesystem::exists(dir / "bad.yaml"));
+  }
+  const auto missing = ofa::test::shell(ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "none.yaml").string() +
+                                        " --out " + (dir / "bad.yaml").string());
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("none.yaml"));
 }

@@ -185,7 +185,7 @@ TEST_CASE("Ctrl-C leaves no output file and exits 130", "[search][cli]") {
   CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.csv"));
 }
 
-TEST_CASE("ofa-search pareto: a measured file in, a library out; bad input is one line and exit 2", "[pareto][cli]") {
+TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input is one line and exit 2", "[pareto][cli]") {
   TempDir dir("pareto-cli");
   // A measured file over a search's candidates, with latencies rising with MACs.
   std::ostringstream sink;

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     o.policy.target_ms = 1e9;
     o.policy.up_after_s = 0;
     const ofa::search::LibraryFile lib = ofa::search::read_library(library);
-    AdaptiveNetwork net = AdaptiveNetwork::load(library, weights_arg(weights), o);
+    AdaptiveNetwork net = AdaptiveNetwork::load(lib, library, weights_arg(weights), o);
     const int top = static_cast<int>(net.levels()) - 1;
     // Targets that pick level 0 and the top level whatever the slowdown estimate.
     const double low = 1e-6, high = 1e9;

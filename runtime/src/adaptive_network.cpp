@@ -32,7 +32,11 @@ std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets) {
 
 AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const std::optional<std::filesystem::path>& weights,
                                       const AdaptiveOptions& o) {
-  search::LibraryFile lib = search::read_library(path);
+  return load(search::read_library(path), path, weights, o);
+}
+
+AdaptiveNetwork AdaptiveNetwork::load(search::LibraryFile lib, const std::filesystem::path& path,
+                                      const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& o) {
   const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
   std::optional<std::filesystem::path> file = weights;
   if (!file && lib.weights != "random") {
@@ -48,7 +52,7 @@ AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const s
 AdaptiveNetwork::AdaptiveNetwork(search::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const AdaptiveOptions& o, Clock clock)
     : library_(std::move(library)),
-      manager_((search::check_levels(library_.levels, "library"), level_specs(library_)), o.policy, clock),
+      manager_(level_specs(library_), o.policy, clock),  // checks the levels' order too
       clock_(clock),
       device_(parse_device(o.device)),
       weights_source_(supernet.source()) {

@@ -49,7 +49,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   ao.policy = o.policy;
   ao.seed = o.seed;
   if (!o.quiet) std::cerr << "run: building " << lib.levels.size() << " levels and warming them up\n";
-  AdaptiveNetwork net = AdaptiveNetwork::load(o.library, o.weights, ao);
+  AdaptiveNetwork net = AdaptiveNetwork::load(lib, o.library, o.weights, ao);
   const std::vector<LevelSpec> levels = level_specs(net.library());
 
   // Synthetic frames, one per resolution, made before the clock starts.

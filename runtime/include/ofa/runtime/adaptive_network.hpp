@@ -32,6 +32,9 @@ class AdaptiveNetwork {
   // `weights` file unless it is "random", else a seeded random supernet.
   static AdaptiveNetwork load(const std::filesystem::path& library, const std::optional<std::filesystem::path>& weights,
                               const AdaptiveOptions& options);
+  // The same for a library already read from `library_path`.
+  static AdaptiveNetwork load(search::LibraryFile library, const std::filesystem::path& library_path,
+                              const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& options);
   // `library_dir` resolves the levels' relative BN files.
   AdaptiveNetwork(search::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                   const AdaptiveOptions& options, Clock clock = steady_clock_seconds());

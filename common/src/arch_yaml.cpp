@@ -124,6 +124,18 @@ void emit_arch_fields(YAML::Emitter& out, const ArchConfig& a) {
   out << YAML::Key << "r" << YAML::Value << a.r;
 }
 
+std::string required_string(const YAML::Node& map, const std::string& key, const std::string& where) {
+  const YAML::Node n = map[key];
+  if (!n) throw Error(where + ": missing key '" + key + "'");
+  return yaml_string(n, where + ": key '" + key + "'");
+}
+
+int required_int(const YAML::Node& map, const std::string& key, const std::string& where) {
+  const YAML::Node n = map[key];
+  if (!n) throw Error(where + ": missing key '" + key + "'");
+  return yaml_int(n, where + ": key '" + key + "'");
+}
+
 void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where) {
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();

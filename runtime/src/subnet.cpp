@@ -295,10 +295,7 @@ void Subnet::for_each_weight(const std::function<void(const torch::Tensor&)>& fn
 
 std::int64_t Subnet::weight_bytes() const {
   std::int64_t bytes = 0;
-  for (const auto& w : weights_)
-    for_each_tensor(w, [&bytes](const torch::Tensor& t) {
-      if (t.defined()) bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
-    });
+  for_each_weight([&bytes](const torch::Tensor& t) { bytes += t.numel() * static_cast<std::int64_t>(t.element_size()); });
   return bytes;
 }
 

@@ -87,11 +87,7 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
   if (format != "ofa-candidates/1")
     throw Error(where + ": format '" + format + "' is not supported (expected ofa-candidates/1)");
   CandidatesFile f;
-  auto str = [&](const char* key) {
-    const YAML::Node n = root[key];
-    if (!n) throw Error(where + ": missing key '" + key + "'");
-    return yaml_string(n, where + ": key '" + key + "'");
-  };
+  auto str = [&](const char* key) { return required_string(root, key, where); };
   f.profile = str("profile");
   f.profile_name = str("profile_name");
   f.device = str("device");

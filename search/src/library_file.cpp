@@ -71,10 +71,7 @@ LibraryFile read_library(const std::filesystem::path& path) {
                    "weights", "measured", "accuracy_source", "levels"},
                   where);
   LibraryFile f;
-  auto str = [&](const char* key) {
-    if (!root[key]) throw Error(where + ": missing key '" + std::string(key) + "'");
-    return yaml_string(root[key], where + ": key '" + key + "'");
-  };
+  auto str = [&](const char* key) { return required_string(root, key, where); };
   f.space = str("space");
   f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
   const SearchSpace space = [&] {

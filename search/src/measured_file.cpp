@@ -39,14 +39,8 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   if (!root.IsMap() || !root["format"] || root["format"].Scalar() != "ofa-measured/1")
     throw Error(where + ": not an ofa-measured/1 file");
   MeasuredFile f;
-  auto str = [&](const char* k) {
-    if (!root[k]) throw Error(where + ": missing key '" + std::string(k) + "'");
-    return yaml_string(root[k], where + ": key '" + k + "'");
-  };
-  auto num = [&](const char* k) {
-    if (!root[k]) throw Error(where + ": missing key '" + std::string(k) + "'");
-    return yaml_int(root[k], where + ": key '" + k + "'");
-  };
+  auto str = [&](const char* key) { return required_string(root, key, where); };
+  auto num = [&](const char* key) { return required_int(root, key, where); };
   f.candidates = str("candidates");
   f.profile_name = str("profile_name");
   f.space = str("space");

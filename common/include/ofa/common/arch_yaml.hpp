@@ -36,6 +36,10 @@ double yaml_double(const YAML::Node& node, const std::string& where);
 std::string yaml_string(const YAML::Node& node, const std::string& where);
 bool yaml_bool(const YAML::Node& node, const std::string& where);
 
+// map[key] as a string / an int; Error "<where>: missing key 'key'" when absent.
+std::string required_string(const YAML::Node& map, const std::string& key, const std::string& where);
+int required_int(const YAML::Node& map, const std::string& key, const std::string& where);
+
 // Error naming `where` and the key when `map` has a key outside `known`.
 void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where);
 

@@ -159,7 +159,11 @@ TEST_CASE("contention threads run in their window and stop", "[runtime][contenti
   const auto t0 = std::chrono::steady_clock::now();
   c.start([t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); });
   CHECK_FALSE(c.window());
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Wait for both workers to have run and stopped (generously: the machine may be busy).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((peak.load() < 2 || running.load() > 0) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  c.stop();  // joins the controller, which records the end
   CHECK(peak.load() == 2);
   CHECK(running.load() == 0);
   const auto w = c.window();

@@ -10,7 +10,7 @@
 #include "ofa/search/library_file.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::runtime;
@@ -19,44 +19,10 @@ using ofa::test::golden_supernet;
 using ofa::test::w12;
 using ofa::test::TempDir;
 
+using ofa::test::golden_library;
+using ofa::test::GoldenLibrary;
+
 namespace {
-
-
-
-void save_state_dict(const std::filesystem::path& file, const StateDict& dict) {
-  c10::impl::GenericDict d(c10::StringType::get(), c10::TensorType::get());
-  for (const auto& [k, v] : dict) d.insert(k, v);
-  const std::vector<char> bytes = torch::pickle_save(d);
-  write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
-}
-
-struct GoldenLibrary {
-  ofa::search::LibraryFile library;
-  std::vector<std::string> names;
-};
-
-// The golden cases as a library (fake, increasing latencies and accuracies), each level with
-// its BN statistics file in `dir`.
-GoldenLibrary golden_library(const std::filesystem::path& dir) {
-  const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", w12());
-  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
-  GoldenLibrary g;
-  g.library.space = "ofa-mbv3-w1.2";
-  g.library.device = "cpu";
-  g.library.weights = (data_dir() / "golden/supernet_fp16.pt").string();
-  g.library.accuracy_source = "predicted";
-  for (std::size_t i = 0; i < archs.size(); ++i) {
-    ofa::search::Level l;
-    l.arch = archs[i].arch;
-    l.accuracy = 0.70 + 0.01 * static_cast<double>(i);
-    l.latency_median_ms = l.latency_p90_ms = 10.0 * static_cast<double>(i + 1);
-    l.bn = archs[i].name + "_bn.pt";
-    save_state_dict(dir / l.bn, to_state_dict(cases.toGenericDict().at(archs[i].name).toGenericDict().at("bn"), "bn"));
-    g.library.levels.push_back(l);
-    g.names.push_back(archs[i].name);
-  }
-  return g;
-}
 
 AdaptiveOptions options(double target) {
   AdaptiveOptions o;
@@ -67,16 +33,20 @@ AdaptiveOptions options(double target) {
 
 }  // namespace
 
-TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN files included", "[adaptive][golden]") {
+TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN files included, on both engines", "[adaptive][golden]") {
+  const EngineKind kind = GENERATE(EngineKind::Optimized, EngineKind::Eager);
+  INFO("engine " << engine_name(kind));
   TempDir dir("adaptive-golden");
   const GoldenLibrary g = golden_library(dir.path());
-  AdaptiveNetwork net(g.library, dir.path(), golden_supernet(), options(1000));
+  AdaptiveOptions o = options(1000);
+  o.engine = kind;
+  AdaptiveNetwork net(g.library, dir.path(), golden_supernet(), o);
   const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
   REQUIRE(net.levels() == g.names.size());
   for (std::size_t i = 0; i < net.levels(); ++i) {
     INFO(g.names[i]);
     const auto entry = cases.toGenericDict().at(g.names[i]).toGenericDict();
-    const torch::Tensor logits = net.subnet(i).forward(entry.at("input").toTensor());
+    const torch::Tensor logits = net.engine(i).forward(entry.at("input").toTensor());
     CHECK((logits - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
   }
   // A generous target: the manager starts at the top level, and infer() serves it.
@@ -89,7 +59,7 @@ TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN fi
   CHECK(net.last_frame().latency_ms > 0);
 }
 
-TEST_CASE("levels share the supernet's storage: far less than separate models", "[adaptive][memory]") {
+TEST_CASE("eager levels share the supernet's storage: far less than separate models", "[adaptive][memory]") {
   ofa::search::LibraryFile lib;
   lib.space = "ofa-mbv3-w1.2";
   lib.weights = "random";
@@ -107,7 +77,9 @@ TEST_CASE("levels share the supernet's storage: far less than separate models", 
     lib.levels.push_back(l);
   }
   const Supernet supernet = Supernet::random(w12(), 3);
-  AdaptiveNetwork net(lib, ".", supernet, options(1000));
+  AdaptiveOptions o = options(1000);
+  o.engine = EngineKind::Eager;
+  AdaptiveNetwork net(lib, ".", supernet, o);
   std::int64_t separate = 0;
   for (const auto& l : lib.levels) separate += Subnet::from_supernet(w12(), l.arch, supernet).weight_bytes();
   std::int64_t supernet_bytes = 0;
@@ -122,13 +94,13 @@ TEST_CASE("levels share the supernet's storage: far less than separate models", 
     const auto& arch = lib.levels[i].arch;
     const torch::Tensor xi = torch::nn::functional::interpolate(
         x, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{arch.r, arch.r}).mode(torch::kBilinear).align_corners(false));
-    const torch::Tensor a = net.subnet(i).forward(xi), b = Subnet::from_supernet(w12(), arch, supernet).forward(xi);
+    const torch::Tensor a = net.engine(i).forward(xi), b = Subnet::from_supernet(w12(), arch, supernet).forward(xi);
     CHECK((a - b).abs().max().item<double>() < 1e-4);
   }
   // infer() resizes a frame of another size to the level's resolution.
   const torch::Tensor y = net.infer(torch::randn({2, 3, 100, 120}));
   CHECK(y.sizes() == torch::IntArrayRef({2, 1000}));
-  CHECK_THROWS_WITH(net.infer(torch::randn({3, 100, 100})), Catch::Contains("expected [N, 3, H, W]"));
+  CHECK_THROWS_WITH(net.infer(torch::randn({3, 100, 100})), ofa::test::contains("expected [N, 3, H, W]"));
 }
 
 TEST_CASE("AdaptiveNetwork::load names what is wrong", "[adaptive][errors]") {
@@ -137,15 +109,15 @@ TEST_CASE("AdaptiveNetwork::load names what is wrong", "[adaptive][errors]") {
   g.library.weights = (dir / "no-such-supernet.pt").string();
   write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", std::nullopt, options(100)),
-                    Catch::Contains("key 'weights'") && Catch::Contains("no-such-supernet.pt"));
+                    ofa::test::contains("key 'weights'") && ofa::test::contains("no-such-supernet.pt"));
   // --weights overrides the library's file.
   CHECK_NOTHROW(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(100)));
   g.library.levels[1].bn = "missing_bn.pt";
   write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(100)),
-                    Catch::Contains("missing_bn.pt"));
+                    ofa::test::contains("missing_bn.pt"));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(-1)),
-                    Catch::Contains("latency target"));
+                    ofa::test::contains("latency target"));
   std::ofstream(dir / "truncated.yaml") << "format: ofa-library/1\nspace: ofa-mbv3-w1.2\nlevels:\n  - {";
-  CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "truncated.yaml", std::nullopt, options(100)), Catch::Contains("truncated.yaml"));
+  CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "truncated.yaml", std::nullopt, options(100)), ofa::test::contains("truncated.yaml"));
 }

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
@@ -94,20 +94,20 @@ TEST_CASE("bad architecture files get errors naming file, entry and key", "[yaml
     return out;
   };
   CHECK_THAT(err("net:\n" + indent(bad_e)),
-             Catch::Contains("a.yaml: 'net': e[5] = 5 is not one of 3,4,6"));
-  CHECK_THAT(err(bad_e), Catch::Contains("e[5] = 5 is not one of 3,4,6"));
+             ofa::test::contains("a.yaml: 'net': e[5] = 5 is not one of 3,4,6"));
+  CHECK_THAT(err(bad_e), ofa::test::contains("e[5] = 5 is not one of 3,4,6"));
   CHECK_THAT(err("x:\n  ks: [3, 3]\n  e: [3]\n  d: [2]\n  r: 160\n"),
-             Catch::Contains("'x'") && Catch::Contains("key 'ks' must be a list of 20 integers, got 2 values"));
-  CHECK_THAT(err("x:\n  e: [3]\n"), Catch::Contains("missing key 'ks'"));
+             ofa::test::contains("'x'") && ofa::test::contains("key 'ks' must be a list of 20 integers, got 2 values"));
+  CHECK_THAT(err("x:\n  e: [3]\n"), ofa::test::contains("missing key 'ks'"));
   std::string bad_r = kArch;
   bad_r.replace(bad_r.find("r: 188"), 6, "r: 190");
-  CHECK_THAT(err(bad_r), Catch::Contains("r = 190 is not one of"));
+  CHECK_THAT(err(bad_r), ofa::test::contains("r = 190 is not one of"));
   std::string bad_int = kArch;
   bad_int.replace(bad_int.find("r: 188"), 6, "r: abc");
-  CHECK_THAT(err(bad_int), Catch::Contains("key 'r' must be an integer, got 'abc'"));
-  CHECK_THAT(err("x: [1, 2\n"), Catch::Contains("a.yaml:") && Catch::Contains("malformed YAML"));
-  CHECK_THAT(err("{}\n"), Catch::Contains("no architectures"));
-  CHECK_THROWS_WITH(read_archs(dir / "missing.yaml", space), Catch::Contains("missing.yaml: no such file"));
+  CHECK_THAT(err(bad_int), ofa::test::contains("key 'r' must be an integer, got 'abc'"));
+  CHECK_THAT(err("x: [1, 2\n"), ofa::test::contains("a.yaml:") && ofa::test::contains("malformed YAML"));
+  CHECK_THAT(err("{}\n"), ofa::test::contains("no architectures"));
+  CHECK_THROWS_WITH(read_archs(dir / "missing.yaml", space), ofa::test::contains("missing.yaml: no such file"));
 }
 
 TEST_CASE("compound space rules are checked", "[yaml][errors]") {
@@ -119,11 +119,11 @@ TEST_CASE("compound space rules are checked", "[yaml][errors]") {
   a.r = 176;
   CHECK(validation_error(space, a).empty());
   a.e[4] = 6;
-  CHECK_THAT(validation_error(space, a), Catch::Contains("e[4] = 6") && Catch::Contains("requires e = 4"));
+  CHECK_THAT(validation_error(space, a), ofa::test::contains("e[4] = 6") && ofa::test::contains("requires e = 4"));
   a.e[4] = 4;
   a.ks[0] = 5;
-  CHECK_THAT(validation_error(space, a), Catch::Contains("ks[0] = 5 is not one of 3"));
+  CHECK_THAT(validation_error(space, a), ofa::test::contains("ks[0] = 5 is not one of 3"));
   a.ks[0] = 3;
   a.r = 164;
-  CHECK_THAT(validation_error(space, a), Catch::Contains("r = 164"));
+  CHECK_THAT(validation_error(space, a), ofa::test::contains("r = 164"));
 }

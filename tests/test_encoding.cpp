@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "ofa/common/encoding.hpp"
 #include "ofa/common/error.hpp"
@@ -60,13 +60,13 @@ TEST_CASE("inactive blocks are ignored by equality, hashing and encoding", "[enc
 
 TEST_CASE("decode rejects vectors that are not encodings", "[encoding][errors]") {
   std::array<float, kEncodingSize> f{};
-  CHECK_THROWS_WITH(decode(f), Catch::Contains("no resolution bucket"));
+  CHECK_THROWS_WITH(decode(f), ofa::test::contains("no resolution bucket"));
   f[120 + 3] = 1;
   f[0] = 1;  // kernel without expand ratio
-  CHECK_THROWS_WITH(decode(f), Catch::Contains("kernel but no expand ratio"));
+  CHECK_THROWS_WITH(decode(f), ofa::test::contains("kernel but no expand ratio"));
   f[60] = 1;
   f[1] = 1;  // two kernels
-  CHECK_THROWS_WITH(decode(f), Catch::Contains("two choices"));
+  CHECK_THROWS_WITH(decode(f), ofa::test::contains("two choices"));
   f[1] = 0.5f;
-  CHECK_THROWS_WITH(decode(f), Catch::Contains("not 0 or 1"));
+  CHECK_THROWS_WITH(decode(f), ofa::test::contains("not 0 or 1"));
 }

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <set>
 
@@ -115,5 +115,5 @@ TEST_CASE("enumerate_layers rejects architectures outside the space", "[layers][
   a.e.fill(3);
   a.d.fill(2);
   a.r = 161;
-  CHECK_THROWS_WITH(enumerate_layers(space, a), Catch::Contains("r = 161 is not one of"));
+  CHECK_THROWS_WITH(enumerate_layers(space, a), ofa::test::contains("r = 161 is not one of"));
 }

@@ -1,5 +1,5 @@
 // The library table: the measured Pareto front, thinning, the file format and its checks.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
@@ -115,7 +115,7 @@ TEST_CASE("library files round-trip and bad ones are rejected by name", "[librar
     return dir / "bad.yaml";
   };
   auto fails = [](const std::filesystem::path& p, const std::string& what) {
-    CHECK_THROWS_WITH(read_library(p), Catch::Contains(what));
+    CHECK_THROWS_WITH(read_library(p), ofa::test::contains(what));
   };
   // Unsorted: swap two levels' latencies.
   LibraryFile unsorted = lib;
@@ -144,7 +144,7 @@ TEST_CASE("library files round-trip and bad ones are rejected by name", "[librar
 TEST_CASE("pareto with measured accuracy needs it on every row", "[library][errors]") {
   MeasuredFile m = random_measured(9, 10);
   m.rows[4].measured_accuracy.reset();
-  CHECK_THROWS_WITH(build_library(m, "m.yaml", 0, AccuracySource::Measured), Catch::Contains("measurements[4] (id 4)"));
+  CHECK_THROWS_WITH(build_library(m, "m.yaml", 0, AccuracySource::Measured), ofa::test::contains("measurements[4] (id 4)"));
   CHECK_NOTHROW(build_library(m, "m.yaml", 0, AccuracySource::Predicted));
   TempDir dir("measured-acc");
   write_file_atomic(dir / "m.yaml", format_measured_yaml(random_measured(9, 10)));
@@ -152,5 +152,5 @@ TEST_CASE("pareto with measured accuracy needs it on every row", "[library][erro
   std::string text = format_measured_yaml(random_measured(9, 3));
   text.replace(text.find("measured_accuracy: "), 19, "measured_accuracy: 7");
   write_file_atomic(dir / "bad.yaml", text);
-  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), Catch::Contains("measured_accuracy"));
+  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("measured_accuracy"));
 }

@@ -2,6 +2,8 @@
 #include <set>
 
 #include "ofa/common/arch_yaml.hpp"
+#include <torch/version.h>
+
 #include "ofa/common/error.hpp"
 #include "ofa/common/lut_file.hpp"
 #include "ofa/runtime/calibration.hpp"
@@ -13,7 +15,7 @@
 #include "ofa/search/search_command.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::runtime;
@@ -68,7 +70,7 @@ TEST_CASE("random weights are deterministic per seed and say so", "[subnet]") {
   CHECK_FALSE(torch::equal(ya, c.forward(x)));
   CHECK(a.weights_source() == "random");
   CHECK(a.weight_bytes() > 4'000'000 * 4);
-  CHECK_THROWS_WITH(a.forward(torch::randn({1, 3, 176, 176})), Catch::Contains("expects [N, 3, 160, 160]"));
+  CHECK_THROWS_WITH(a.forward(torch::randn({1, 3, 176, 176})), ofa::test::contains("expects [N, 3, 160, 160]"));
 }
 
 TEST_CASE("kernel transforms: centre crops through OFA's matrices", "[subnet]") {
@@ -91,25 +93,25 @@ TEST_CASE("bad supernet files and BN overrides are named", "[subnet][errors]") {
   StateDict missing = d;
   missing.erase("blocks.5.conv.depth_conv.se.fc.reduce.bias");
   save_dict(dir / "missing.pt", missing);
-  CHECK_THROWS_WITH(Supernet::load(dir / "missing.pt", w12()), Catch::Contains("missing.pt: missing key 'blocks.5.conv.depth_conv.se.fc.reduce.bias'"));
+  CHECK_THROWS_WITH(Supernet::load(dir / "missing.pt", w12()), ofa::test::contains("missing.pt: missing key 'blocks.5.conv.depth_conv.se.fc.reduce.bias'"));
   StateDict wrong = d;
   wrong["classifier.linear.weight"] = torch::zeros({10, 1536});
   save_dict(dir / "wrong.pt", wrong);
-  CHECK_THROWS_WITH(Supernet::load(dir / "wrong.pt", w12()), Catch::Contains("key 'classifier.linear.weight' has shape [10, 1536]"));
+  CHECK_THROWS_WITH(Supernet::load(dir / "wrong.pt", w12()), ofa::test::contains("key 'classifier.linear.weight' has shape [10, 1536]"));
   StateDict nan = d;
   nan["first_conv.bn.bias"] = torch::full({24}, std::numeric_limits<float>::quiet_NaN());
   save_dict(dir / "nan.pt", nan);
-  CHECK_THROWS_WITH(Supernet::load(dir / "nan.pt", w12()), Catch::Contains("'first_conv.bn.bias' holds NaN"));
+  CHECK_THROWS_WITH(Supernet::load(dir / "nan.pt", w12()), ofa::test::contains("'first_conv.bn.bias' holds NaN"));
   {
     std::ifstream in(data_dir() / "golden/supernet_fp16.pt", std::ios::binary);
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
     std::ofstream(dir / "cut.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 3));
   }
-  CHECK_THROWS_WITH(Supernet::load(dir / "cut.pt", w12()), Catch::Contains("cut.pt: not a readable torch.save file"));
-  CHECK_THROWS_WITH(Supernet::load(dir / "cut.pt", search_space("ofa-mbv3-w1.0")), Catch::Contains("cut.pt"));
+  CHECK_THROWS_WITH(Supernet::load(dir / "cut.pt", w12()), ofa::test::contains("cut.pt: not a readable torch.save file"));
+  CHECK_THROWS_WITH(Supernet::load(dir / "cut.pt", search_space("ofa-mbv3-w1.0")), ofa::test::contains("cut.pt"));
   const Supernet s = Supernet::load(data_dir() / "golden/supernet_fp16.pt", w12());
-  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_foo", torch::zeros({3})}}, "bn.pt"), Catch::Contains("bn.pt: key 'first_conv.bn.running_foo' is not a supernet buffer"));
-  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_mean", torch::zeros({30})}}, "bn.pt"), Catch::Contains("has 30 entries"));
+  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_foo", torch::zeros({3})}}, "bn.pt"), ofa::test::contains("bn.pt: key 'first_conv.bn.running_foo' is not a supernet buffer"));
+  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_mean", torch::zeros({30})}}, "bn.pt"), ofa::test::contains("has 30 entries"));
   // Overrides replace leading entries only, in a copy.
   const Supernet o = s.with_bn_overrides({{"first_conv.bn.running_mean", torch::full({2}, 7.0f)}}, "bn.pt");
   CHECK(o.at("first_conv.bn.running_mean")[1].item<float>() == 7.0f);
@@ -136,17 +138,17 @@ TEST_CASE("ofa-runtime infer reproduces a golden case from the outside", "[infer
   // Without weights: random, and it says so.
   const auto r_run = ofa::test::shell(ofa::test::tool("ofa-runtime") + " infer" + common_args + " --out " + (dir / "r.pt").string());
   CHECK(r_run.status == 0);
-  CHECK_THAT(r_run.output, Catch::Contains("weights: random"));
+  CHECK_THAT(r_run.output, ofa::test::contains("weights: random"));
   // Bad inputs: one line, exit 2.
   save_tensor(dir / "bad.pt", torch::randn({1, 3, 160, 160}));
   const auto bad_run = ofa::test::shell(ofa::test::tool("ofa-runtime") + " infer --arch " + (dir / "arch.yaml").string() + " --input " +
                                   (dir / "bad.pt").string() + " --out " + (dir / "z.pt").string());
   CHECK(bad_run.status == 2);
-  CHECK_THAT(bad_run.output, Catch::StartsWith("ofa-runtime: error: ") && Catch::Contains("expects [N, 3, 188, 188]"));
+  CHECK_THAT(bad_run.output, ofa::test::starts_with("ofa-runtime: error: ") && ofa::test::contains("expects [N, 3, 188, 188]"));
   CHECK_FALSE(std::filesystem::exists(dir / "z.pt"));
   const auto cuda_run = ofa::test::shell(ofa::test::tool("ofa-runtime") + " infer --device tpu" + common_args + " --out " + (dir / "z.pt").string());
   CHECK(cuda_run.status == 2);
-  CHECK_THAT(cuda_run.output, Catch::Contains("--device 'tpu'"));
+  CHECK_THAT(cuda_run.output, ofa::test::contains("--device 'tpu'"));
 }
 
 TEST_CASE("the generated table has the shipped Jetson tables' key set at every resolution", "[lut]") {
@@ -193,15 +195,16 @@ TEST_CASE("a tiny lut run end to end, and resume after an interruption", "[lut][
   const LutFile t176 = read_lut_file(dir / "176_lookup_table.json");
   CHECK(t176.size() == layers.size());
   for (int i = 0; i < 5; ++i) CHECK(t176.at(lut_key(layers[static_cast<std::size_t>(i)])).mean == 123.0);  // kept
-  CHECK(t176.at(lut_key(layers[5])).mean < 123.0);                                                         // measured
+  // Measured here: one timing (repeats 1), where the kept entries say 7; no assumption on its value.
+  CHECK(t176.at(lut_key(layers[5])).count == 1);
   CHECK(read_lut_file(dir / "160_lookup_table.json").begin()->second.mean == t.begin()->second.mean);    // untouched
   CHECK_FALSE(std::filesystem::exists(dir / ".176_lookup_table.partial.json"));
 
   o.resolutions = {162};
-  CHECK_THROWS_WITH(run_build_lut(o), Catch::Contains("162 is not a resolution"));
+  CHECK_THROWS_WITH(run_build_lut(o), ofa::test::contains("162 is not a resolution"));
   o.resolutions = {160};
   o.device.repeats = 0;
-  CHECK_THROWS_WITH(run_build_lut(o), Catch::Contains("--repeats 0 must be >= 1"));
+  CHECK_THROWS_WITH(run_build_lut(o), ofa::test::contains("--repeats 0 must be >= 1"));
 }
 
 TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
@@ -224,7 +227,8 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
     CHECK(row.candidate.latency_ms);  // predicted fields carried over
   }
   CHECK(m.weights == "random");
-  CHECK(m.libtorch.rfind("1.", 0) == 0);
+  CHECK(m.libtorch == TORCH_VERSION);
+  CHECK(m.engine == "optimized");
   const MeasuredFile back = read_measured(o.out);
   REQUIRE(back.rows.size() == 2);
   CHECK(back.rows[0].candidate.arch == m.rows[0].candidate.arch);
@@ -240,7 +244,7 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   CHECK(resumed.rows[0].measured.median_ms == 999.0);
   CHECK(resumed.rows[1].measured.median_ms < 999.0);
   o.device.repeats = 4;
-  CHECK_THROWS_WITH(run_measure_latency(o), Catch::Contains("measured with other settings"));
+  CHECK_THROWS_WITH(run_measure_latency(o), ofa::test::contains("measured with other settings"));
 }
 
 TEST_CASE("statistics and calibration", "[calibrate]") {
@@ -274,7 +278,7 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   }
   write_file_atomic(dir / "measured.yaml", format_measured_yaml(m));
   const std::string report = run_calibrate({dir / "lut", dir / "measured.yaml"});
-  CHECK_THAT(report, Catch::Contains("2.0000 * table sum +1.0000 ms"));
+  CHECK_THAT(report, ofa::test::contains("2.0000 * table sum +1.0000 ms"));
   const auto cal = read_lut_calibration(dir / "lut");
   REQUIRE(cal);
   // measured.yaml keeps 8 significant digits of each timing, so the fit is exact to about 1e-8.

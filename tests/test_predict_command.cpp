@@ -6,7 +6,7 @@
 #include "ofa/search/predict_command.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::search;
@@ -57,28 +57,28 @@ TEST_CASE("the ofa-search binary: predict to stdout, CSV, and exit 2 with one li
   const std::string archs = (ofa::test::source_dir() / "configs/examples/single-arch.yaml").string();
   auto ok = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + archs);
   CHECK(ok.status == 0);
-  CHECK_THAT(ok.output, Catch::StartsWith("single-arch:\n  predicted_accuracy: "));
+  CHECK_THAT(ok.output, ofa::test::starts_with("single-arch:\n  predicted_accuracy: "));
 
   auto csv = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + archs + " --format csv --out " +
                   (dir / "o.csv").string());
   CHECK(csv.status == 0);
   const std::string text = read_file(dir / "o.csv");
-  CHECK_THAT(text, Catch::StartsWith("name,predicted_accuracy,latency_ms,macs_m,params_m,ks,e,d,r\nsingle-arch,0."));
+  CHECK_THAT(text, ofa::test::starts_with("name,predicted_accuracy,latency_ms,macs_m,params_m,ks,e,d,r\nsingle-arch,0."));
 
   ofa::test::write_text(dir / "bad.yaml", "x:\n  ks: [3]\n");
   auto bad = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + (dir / "bad.yaml").string());
   CHECK(bad.status == 2);
-  CHECK_THAT(bad.output, Catch::StartsWith("ofa-search: error: ") && Catch::Contains("bad.yaml: 'x'"));
+  CHECK_THAT(bad.output, ofa::test::starts_with("ofa-search: error: ") && ofa::test::contains("bad.yaml: 'x'"));
   CHECK(std::count(bad.output.begin(), bad.output.end(), '\n') == 1);
 
   auto nodata = ofa::test::shell("OFA_DATA_DIR=/nonexistent " + ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + archs);
   CHECK(nodata.status == 2);
-  CHECK_THAT(nodata.output, Catch::Contains("/nonexistent") && Catch::Contains("OFA_DATA_DIR"));
+  CHECK_THAT(nodata.output, ofa::test::contains("/nonexistent") && ofa::test::contains("OFA_DATA_DIR"));
 
   auto noflag = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --archs " + archs);
   CHECK(noflag.status == 2);
 
   auto help = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --help");
   CHECK(help.status == 0);
-  CHECK_THAT(help.output, Catch::Contains("--profile") && Catch::Contains("--archs") && Catch::Contains("--format"));
+  CHECK_THAT(help.output, ofa::test::contains("--profile") && ofa::test::contains("--archs") && ofa::test::contains("--format"));
 }

@@ -7,7 +7,7 @@
 #include "ofa/search/predictor_loader.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::search;
@@ -61,31 +61,31 @@ TEST_CASE("bad predictor files get errors naming file and key", "[predictor][err
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
     std::ofstream(dir / "cut.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
   }
-  CHECK_THROWS_WITH(load_predictor(dir / "cut.pt"), Catch::Contains("cut.pt: not a readable torch.save file"));
+  CHECK_THROWS_WITH(load_predictor(dir / "cut.pt"), ofa::test::contains("cut.pt: not a readable torch.save file"));
   // Not a PyTorch file at all.
   ofa::test::write_text(dir / "text.pt", "hello");
-  CHECK_THROWS_WITH(load_predictor(dir / "text.pt"), Catch::Contains("text.pt: not a readable torch.save file"));
-  CHECK_THROWS_WITH(load_predictor(dir / "absent.pt"), Catch::Contains("absent.pt: no such file"));
+  CHECK_THROWS_WITH(load_predictor(dir / "text.pt"), ofa::test::contains("text.pt: not a readable torch.save file"));
+  CHECK_THROWS_WITH(load_predictor(dir / "absent.pt"), ofa::test::contains("absent.pt: no such file"));
   // A missing key.
   auto d = original_dict();
   REQUIRE(d.erase("4.bias") == 1);
   save_dict(dir / "nobias.pt", d);
-  CHECK_THROWS_WITH(load_predictor(dir / "nobias.pt"), Catch::Contains("nobias.pt: missing key '4.bias'"));
+  CHECK_THROWS_WITH(load_predictor(dir / "nobias.pt"), ofa::test::contains("nobias.pt: missing key '4.bias'"));
   // A shape mismatch.
   d = original_dict();
   d.insert_or_assign("2.weight", torch::zeros({400, 300}));
   save_dict(dir / "shape.pt", d);
-  CHECK_THROWS_WITH(load_predictor(dir / "shape.pt"), Catch::Contains("shape.pt: key '4.weight'") || Catch::Contains("shape.pt: key '2.weight'"));
+  CHECK_THROWS_WITH(load_predictor(dir / "shape.pt"), ofa::test::contains("shape.pt: key '4.weight'") || ofa::test::contains("shape.pt: key '2.weight'"));
   // An unexpected key.
   d = original_dict();
   d.insert("base_acc", torch::zeros({1}));
   save_dict(dir / "extra.pt", d);
-  CHECK_THROWS_WITH(load_predictor(dir / "extra.pt"), Catch::Contains("unexpected key 'base_acc'"));
+  CHECK_THROWS_WITH(load_predictor(dir / "extra.pt"), ofa::test::contains("unexpected key 'base_acc'"));
   // NaN weights.
   d = original_dict();
   auto w = d.at("0.weight").clone();
   w[0][0] = std::numeric_limits<float>::quiet_NaN();
   d.insert_or_assign("0.weight", w);
   save_dict(dir / "nan.pt", d);
-  CHECK_THROWS_WITH(load_predictor(dir / "nan.pt"), Catch::Contains("non-finite"));
+  CHECK_THROWS_WITH(load_predictor(dir / "nan.pt"), ofa::test::contains("non-finite"));
 }

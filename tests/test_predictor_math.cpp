@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "ofa/common/encoding.hpp"
 #include "ofa/common/error.hpp"
@@ -75,16 +75,16 @@ TEST_CASE("predictions do not depend on the thread count", "[predictor]") {
 }
 
 TEST_CASE("predictor shape errors are named", "[predictor][errors]") {
-  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({127, 10, 1}, 1)), Catch::Contains("expects 127 inputs"));
-  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({128, 10, 2}, 1)), Catch::Contains("last layer must have 1 output"));
-  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({128, 1}, 1)), Catch::Contains("at least 2 linear layers"));
+  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({127, 10, 1}, 1)), ofa::test::contains("expects 127 inputs"));
+  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({128, 10, 2}, 1)), ofa::test::contains("last layer must have 1 output"));
+  CHECK_THROWS_WITH(AccuracyPredictor(random_mlp({128, 1}, 1)), ofa::test::contains("at least 2 linear layers"));
   MlpWeights chain = random_mlp({128, 10, 1}, 1);
   chain.layers[1].in = 9;
   chain.layers[1].weight.resize(9);
-  CHECK_THROWS_WITH(AccuracyPredictor(chain), Catch::Contains("previous layer gives 10"));
+  CHECK_THROWS_WITH(AccuracyPredictor(chain), ofa::test::contains("previous layer gives 10"));
   MlpWeights nan = random_mlp({128, 10, 1}, 1);
   nan.layers[0].bias[3] = std::numeric_limits<float>::quiet_NaN();
-  CHECK_THROWS_WITH(AccuracyPredictor(nan), Catch::Contains("non-finite"));
+  CHECK_THROWS_WITH(AccuracyPredictor(nan), ofa::test::contains("non-finite"));
   const AccuracyPredictor p(random_mlp({128, 10, 1}, 1));
   ArchConfig bad;
   bad.ks.fill(4);
@@ -93,5 +93,5 @@ TEST_CASE("predictor shape errors are named", "[predictor][errors]") {
   bad.r = 160;
   std::vector<ArchConfig> archs(40, bad);
   std::vector<float> out(archs.size());
-  CHECK_THROWS_WITH(p.predict(archs, out, 2), Catch::Contains("ks[0] = 4 has no encoding"));
+  CHECK_THROWS_WITH(p.predict(archs, out, 2), ofa::test::contains("ks[0] = 4 has no encoding"));
 }

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
@@ -68,32 +68,32 @@ TEST_CASE("profile settings and path resolution", "[profile]") {
 
 TEST_CASE("bad profiles get one-line errors naming file, key and value", "[profile][errors]") {
   TempDir dir("profile");
-  CHECK_THAT(load_error(dir, std::string(kBase) + "serach: {}\n"), Catch::Contains("p.yaml: unknown key 'serach'"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {popsize: 3}\n"), Catch::Contains("search: unknown key 'popsize'"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "serach: {}\n"), ofa::test::contains("p.yaml: unknown key 'serach'"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {popsize: 3}\n"), ofa::test::contains("search: unknown key 'popsize'"));
   CHECK_THAT(load_error(dir, std::string(kBase) + "search: {population: 3}\n"),
-             Catch::Contains("p.yaml: search.population = 3 must be at least 4"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {parent_ratio: 0}\n"), Catch::Contains("parent_ratio = 0 must be in (0, 1]"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {mutation_ratio: 1.5}\n"), Catch::Contains("mutation_ratio = 1.5"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {mutate_prob: .nan}\n"), Catch::Contains("mutate_prob must be a finite number"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {algorithm: random}\n"), Catch::Contains("algorithm 'random' is not one of"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "resolutions: []\n"), Catch::Contains("'resolutions' must be a non-empty list"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "resolutions: [161]\n"), Catch::Contains("resolutions[0] = 161 is not a resolution"));
-  CHECK_THAT(load_error(dir, "space: ofa-mbv3-w1.2\nmetric: latency\n"), Catch::Contains("metric 'latency' needs key 'lut'"));
-  CHECK_THAT(load_error(dir, "space: ofa-mbv3-w9\nmetric: flops\n"), Catch::Contains("unknown search space 'ofa-mbv3-w9'"));
-  CHECK_THAT(load_error(dir, "metric: flops\n"), Catch::Contains("missing key 'space'"));
-  CHECK_THAT(load_error(dir, "space: [1\n"), Catch::Contains("malformed YAML"));
-  CHECK_THAT(load_error(dir, std::string(kBase) + "format: ofa-profile/9\n"), Catch::Contains("format 'ofa-profile/9' is not supported"));
+             ofa::test::contains("p.yaml: search.population = 3 must be at least 4"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {parent_ratio: 0}\n"), ofa::test::contains("parent_ratio = 0 must be in (0, 1]"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {mutation_ratio: 1.5}\n"), ofa::test::contains("mutation_ratio = 1.5"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {mutate_prob: .nan}\n"), ofa::test::contains("mutate_prob must be a finite number"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "search: {algorithm: random}\n"), ofa::test::contains("algorithm 'random' is not one of"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "resolutions: []\n"), ofa::test::contains("'resolutions' must be a non-empty list"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "resolutions: [161]\n"), ofa::test::contains("resolutions[0] = 161 is not a resolution"));
+  CHECK_THAT(load_error(dir, "space: ofa-mbv3-w1.2\nmetric: latency\n"), ofa::test::contains("metric 'latency' needs key 'lut'"));
+  CHECK_THAT(load_error(dir, "space: ofa-mbv3-w9\nmetric: flops\n"), ofa::test::contains("unknown search space 'ofa-mbv3-w9'"));
+  CHECK_THAT(load_error(dir, "metric: flops\n"), ofa::test::contains("missing key 'space'"));
+  CHECK_THAT(load_error(dir, "space: [1\n"), ofa::test::contains("malformed YAML"));
+  CHECK_THAT(load_error(dir, std::string(kBase) + "format: ofa-profile/9\n"), ofa::test::contains("format 'ofa-profile/9' is not supported"));
   CHECK_THAT(load_error(dir, std::string(kBase) + "search: {constraints: {from: 30, to: 18, step: 2}}\n"),
-             Catch::Contains("'to' is below 'from'"));
+             ofa::test::contains("'to' is below 'from'"));
 }
 
 TEST_CASE("constraint list and range syntax (--constraints)", "[profile]") {
   CHECK(parse_constraints("18,20,24") == std::vector<double>{18, 20, 24});
   CHECK(parse_constraints("18:30:4") == std::vector<double>{18, 22, 26, 30});
   CHECK(parse_constraints("18:19:0.5") == std::vector<double>{18, 18.5, 19});
-  CHECK_THROWS_WITH(parse_constraints("18,x"), Catch::Contains("'x' is not a number"));
-  CHECK_THROWS_WITH(parse_constraints("18:30"), Catch::Contains("expected from:to:step"));
-  CHECK_THROWS_WITH(parse_constraints("18:30:0"), Catch::Contains("step must be positive"));
+  CHECK_THROWS_WITH(parse_constraints("18,x"), ofa::test::contains("'x' is not a number"));
+  CHECK_THROWS_WITH(parse_constraints("18:30"), ofa::test::contains("expected from:to:step"));
+  CHECK_THROWS_WITH(parse_constraints("18:30:0"), ofa::test::contains("step must be positive"));
 }
 
 TEST_CASE("search.resolutions narrows the search, not the profile", "[profile]") {
@@ -103,7 +103,7 @@ TEST_CASE("search.resolutions narrows the search, not the profile", "[profile]")
   CHECK(p.space.resolutions.size() == 17);
   CHECK(p.search.resolutions == std::vector<int>{160, 224});
   CHECK_THAT(load_error(dir, std::string(kBase) + "resolutions: [160, 176]\nsearch: {resolutions: [192]}\n"),
-             Catch::Contains("search.resolutions[0] = 192 is not one of the profile's resolutions"));
+             ofa::test::contains("search.resolutions[0] = 192 is not one of the profile's resolutions"));
   const auto gpu = load_profile(ofa::test::source_dir() / "configs/jetson-xavier-nx-gpu.yaml");
   CHECK(gpu.search.resolutions == std::vector<int>{160, 176, 192, 208, 224});
 }

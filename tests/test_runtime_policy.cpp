@@ -1,5 +1,5 @@
 // The runtime manager against scripted latency sequences: a manual clock, no sleeping.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cmath>
 
@@ -196,14 +196,14 @@ TEST_CASE("a level whose table figure is too optimistic is barred after a failed
 TEST_CASE("unusable policy settings are rejected by name", "[policy][errors]") {
   ManualClock c;
   auto make = [&](PolicyConfig p, std::vector<LevelSpec> levels = four_levels()) { RuntimeManager m(levels, p, c.clock()); };
-  CHECK_THROWS_WITH(make(config(0)), Catch::Contains("latency target"));
-  CHECK_THROWS_WITH(make(config(std::nan(""))), Catch::Contains("latency target"));
+  CHECK_THROWS_WITH(make(config(0)), ofa::test::contains("latency target"));
+  CHECK_THROWS_WITH(make(config(std::nan(""))), ofa::test::contains("latency target"));
   PolicyConfig p = config(30);
   p.margin = 1.0;
-  CHECK_THROWS_WITH(make(p), Catch::Contains("margin"));
+  CHECK_THROWS_WITH(make(p), ofa::test::contains("margin"));
   p = config(30);
   p.smoothing = 0;
-  CHECK_THROWS_WITH(make(p), Catch::Contains("smoothing"));
-  CHECK_THROWS_WITH(make(config(30), {{20, 0.7}, {10, 0.8}}), Catch::Contains("sorted"));
-  CHECK_THROWS_WITH(make(config(30), {}), Catch::Contains("at least one level"));
+  CHECK_THROWS_WITH(make(p), ofa::test::contains("smoothing"));
+  CHECK_THROWS_WITH(make(config(30), {{20, 0.7}, {10, 0.8}}), ofa::test::contains("sorted"));
+  CHECK_THROWS_WITH(make(config(30), {}), ofa::test::contains("at least one level"));
 }

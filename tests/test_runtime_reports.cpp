@@ -1,5 +1,5 @@
 // Run summaries, traces, plots and the contention option, from scripted frame records.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 
@@ -141,12 +141,12 @@ TEST_CASE("the contention option: parsed strictly, errors name the key", "[runti
   CHECK(s.threads == 2);
   CHECK(s.for_s == Approx(0.5));
   CHECK(parse_contention("for=3,at=0").threads == 1);
-  CHECK_THROWS_WITH(parse_contention("at=2s,for=5s,cores=2"), Catch::Contains("unknown key 'cores'"));
-  CHECK_THROWS_WITH(parse_contention("at=soon,for=5s"), Catch::Contains("at=soon"));
-  CHECK_THROWS_WITH(parse_contention("at=1s,threads=0,for=5s"), Catch::Contains("threads=0"));
-  CHECK_THROWS_WITH(parse_contention("at=1s"), Catch::Contains("needs at= and for="));
-  CHECK_THROWS_WITH(parse_contention("at=1s,for=0s"), Catch::Contains("longer than 0"));
-  CHECK_THROWS_WITH(parse_contention("at=-1s,for=2s"), Catch::Contains("at=-1s"));
+  CHECK_THROWS_WITH(parse_contention("at=2s,for=5s,cores=2"), ofa::test::contains("unknown key 'cores'"));
+  CHECK_THROWS_WITH(parse_contention("at=soon,for=5s"), ofa::test::contains("at=soon"));
+  CHECK_THROWS_WITH(parse_contention("at=1s,threads=0,for=5s"), ofa::test::contains("threads=0"));
+  CHECK_THROWS_WITH(parse_contention("at=1s"), ofa::test::contains("needs at= and for="));
+  CHECK_THROWS_WITH(parse_contention("at=1s,for=0s"), ofa::test::contains("longer than 0"));
+  CHECK_THROWS_WITH(parse_contention("at=-1s,for=2s"), ofa::test::contains("at=-1s"));
 }
 
 TEST_CASE("contention threads run in their window and stop", "[runtime][contention]") {

@@ -16,7 +16,7 @@
 #include "ofa/search/search_command.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::search;
@@ -88,9 +88,9 @@ TEST_CASE("candidates files: constraints hold, fronts are non-dominated, values 
   }
   // The CSV has the contracted columns and one row per candidate.
   const std::string csv = read_file(dir / "candidates.csv");
-  CHECK_THAT(csv, Catch::StartsWith("id,constraint,predicted_accuracy,latency_ms,macs_m,params_m,on_front,ks,e,d,r\n"));
+  CHECK_THAT(csv, ofa::test::starts_with("id,constraint,predicted_accuracy,latency_ms,macs_m,params_m,on_front,ks,e,d,r\n"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == static_cast<long>(f.candidates.size()) + 1);
-  CHECK_THAT(out.str(), Catch::StartsWith("Predicted Pareto front: jetson-xavier-nx-gpu, evolution"));
+  CHECK_THAT(out.str(), ofa::test::starts_with("Predicted Pareto front: jetson-xavier-nx-gpu, evolution"));
 }
 
 TEST_CASE("nsga2 and exhaustive through the command", "[search]") {
@@ -133,7 +133,7 @@ TEST_CASE("bad search input: one line, exit 2, nothing written", "[search][cli][
     INFO(c.args);
     const auto r = ofa::test::shell(base + c.args);
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, Catch::Contains(c.expect));
+    CHECK_THAT(r.output, ofa::test::contains(c.expect));
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') <= 2);  // CLI11 may add a hint line
     CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.yaml"));
   }
@@ -153,13 +153,13 @@ TEST_CASE("bad search input: one line, exit 2, nothing written", "[search][cli][
     INFO(file);
     const auto r = ofa::test::shell(ofa::test::tool("ofa-search") + " --profile " + (dir / file).string() + " --quiet --out " + (dir / "o").string());
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, Catch::StartsWith("ofa-search: error: ") && Catch::Contains(expect));
+    CHECK_THAT(r.output, ofa::test::starts_with("ofa-search: error: ") && ofa::test::contains(expect));
   }
   const auto help = ofa::test::shell(ofa::test::tool("ofa-search") + " --help");
   CHECK(help.status == 0);
   for (const char* flag : {"--algorithm", "--constraints", "--population", "--generations", "--seed", "--threads",
                            "--data-dir", "--quiet", "--profile", "--out", "predict"})
-    CHECK_THAT(help.output, Catch::Contains(flag));
+    CHECK_THAT(help.output, ofa::test::contains(flag));
 }
 
 TEST_CASE("Ctrl-C leaves no output file and exits 130", "[search][cli]") {
@@ -213,7 +213,7 @@ TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input i
   const auto ok = ofa::test::shell(base + " --levels 3 --out " + (dir / "library.yaml").string());
   INFO(ok.output);
   REQUIRE(ok.status == 0);
-  CHECK_THAT(ok.output, Catch::Contains("levels from " + std::to_string(m.rows.size()) + " measured candidates"));
+  CHECK_THAT(ok.output, ofa::test::contains("levels from " + std::to_string(m.rows.size()) + " measured candidates"));
   const LibraryFile lib = read_library(dir / "library.yaml");
   CHECK(lib.levels.size() <= 3);
   CHECK(lib.levels.size() >= 2);
@@ -231,12 +231,12 @@ TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input i
     INFO(c.args);
     const auto r = ofa::test::shell(base + c.args + " --out " + (dir / "bad.yaml").string());
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, Catch::Contains(c.expect));
+    CHECK_THAT(r.output, ofa::test::contains(c.expect));
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') <= 2);
     CHECK_FALSE(std::filesystem::exists(dir / "bad.yaml"));
   }
   const auto missing = ofa::test::shell(ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "none.yaml").string() +
                                         " --out " + (dir / "bad.yaml").string());
   CHECK(missing.status == 2);
-  CHECK_THAT(missing.output, Catch::Contains("none.yaml"));
+  CHECK_THAT(missing.output, ofa::test::contains("none.yaml"));
 }

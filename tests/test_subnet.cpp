@@ -3,7 +3,7 @@
 #include "ofa/runtime/subnet.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace ofa::common;
 using namespace ofa::runtime;

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cmath>
 
@@ -88,25 +88,25 @@ TEST_CASE("a table missing a key the space needs fails at load, naming key and f
   auto one = space;
   one.resolutions = {160};
   CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one),
-                    Catch::Contains("160_lookup_table.json: missing key '" + gone + "'"));
+                    ofa::test::contains("160_lookup_table.json: missing key '" + gone + "'"));
   // A resolution without a file.
   auto two = space;
   two.resolutions = {160, 164};
-  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), two), Catch::Contains("no table for resolution 164"));
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), two), ofa::test::contains("no table for resolution 164"));
   // A malformed entry.
   ofa::test::write_text(dir / "160_lookup_table.json", "{\"Conv-input:160x160x3-output:80x80x24\": {\"mean\": -1}}");
-  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), Catch::Contains("mean = -1") && Catch::Contains("is negative"));
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), ofa::test::contains("mean = -1") && ofa::test::contains("is negative"));
   ofa::test::write_text(dir / "160_lookup_table.json", "{\"Conv-input:160x160x3-output:80x80x24\": {\"mean\": \"fast\"}}");
-  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), Catch::Contains("mean must be a finite number, got 'fast'"));
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), ofa::test::contains("mean must be a finite number, got 'fast'"));
   ofa::test::write_text(dir / "160_lookup_table.json", "{\"Conv-input:160x160x3-output:80x80x24\": {\"mean\": 1.0,");
-  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), Catch::Contains("malformed YAML"));
-  CHECK_THROWS_WITH(LatencyTable::load(dir / "nowhere", one), Catch::Contains("does not exist"));
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), one), ofa::test::contains("malformed YAML"));
+  CHECK_THROWS_WITH(LatencyTable::load(dir / "nowhere", one), ofa::test::contains("does not exist"));
 }
 
 TEST_CASE("a w1.0 space against a w1.2 table reports the missing keys", "[lut][errors]") {
   const auto space = search_space("ofa-mbv3-w1.0");
   CHECK_THROWS_WITH(LatencyTable::load(data_dir() / "luts/jetson_xavier_nx_gpu", space),
-                    Catch::Contains("missing key 'Conv-input:160x160x3-output:80x80x16'") && Catch::Contains("more keys"));
+                    ofa::test::contains("missing key 'Conv-input:160x160x3-output:80x80x16'") && ofa::test::contains("more keys"));
 }
 
 TEST_CASE("LUT files round-trip through the JSON writer", "[lut]") {

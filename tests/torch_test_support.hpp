@@ -1,7 +1,11 @@
 #pragma once
 // Shared by the tests that link LibTorch.
 #include "ofa/common/search_space.hpp"
+#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/state_dict.hpp"
 #include "ofa/runtime/supernet.hpp"
+#include "ofa/search/library_file.hpp"
 #include "test_support.hpp"
 
 namespace ofa::test {
@@ -15,6 +19,41 @@ inline const common::SearchSpace& w12() {
 inline const runtime::Supernet& golden_supernet() {
   static const runtime::Supernet s = runtime::Supernet::load(data_dir() / "golden/supernet_fp16.pt", w12());
   return s;
+}
+
+inline void save_state_dict(const std::filesystem::path& file, const runtime::StateDict& dict) {
+  c10::impl::GenericDict d(c10::StringType::get(), c10::TensorType::get());
+  for (const auto& [k, v] : dict) d.insert(k, v);
+  const std::vector<char> bytes = torch::pickle_save(d);
+  common::write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
+}
+
+struct GoldenLibrary {
+  ofa::search::LibraryFile library;
+  std::vector<std::string> names;
+};
+
+// The golden cases as a library (fake, increasing latencies and accuracies), each level with
+// its BN statistics file in `dir`.
+inline GoldenLibrary golden_library(const std::filesystem::path& dir) {
+  const auto archs = common::read_archs(data_dir() / "golden/cases_public.yaml", w12());
+  const c10::IValue cases = runtime::load_pickle(data_dir() / "golden/cases_public.pt");
+  GoldenLibrary g;
+  g.library.space = "ofa-mbv3-w1.2";
+  g.library.device = "cpu";
+  g.library.weights = (data_dir() / "golden/supernet_fp16.pt").string();
+  g.library.accuracy_source = "predicted";
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    ofa::search::Level l;
+    l.arch = archs[i].arch;
+    l.accuracy = 0.70 + 0.01 * static_cast<double>(i);
+    l.latency_median_ms = l.latency_p90_ms = 10.0 * static_cast<double>(i + 1);
+    l.bn = archs[i].name + "_bn.pt";
+    save_state_dict(dir / l.bn, runtime::to_state_dict(cases.toGenericDict().at(archs[i].name).toGenericDict().at("bn"), "bn"));
+    g.library.levels.push_back(l);
+    g.names.push_back(archs[i].name);
+  }
+  return g;
 }
 
 }  // namespace ofa::test

@@ -3,8 +3,9 @@
 // 1. Switch cost: alternates between the fastest and the most accurate level (by moving the
 //    target) with 4 frames between switches, no contention; cost = decision + first frame at
 //    the new level - that level's median over the other frames.
-// 2. Memory: resident size (VmRSS) after building and warming the library's levels sharing the
-//    supernet, and after building them as separate models; each in a fresh child process.
+// 2. Memory: resident size (VmRSS) after building and warming the library's levels on the
+//    optimized engine (each level its own folded weights), as eager levels sharing the
+//    supernet, and as separate eager models; each in a fresh child process.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -36,14 +37,15 @@ std::optional<std::filesystem::path> weights_arg(const char* w) {
 }
 
 // Child: build the levels one way, print "rss_kib weight_bytes".
-int memory_child(const char* library, const char* weights, bool shared) {
+int memory_child(const char* library, const char* weights, const std::string& mode) {
   torch::set_num_threads(1);
   const long before = rss_kib();
   AdaptiveOptions o;
   o.policy.target_ms = 1e9;
   o.warmup = 2;
   std::int64_t bytes = 0;
-  if (shared) {
+  if (mode == "shared" || mode == "optimized") {
+    o.engine = mode == "shared" ? EngineKind::Eager : EngineKind::Optimized;
     const AdaptiveNetwork net = AdaptiveNetwork::load(library, weights_arg(weights), o);
     bytes = net.weight_bytes();
     std::printf("%ld %lld\n", rss_kib() - before, static_cast<long long>(bytes));
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (child) return memory_child(library, weights, std::string(child) == "shared");
+    if (child) return memory_child(library, weights, child);
 
     torch::set_num_threads(1);
     AdaptiveOptions o;
@@ -165,13 +167,16 @@ int main(int argc, char** argv) {
     std::printf("  decision p50 %.2f us, p99 %.2f us\n", ofa::common::percentile_sorted(decisions, 0.5),
                 ofa::common::percentile_sorted(decisions, 0.99));
 
+    const auto optimized = run_child(argv[0], library, weights, "optimized");
     const auto shared = run_child(argv[0], library, weights, "shared");
     const auto separate = run_child(argv[0], library, weights, "separate");
     std::printf("memory, %zu levels (resident size added by building and warming them; weight storage):\n", lib.levels.size());
-    std::printf("  shared supernet slices: %7.1f MiB RSS, %7.1f MiB weights\n", shared.first / 1024.0, shared.second / 1048576.0);
+    std::printf("  optimized levels:       %7.1f MiB RSS, %7.1f MiB weights (folded)\n", optimized.first / 1024.0, optimized.second / 1048576.0);
+    std::printf("  eager, shared supernet: %7.1f MiB RSS, %7.1f MiB weights\n", shared.first / 1024.0, shared.second / 1048576.0);
     std::printf("  separate models:        %7.1f MiB RSS, %7.1f MiB weights\n", separate.first / 1024.0, separate.second / 1048576.0);
-    if (shared.first > 0) std::printf("  ratio separate / shared: %.2fx RSS, %.2fx weights\n", double(separate.first) / shared.first,
-                                      double(separate.second) / double(shared.second));
+    if (shared.first > 0 && optimized.first > 0)
+      std::printf("  ratios: separate / shared %.2fx RSS, %.2fx weights; separate / optimized %.2fx RSS\n", double(separate.first) / shared.first,
+                  double(separate.second) / double(shared.second), double(separate.first) / optimized.first);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench-runtime: %s\n", e.what());
     return 1;

@@ -6,6 +6,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
+#include "ofa/runtime/library_levels.hpp"
 #include "ofa/runtime/measurement.hpp"
 #include "ofa/search/library_file.hpp"
 
@@ -37,15 +38,7 @@ AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const s
 
 AdaptiveNetwork AdaptiveNetwork::load(search::LibraryFile lib, const std::filesystem::path& path,
                                       const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& o) {
-  const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
-  std::optional<std::filesystem::path> file = weights;
-  if (!file && lib.weights != "random") {
-    file = lib.weights;
-    std::error_code ec;
-    if (!std::filesystem::exists(*file, ec))
-      throw Error(path.string() + ": key 'weights' = '" + lib.weights + "' does not exist (give --weights, or measure with random weights)");
-  }
-  Supernet supernet = file ? Supernet::load(*file, space) : Supernet::random(space, o.seed);
+  Supernet supernet = library_supernet(lib, path, weights, o.seed);
   return AdaptiveNetwork(std::move(lib), path.parent_path(), std::move(supernet), o);
 }
 
@@ -57,24 +50,26 @@ AdaptiveNetwork::AdaptiveNetwork(search::LibraryFile library, const std::filesys
       device_(parse_device(o.device)),
       weights_source_(supernet.source()) {
   if (o.warmup < 0) throw Error("warm-up " + std::to_string(o.warmup) + " must be >= 0");
-  const SearchSpace space = search_space(library_.space, library_.elastic_kernel);
   supernet.to(device_);  // before slicing, so the levels' views share device memory
-  WeightSlicer slicer(WeightSlicer::Mode::Share);
-  for (std::size_t i = 0; i < library_.levels.size(); ++i) {
-    const search::Level& l = library_.levels[i];
-    const std::string where = "level " + std::to_string(i);
-    if (l.bn.empty()) {
-      subnets_.push_back(Subnet::from_supernet(space, l.arch, supernet, slicer));
-      continue;
+  {
+    // Optimized levels copy what they need, so the slicer's shared tensors and the supernet
+    // go when this block ends; eager levels keep views into them.
+    WeightSlicer slicer(WeightSlicer::Mode::Share);
+    for (std::size_t i = 0; i < library_.levels.size(); ++i) {
+      Subnet net = level_subnet(library_, i, library_dir, supernet, slicer);
+      try {
+        levels_.emplace_back(net, o.engine);
+      } catch (const std::exception& e) {
+        throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(o.engine) +
+                    " engine cannot build it: " + e.what());
+      }
     }
-    const std::filesystem::path bn = std::filesystem::path(l.bn).is_absolute() ? std::filesystem::path(l.bn) : library_dir / l.bn;
-    const Supernet with_bn = supernet.with_bn_overrides(load_state_dict(bn), where + ": " + bn.string());
-    subnets_.push_back(Subnet::from_supernet(space, l.arch, with_bn, slicer));
+    Supernet released = std::move(supernet);
   }
   torch::NoGradGuard no_grad;
-  for (const Subnet& s : subnets_) {
-    const torch::Tensor x = torch::zeros({1, 3, s.arch().r, s.arch().r}, torch::TensorOptions().device(device_));
-    for (int k = 0; k < o.warmup; ++k) s.forward(x);
+  for (const Engine& e : levels_) {
+    const torch::Tensor x = torch::zeros({1, 3, e.arch().r, e.arch().r}, torch::TensorOptions().device(device_));
+    for (int k = 0; k < o.warmup; ++k) e.forward(x);
   }
   if (device_.is_cuda()) torch::cuda::synchronize();
   restart_clock();
@@ -88,7 +83,7 @@ void AdaptiveNetwork::restart_clock() {
 torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   torch::NoGradGuard no_grad;
   const int lvl = manager_.level();
-  const Subnet& net = subnets_[static_cast<std::size_t>(lvl)];
+  const Engine& net = levels_[static_cast<std::size_t>(lvl)];
   const int r = net.arch().r;
   if (input.dim() != 4 || input.size(1) != 3) throw Error("infer: input has shape " + c10::str(input.sizes()) + ", expected [N, 3, H, W]");
   const double t0 = clock_();
@@ -120,9 +115,13 @@ torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
 }
 
 std::int64_t AdaptiveNetwork::weight_bytes() const {
-  std::vector<const Subnet*> all;
-  for (const Subnet& s : subnets_) all.push_back(&s);
-  return distinct_weight_bytes(all);
+  std::vector<const Subnet*> eager;
+  std::int64_t bytes = 0;
+  for (const Engine& e : levels_) {
+    if (e.kind() == EngineKind::Eager) eager.push_back(&e.subnet());
+    else bytes += e.weight_bytes();
+  }
+  return bytes + distinct_weight_bytes(eager);
 }
 
 }  // namespace ofa::runtime

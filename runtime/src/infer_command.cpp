@@ -3,6 +3,7 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/measurement.hpp"
+#include "ofa/runtime/engine.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/runtime/tensor_io.hpp"
 
@@ -16,6 +17,7 @@ std::string run_infer(const InferOptions& o) {
   if (archs.size() != 1)
     throw Error(o.arch.string() + ": holds " + std::to_string(archs.size()) + " architectures; infer takes a file with one");
   const torch::Device device = parse_device(o.device);
+  const EngineKind engine_kind = parse_engine(o.engine);
   const torch::Tensor input = load_tensor(o.input);
   if (input.scalar_type() != torch::kFloat32) throw Error(o.input.string() + ": the input must be float32, is " + std::string(c10::toString(input.scalar_type())));
   if (!torch::isfinite(input).all().item<bool>()) throw Error(o.input.string() + ": the input holds NaN or infinite values");
@@ -31,12 +33,13 @@ std::string run_infer(const InferOptions& o) {
   net.to(device);
   torch::Tensor logits;
   try {
-    logits = net.forward(input);
+    check_input_shape(net.arch(), input);
+    logits = Engine(net, engine_kind).forward(input);
   } catch (const Error& e) {
     throw Error(o.input.string() + ": " + e.what());
   }
   save_tensor(o.out, logits);
-  return "infer: " + archs[0].name + ", weights: " + net.weights_source() + ", input " + c10::str(input.sizes()) +
+  return "infer: " + archs[0].name + ", weights: " + net.weights_source() + ", engine: " + engine_name(engine_kind) + ", input " + c10::str(input.sizes()) +
          " -> logits " + c10::str(logits.sizes()) + " written to " + o.out.string();
 }
 

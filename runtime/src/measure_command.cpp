@@ -13,6 +13,7 @@
 #include "ofa/common/layers.hpp"
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/progress_bar.hpp"
+#include "ofa/runtime/engine.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/search/library_builder.hpp"
 
@@ -26,6 +27,7 @@ void check_device_options(const DeviceOptions& d) {
   if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
   if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
   if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
+  parse_engine(d.engine);
 }
 
 void check_cancel(const DeviceOptions& d) {
@@ -33,7 +35,7 @@ void check_cancel(const DeviceOptions& d) {
 }
 
 bool same_settings(const MeasuredFile& a, const MeasuredFile& b) {
-  return a.candidates == b.candidates && a.device == b.device && a.threads == b.threads && a.batch == b.batch &&
+  return a.candidates == b.candidates && a.device == b.device && a.engine == b.engine && a.threads == b.threads && a.batch == b.batch &&
          a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights;
 }
 
@@ -103,6 +105,7 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   out.machine = machine_description();
   out.libtorch = TORCH_VERSION;
   out.device = device.str();
+  out.engine = o.device.engine;
   out.threads = threads;
   out.batch = o.batch;
   out.warmup = o.device.warmup;
@@ -133,9 +136,10 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
     check_cancel(o.device);
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
     net.to(device);
+    const Engine engine(net, parse_engine(o.device.engine));
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
     torch::NoGradGuard no_grad;
-    MeasuredRow row{c, time_calls([&] { net.forward(input); }, timing), std::nullopt};
+    MeasuredRow row{c, time_calls([&] { engine.forward(input); }, timing), std::nullopt};
     out.rows.push_back(row);
     write_file_atomic(o.out, format_measured_yaml(out));
     bar.update(static_cast<double>(done) / static_cast<double>(selected.size()), "candidate " + std::to_string(c.id));
@@ -199,8 +203,10 @@ void run_build_lut(const BuildLutOptions& o) {
       check_cancel(o.device);
       Subnet one = single_layer(l, done);
       one.to(device);
+      // The layer alone in the engine that will run it, so the table predicts that engine.
+      const Engine engine(one, parse_engine(o.device.engine));
       const torch::Tensor x = layer_input(l, device);
-      const TimingStats t = time_calls([&] { one.forward_layer(0, x); }, timing);
+      const TimingStats t = time_calls([&] { engine.forward(x); }, timing);
       table[key] = LutEntry{t.count, t.interdecile_mean_ms, t.interdecile_std_ms};
       write_lut_file(partial_file, table);
       bar.update(static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r));

@@ -40,11 +40,16 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   std::optional<ContentionSpec> spec;
   if (o.contention) spec = parse_contention(*o.contention);
   const torch::Device device = parse_device(o.device);
+  const EngineKind engine = parse_engine(o.engine);
   const search::LibraryFile lib = search::read_library(o.library);
   const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
 
   AdaptiveOptions ao;
   ao.device = o.device;
+  ao.engine = engine;
+  if (!o.quiet && lib.engine != o.engine)
+    std::cerr << "run: note: the library was measured with the " << lib.engine << " engine and runs on the " << o.engine
+              << " one; its latencies are only relative here\n";
   ao.warmup = o.warmup;
   ao.policy = o.policy;
   ao.seed = o.seed;
@@ -103,7 +108,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
     write_file_atomic(*o.plot, plot_trace_svg(records, levels, window, title));
   }
   if (o.summary_json) write_file_atomic(*o.summary_json, format_summary_json(summary));
-  out << "weights: " << net.weights_source() << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
+  out << "weights: " << net.weights_source() << ", engine " << engine_name(engine) << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
       << net.weight_bytes() / (1 << 20) << " MiB\n";
   out << format_summary_text(summary);
   return summary;

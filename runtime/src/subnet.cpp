@@ -254,11 +254,15 @@ torch::Tensor Subnet::forward_layer(std::size_t i, const torch::Tensor& x) const
   throw Error("unknown layer kind");
 }
 
+void check_input_shape(const ArchConfig& arch, const torch::Tensor& input) {
+  if (input.dim() != 4 || input.size(1) != 3 || input.size(2) != arch.r || input.size(3) != arch.r)
+    throw Error("input has shape " + c10::str(input.sizes()) + ", the subnet expects [N, 3, " + std::to_string(arch.r) + ", " +
+                std::to_string(arch.r) + "]");
+}
+
 torch::Tensor Subnet::forward(const torch::Tensor& input) const {
   torch::NoGradGuard no_grad;
-  if (input.dim() != 4 || input.size(1) != 3 || input.size(2) != arch_.r || input.size(3) != arch_.r)
-    throw Error("input has shape " + c10::str(input.sizes()) + ", the subnet expects [N, 3, " + std::to_string(arch_.r) +
-                ", " + std::to_string(arch_.r) + "]");
+  check_input_shape(arch_, input);
   torch::Tensor x = input.to(device_, torch::kFloat32);
   for (std::size_t i = 0; i < layers_.size(); ++i) x = forward_layer(i, x);
   return x;

@@ -32,6 +32,7 @@ std::vector<int> parse_resolutions(const std::string& text) {
 
 void add_device_options(CLI::App* cmd, ofa::runtime::DeviceOptions& d) {
   cmd->add_option("--device", d.device, "cpu | cuda | cuda:N (default cpu)");
+  cmd->add_option("--engine", d.engine, "optimized (BN folded, TorchScript frozen, oneDNN on CPU; default) | eager");
   cmd->add_option("--threads", d.threads, "LibTorch threads (0: LibTorch's default)");
   cmd->add_option("--warmup", d.warmup, "Untimed calls first (default 10)");
   cmd->add_option("--repeats", d.repeats, "Timed calls (default 50)");

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
+#include "ofa/runtime/export_command.hpp"
 #include "ofa/runtime/infer_command.hpp"
 #include "ofa/runtime/run_command.hpp"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   cmd->add_option("--out", out, "Output: the logits tensor [N, classes] (.pt)")->required();
   cmd->add_option("--space", infer.space, "Search space (default ofa-mbv3-w1.2)");
   cmd->add_option("--device", infer.device, "cpu | cuda | cuda:N");
+  cmd->add_option("--engine", infer.engine, "optimized (default) | eager");
   cmd->add_option("--seed", infer.seed, "Seed of the random weights (without --weights)");
 
   ofa::runtime::RunOptions run;
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   rcmd->add_option("--library", r_library, "library.yaml written by `ofa-search pareto`")->required();
   rcmd->add_option("--weights", r_weights, "Supernet state_dict (.pt); default: the library's weights, or random ones");
   rcmd->add_option("--device", run.device, "cpu | cuda | cuda:N");
+  rcmd->add_option("--engine", run.engine, "optimized (BN folded, TorchScript frozen, oneDNN on CPU; default) | eager");
   rcmd->add_option("--threads", run.threads, "LibTorch intra-op threads (default: as the library was measured)")
       ->check(CLI::NonNegativeNumber);
   rcmd->add_option("--latency-target", run.policy.target_ms, "Latency target per frame, ms")->required();
@@ -69,6 +72,19 @@ int main(int argc, char** argv) {
   rcmd->add_option("--seed", run.seed, "Seed of the synthetic frames and of random weights");
   rcmd->add_flag("--quiet", run.quiet, "No progress on stderr");
 
+  ofa::runtime::ExportOptions exp;
+  std::string e_library, e_weights, e_out;
+  auto* ecmd = app.add_subcommand(
+      "export",
+      "Write every level of a library as a self-contained TorchScript file (level_<i>.pt, BN folded) plus export.yaml;\n"
+      "Python's torch.jit.load and C++'s torch::jit::load run them with the level's logits (docs/runtime.md).\n"
+      "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export");
+  ecmd->add_option("--library", e_library, "library.yaml written by `ofa-search pareto`")->required();
+  ecmd->add_option("--weights", e_weights, "Supernet state_dict (.pt); default: the library's weights, or random ones");
+  ecmd->add_option("--out", e_out, "Output folder (created; written whole or not at all)")->required();
+  ecmd->add_flag("--force", exp.force, "Replace the output folder if it exists and is not empty");
+  ecmd->add_option("--seed", exp.seed, "Seed of random weights (a library measured with random weights)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +98,12 @@ int main(int argc, char** argv) {
       infer.input = input;
       infer.out = out;
       std::cerr << ofa::runtime::run_infer(infer) << "\n";
+    }
+    if (ecmd->parsed()) {
+      exp.library = e_library;
+      if (!e_weights.empty()) exp.weights = e_weights;
+      exp.out_dir = e_out;
+      std::cerr << ofa::runtime::run_export(exp) << "\n";
     }
     if (rcmd->parsed()) {
       run.library = r_library;

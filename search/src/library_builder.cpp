@@ -75,6 +75,7 @@ LibraryFile build_library(const MeasuredFile& m, const std::string& measured_pat
   f.elastic_kernel = m.elastic_kernel;
   f.profile_name = m.profile_name;
   f.device = m.device;
+  f.engine = m.engine;
   f.machine = m.machine;
   f.libtorch = m.libtorch;
   f.threads = m.threads;

@@ -16,6 +16,7 @@ std::string format_library_yaml(const LibraryFile& f) {
   s += std::string("elastic_kernel: ") + (f.elastic_kernel ? "true" : "false") + "\n";
   s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
   s += "device: " + yaml_quoted(f.device) + "\n";
+  s += "engine: " + f.engine + "\n";
   s += "machine: " + yaml_quoted(f.machine) + "\n";
   s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
   s += "threads: " + std::to_string(f.threads) + "\n";
@@ -67,7 +68,7 @@ LibraryFile read_library(const std::filesystem::path& path) {
   const std::string format = root["format"] ? yaml_string(root["format"], where + ": key 'format'") : "";
   if (format != "ofa-library/1") throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/1)");
   check_yaml_keys(root,
-                  {"format", "space", "elastic_kernel", "profile_name", "device", "machine", "libtorch", "threads", "batch",
+                  {"format", "space", "elastic_kernel", "profile_name", "device", "engine", "machine", "libtorch", "threads", "batch",
                    "weights", "measured", "accuracy_source", "levels"},
                   where);
   LibraryFile f;
@@ -83,6 +84,10 @@ LibraryFile read_library(const std::filesystem::path& path) {
   }();
   f.profile_name = str("profile_name");
   f.device = str("device");
+  if (root["engine"]) {
+    f.engine = yaml_string(root["engine"], where + ": key 'engine'");
+    if (f.engine != "eager" && f.engine != "optimized") throw Error(where + ": key 'engine' = '" + f.engine + "' is not eager or optimized");
+  }
   f.machine = str("machine");
   f.libtorch = str("libtorch");
   f.threads = root["threads"] ? yaml_int(root["threads"], where + ": key 'threads'") : 0;

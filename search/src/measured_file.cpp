@@ -17,6 +17,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "machine: " + yaml_quoted(f.machine) + "\n";
   s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
   s += "device: " + yaml_quoted(f.device) + "\n";
+  s += "engine: " + f.engine + "\n";
   s += "threads: " + std::to_string(f.threads) + "\n";
   s += "batch: " + std::to_string(f.batch) + "\n";
   s += "warmup: " + std::to_string(f.warmup) + "\n";
@@ -48,6 +49,10 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   f.machine = str("machine");
   f.libtorch = str("libtorch");
   f.device = str("device");
+  if (root["engine"]) {
+    f.engine = yaml_string(root["engine"], where + ": key 'engine'");
+    if (f.engine != "eager" && f.engine != "optimized") throw Error(where + ": key 'engine' = '" + f.engine + "' is not eager or optimized");
+  }
   f.threads = num("threads");
   f.batch = num("batch");
   f.warmup = num("warmup");

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "ofa/runtime/engine.hpp"
 #include "ofa/runtime/runtime_manager.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/runtime/supernet.hpp"
@@ -18,14 +19,17 @@ namespace ofa::runtime {
 
 struct AdaptiveOptions {
   std::string device = "cpu";
+  EngineKind engine = EngineKind::Optimized;
   int warmup = 5;            // forwards per level at load, so no level runs cold
   PolicyConfig policy;
   std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
 };
 
 // A library's levels, built once from one supernet and served through a RuntimeManager.
-// Levels share the supernet's weight storage where slicing allows (WeightSlicer::Share);
-// switching a level only changes which subnet the next infer() runs.
+// Each level is an Engine: optimized levels hold their own folded, reordered weights (the
+// supernet is released once they are built); eager levels share the supernet's storage where
+// slicing allows (WeightSlicer::Share). Switching a level only changes which engine the next
+// infer() runs.
 class AdaptiveNetwork {
  public:
   // Reads library.yaml (checked on load). Weights: `weights` when given, else the library's
@@ -44,9 +48,9 @@ class AdaptiveNetwork {
   torch::Tensor infer(const torch::Tensor& input);
 
   int level() const { return manager_.level(); }
-  int resolution() const { return subnets_[static_cast<std::size_t>(level())].arch().r; }
-  std::size_t levels() const { return subnets_.size(); }
-  const Subnet& subnet(std::size_t level) const { return subnets_.at(level); }
+  int resolution() const { return levels_[static_cast<std::size_t>(level())].arch().r; }
+  std::size_t levels() const { return levels_.size(); }
+  const Engine& engine(std::size_t level) const { return levels_.at(level); }
   const search::LibraryFile& library() const { return library_; }
   const std::string& weights_source() const { return weights_source_; }
   RuntimeManager& manager() { return manager_; }
@@ -56,12 +60,13 @@ class AdaptiveNetwork {
   // Frame times are seconds since this call (construction calls it).
   void restart_clock();
 
-  // Bytes of distinct weight storage the levels hold (shared storage counted once).
+  // Bytes of weights the levels hold: distinct storage for eager levels (shared storage
+  // counted once), the folded weights of optimized ones.
   std::int64_t weight_bytes() const;
 
  private:
   search::LibraryFile library_;
-  std::vector<Subnet> subnets_;
+  std::vector<Engine> levels_;
   RuntimeManager manager_;
   Clock clock_;
   torch::Device device_ = torch::kCPU;

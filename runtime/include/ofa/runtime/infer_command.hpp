@@ -14,6 +14,7 @@ struct InferOptions {
   std::filesystem::path out;                     // logits [N, classes], saved with torch.save
   std::string space = "ofa-mbv3-w1.2";
   std::string device = "cpu";
+  std::string engine = "optimized";              // eager | optimized
   std::uint64_t seed = 0;                        // for random weights
 };
 

@@ -18,6 +18,7 @@ using search::format_measured_yaml;
 // Shared by the measuring commands.
 struct DeviceOptions {
   std::string device = "cpu";
+  std::string engine = "optimized";  // eager | optimized (see engine.hpp)
   int threads = 0;  // LibTorch intra-op threads; 0: LibTorch's default
   int warmup = 10;
   int repeats = 50;

@@ -15,6 +15,7 @@ struct RunOptions {
   std::filesystem::path library;
   std::optional<std::filesystem::path> weights;
   std::string device = "cpu";
+  std::string engine = "optimized";        // eager | optimized
   int threads = 0;                         // 0: the threads the library was measured with
   PolicyConfig policy;                     // target_ms is required
   double duration_s = 10;

@@ -93,6 +93,9 @@ class Subnet {
   friend Subnet single_layer(const common::LayerSpec& layer, std::uint64_t seed);
 };
 
+// Error unless `input` is [N, 3, r, r] for the architecture's resolution r.
+void check_input_shape(const common::ArchConfig& arch, const torch::Tensor& input);
+
 // A single layer, for building latency tables: random weights for `layer` alone.
 Subnet single_layer(const common::LayerSpec& layer, std::uint64_t seed = 0);
 

@@ -28,6 +28,7 @@ struct LibraryFile {
   bool elastic_kernel = false;
   std::string profile_name;
   std::string device;              // the device the latencies were measured on
+  std::string engine = "eager";    // the engine they were measured with (eager | optimized)
   std::string machine;
   std::string libtorch;
   int threads = 0, batch = 1;

@@ -27,6 +27,7 @@ struct MeasuredFile {
   std::string machine;
   std::string libtorch;
   std::string device;
+  std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
   int threads = 0, batch = 1, warmup = 0, repeats = 0;
   std::string weights;        // "random" or the supernet file
   std::vector<MeasuredRow> rows;

@@ -1,0 +1,172 @@
+// bench-engine: the levels of a library (or the architectures of a file) through each way of
+// running them, side by side in one run, rounds interleaved:
+//   eager      Subnet::forward (the engine before this one; PyTorch-eager speed)
+//   optimized  our engine: BN folded, TorchScript frozen and optimised for inference
+//   pytorch    PyTorch's own path for the same subnet: OFA's network op for op (unfolded BN,
+//              OFA's activation formulas, what tracing OFA's module gives) through
+//              torch::jit::freeze + optimize_for_inference, as torch.jit.freeze +
+//              torch.jit.optimize_for_inference do in Python
+//   exported   the level written by `ofa-runtime export`, reloaded with torch::jit::load and
+//              optimised the same way
+// per thread count; ms per level (the minimum over rounds of each round's median), the
+// ratios, and GMAC/s of the optimized engine.
+//   bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--threads 1,2]
+//                [--rounds 3] [--repeats 15]
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <torch/script.h>
+#include <unistd.h>
+
+#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/layers.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/common/timing_stats.hpp"
+#include "ofa/runtime/engine.hpp"
+#include "ofa/runtime/inference_optimization.hpp"
+#include "ofa/runtime/measurement.hpp"
+#include "ofa/runtime/scripted_subnet.hpp"
+#include "ofa/runtime/supernet.hpp"
+#include "ofa/search/library_file.hpp"
+
+using namespace ofa::runtime;
+using namespace ofa::common;
+
+namespace {
+
+struct Case {
+  std::string name;
+  ArchConfig arch;
+  double macs_m = 0;
+};
+
+struct Variant {
+  const char* name;
+  std::function<torch::Tensor(const torch::Tensor&)> run;
+};
+
+double median_ms(const std::function<torch::Tensor(const torch::Tensor&)>& run, const torch::Tensor& x, int repeats) {
+  std::vector<double> t;
+  for (int i = 0; i < repeats; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run(x);
+    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(t.begin(), t.end());
+  return percentile_sorted(t, 0.5);
+}
+
+std::vector<int> parse_list(const std::string& s) {
+  std::vector<int> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const std::size_t comma = s.find(',', pos);
+    out.push_back(std::stoi(s.substr(pos, comma - pos)));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string library, archs, weights, threads_arg = "1,2";
+  int rounds = 3, repeats = 15;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--library") library = argv[i + 1];
+    else if (a == "--archs") archs = argv[i + 1];
+    else if (a == "--weights") weights = argv[i + 1];
+    else if (a == "--threads") threads_arg = argv[i + 1];
+    else if (a == "--rounds") rounds = std::atoi(argv[i + 1]);
+    else if (a == "--repeats") repeats = std::atoi(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "bench-engine: unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (library.empty() == archs.empty() || rounds < 1 || repeats < 1) {
+    std::fprintf(stderr, "usage: bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--threads 1,2] [--rounds 3] [--repeats 15]\n");
+    return 2;
+  }
+  try {
+    std::vector<Case> cases;
+    std::string space_name = "ofa-mbv3-w1.2";
+    bool elastic_kernel = false;
+    if (!library.empty()) {
+      const auto lib = ofa::search::read_library(library);
+      space_name = lib.space;
+      elastic_kernel = lib.elastic_kernel;
+      for (std::size_t i = 0; i < lib.levels.size(); ++i) cases.push_back({"level " + std::to_string(i), lib.levels[i].arch});
+    }
+    const SearchSpace space = search_space(space_name, elastic_kernel);
+    if (!archs.empty())
+      for (const auto& a : read_archs(archs, space)) cases.push_back({a.name, a.arch});
+    for (auto& c : cases) c.macs_m = complexity(enumerate_layers(space, c.arch)).macs / 1e6;
+    const Supernet supernet = weights.empty() ? Supernet::random(space, 0) : Supernet::load(weights, space);
+    const auto tmp = std::filesystem::temp_directory_path() / ("bench-engine-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(tmp);
+
+    std::printf("bench-engine: %s, LibTorch %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
+                TORCH_VERSION, cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
+    for (int threads : parse_list(threads_arg)) {
+      torch::set_num_threads(threads);
+      std::vector<std::vector<Variant>> variants;
+      std::vector<torch::Tensor> inputs;
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Subnet net = Subnet::from_supernet(space, cases[i].arch, supernet);
+        const Engine eager(net, EngineKind::Eager), optimized(net, EngineKind::Optimized);
+        torch::jit::Module pytorch = ofa::runtime::optimize_for_inference(script_subnet(net, ScriptForm::Literal), torch::kCPU);
+        const auto file = tmp / ("level_" + std::to_string(i) + ".pt");
+        script_subnet(net).save(file.string());
+        torch::jit::Module exported = ofa::runtime::optimize_for_inference(torch::jit::load(file.string()), torch::kCPU);
+        variants.push_back({{"eager", [eager](const torch::Tensor& x) { return eager.forward(x); }},
+                            {"optimized", [optimized](const torch::Tensor& x) { return optimized.forward(x); }},
+                            {"pytorch", [pytorch](const torch::Tensor& x) mutable { return run_module(pytorch, x); }},
+                            {"exported", [exported](const torch::Tensor& x) mutable { return run_module(exported, x); }}});
+        inputs.push_back(torch::randn({1, 3, cases[i].arch.r, cases[i].arch.r}));
+        // Warm-up (TorchScript's profiling executor optimises on the first calls) and a check
+        // that every variant computes the same logits.
+        const torch::Tensor ref = variants.back()[0].run(inputs.back());
+        for (auto& v : variants.back()) {
+          torch::Tensor y;
+          for (int k = 0; k < 3; ++k) y = v.run(inputs.back());
+          const double err = (y - ref).abs().max().item<double>();
+          if (err > 1e-3) std::printf("  warning: %s %s differs from eager by %.2e\n", cases[i].name.c_str(), v.name, err);
+        }
+      }
+      std::vector<std::vector<double>> best(cases.size(), std::vector<double>(4, 1e300));
+      for (int r = 0; r < rounds; ++r)
+        for (std::size_t i = 0; i < cases.size(); ++i)
+          for (std::size_t v = 0; v < variants[i].size(); ++v)
+            best[i][v] = std::min(best[i][v], median_ms(variants[i][v].run, inputs[i], repeats));
+      std::printf("\n%d thread(s): ms per forward at batch 1 (min over rounds of the round's median)\n", threads);
+      std::printf("| network | r | MMACs | eager | optimized | pytorch freeze+optimize | exported | eager/optimized | optimized/pytorch | GMAC/s |\n");
+      std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+      double log_speedup = 0, log_vs_pytorch = 0;
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& b = best[i];
+        std::printf("| %s | %d | %.1f | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %.1f |\n", cases[i].name.c_str(), cases[i].arch.r, cases[i].macs_m,
+                    b[0], b[1], b[2], b[3], b[0] / b[1], b[1] / b[2], cases[i].macs_m / b[1]);
+        log_speedup += std::log(b[0] / b[1]);
+        log_vs_pytorch += std::log(b[1] / b[2]);
+      }
+      const double n = static_cast<double>(cases.size());
+      std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx\n", std::exp(log_speedup / n), std::exp(log_vs_pytorch / n));
+    }
+    std::filesystem::remove_all(tmp);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-engine: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "ofa/runtime/subnet.hpp"
+
+namespace ofa::runtime {
+
+// How a network runs.
+//  - Eager: Subnet::forward, op by op, BatchNorm as its own op (PyTorch-eager speed; the
+//    reference the optimized engine is tested against).
+//  - Optimized: the subnet as TorchScript with BatchNorm folded (script_subnet), frozen and
+//    passed through LibTorch's inference optimisations (runtime::optimize_for_inference: on
+//    CPU, oneDNN convolutions with weights reordered once and ReLU fused into them).
+enum class EngineKind { Eager, Optimized };
+
+// "eager" | "optimized"; anything else is Error("--engine 'x' is not eager or optimized").
+EngineKind parse_engine(const std::string& text);
+const char* engine_name(EngineKind kind);
+
+// One network built once for an engine and a device, ready to run many times. Cheap to
+// copy (copies share the built network). For whole networks forward() checks the input's
+// shape; for a single layer (per-layer tables) it takes the layer's input.
+class Engine {
+ public:
+  // Builds `net` (already on its device). The optimized engine keeps no reference to the
+  // subnet's tensors: its weights are its own (folded and reordered).
+  Engine(const Subnet& net, EngineKind kind);
+
+  // Logits [N, classes] for a batch [N, 3, r, r] (a whole network), without autograd.
+  torch::Tensor forward(const torch::Tensor& input) const;
+
+  EngineKind kind() const { return kind_; }
+  const common::ArchConfig& arch() const { return arch_; }
+  const torch::Device& device() const { return device_; }
+  // Bytes of the weights this engine holds: the eager subnet's tensors (shared storage
+  // counted in full), or the optimized engine's folded weights (before oneDNN's reordering).
+  std::int64_t weight_bytes() const;
+  // The eager subnet (Eager engine only; Error otherwise).
+  const Subnet& subnet() const;
+
+ private:
+  EngineKind kind_;
+  common::ArchConfig arch_;
+  bool whole_network_ = false;
+  torch::Device device_ = torch::kCPU;
+  std::optional<Subnet> eager_;
+  std::int64_t folded_bytes_ = 0;
+  mutable torch::jit::Module module_{"ofa_engine"};
+};
+
+}  // namespace ofa::runtime

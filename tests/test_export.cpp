@@ -1,0 +1,96 @@
+// ofa-runtime export: each level a self-contained TorchScript file with the level's logits.
+#include <fstream>
+
+#include <torch/script.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/export_command.hpp"
+#include "ofa/runtime/inference_optimization.hpp"
+#include "torch_test_support.hpp"
+// Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
+#include "catch.hpp"
+
+using namespace ofa::common;
+using namespace ofa::runtime;
+using ofa::test::data_dir;
+using ofa::test::shell;
+using ofa::test::TempDir;
+using ofa::test::tool;
+
+TEST_CASE("exported golden levels, reloaded with torch::jit::load, reproduce OFA's logits", "[export][golden]") {
+  TempDir dir("export-golden");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  const std::string summary = run_export({dir / "library.yaml", std::nullopt, dir / "out", false, 0});
+  CHECK_THAT(summary, ofa::test::contains(std::to_string(g.names.size()) + " levels"));
+  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
+  const YAML::Node manifest = YAML::LoadFile((dir / "out/export.yaml").string());
+  CHECK(manifest["format"].as<std::string>() == "ofa-export/1");
+  REQUIRE(manifest["levels"].size() == g.names.size());
+  for (std::size_t i = 0; i < g.names.size(); ++i) {
+    INFO(g.names[i]);
+    const auto entry = cases.toGenericDict().at(g.names[i]).toGenericDict();
+    CHECK(manifest["levels"][i]["file"].as<std::string>() == "level_" + std::to_string(i) + ".pt");
+    CHECK(manifest["levels"][i]["r"].as<int>() == g.library.levels[i].arch.r);
+    torch::jit::Module m = torch::jit::load((dir / "out" / ("level_" + std::to_string(i) + ".pt")).string());
+    CHECK(m.attr("ofa_arch").toStringRef() == to_string(g.library.levels[i].arch));
+    torch::NoGradGuard no_grad;
+    const torch::Tensor plain = run_module(m, entry.at("input").toTensor());
+    CHECK((plain - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+    // As a user would run it: frozen and optimised.
+    torch::jit::Module fast = ofa::runtime::optimize_for_inference(m, torch::kCPU);
+    const torch::Tensor optimized = run_module(fast, entry.at("input").toTensor());
+    CHECK((optimized - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+  }
+  // Nothing left beside the folder.
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+}
+
+TEST_CASE("export refuses a non-empty folder without --force and leaves it as it was", "[export][errors]") {
+  TempDir dir("export-force");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  std::filesystem::create_directories(dir / "out");
+  std::ofstream(dir / "out/keep.txt") << "mine";
+  const auto run = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string());
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, ofa::test::contains("not empty (use --force"));
+  CHECK(std::filesystem::exists(dir / "out/keep.txt"));
+  CHECK_FALSE(std::filesystem::exists(dir / "out/level_0.pt"));
+  const auto forced = shell(tool("ofa-runtime") + " export --force --library " + (dir / "library.yaml").string() + " --out " +
+                            (dir / "out").string());
+  CHECK(forced.status == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / "out/keep.txt"));
+  CHECK(std::filesystem::exists(dir / "out/level_0.pt"));
+}
+
+TEST_CASE("export of a level that cannot be built: one line, exit 2, nothing written", "[export][errors]") {
+  TempDir dir("export-broken");
+  ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  // A BN file whose statistics do not fit the level: the level cannot be built.
+  ofa::test::save_state_dict(dir / "bad_bn.pt", {{"first_conv.bn.running_foo", torch::ones({24})}});
+  g.library.levels[1].bn = "bad_bn.pt";
+  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  const auto run = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string());
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, ofa::test::starts_with("ofa-runtime: error: level 1 (") && ofa::test::contains("bad_bn.pt"));
+  CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+}
+
+TEST_CASE("an unknown --engine is one line and exit 2 in every tool that takes it", "[engine][errors]") {
+  TempDir dir("engine-flag");
+  const std::string arch = (ofa::test::source_dir() / "configs/examples/single-arch.yaml").string();
+  for (const std::string& cmd : {tool("ofa-runtime") + " infer --arch " + arch + " --input x.pt --out y.pt --engine turbo",
+                                tool("ofa-measure") + " lut --out " + (dir / "lut").string() + " --engine turbo --resolutions 160",
+                                tool("ofa-runtime") + " run --library none.yaml --latency-target 10 --duration 1 --engine turbo"}) {
+    INFO(cmd);
+    const auto r = shell(cmd);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, ofa::test::contains("--engine 'turbo' is not eager or optimized"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "lut"));
+}

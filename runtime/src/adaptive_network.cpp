@@ -2,6 +2,10 @@
 
 #include <map>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <torch/cuda.h>
 
 #include "ofa/common/error.hpp"
@@ -66,6 +70,11 @@ AdaptiveNetwork::AdaptiveNetwork(search::LibraryFile library, const std::filesys
     }
     Supernet released = std::move(supernet);
   }
+#ifdef __GLIBC__
+  // Building freed the supernet, the slices and every intermediate copy; glibc keeps such
+  // memory in its arenas unless asked, and the levels' resident size is what users budget.
+  ::malloc_trim(0);
+#endif
   torch::NoGradGuard no_grad;
   for (const Engine& e : levels_) {
     const torch::Tensor x = torch::zeros({1, 3, e.arch().r, e.arch().r}, torch::TensorOptions().device(device_));

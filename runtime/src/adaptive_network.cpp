@@ -59,15 +59,17 @@ AdaptiveNetwork::AdaptiveNetwork(search::LibraryFile library, const std::filesys
     // Optimized levels copy what they need, so the slicer's shared tensors and the supernet
     // go when this block ends; eager levels keep views into them.
     WeightSlicer slicer(WeightSlicer::Mode::Share);
+    EngineCache shared;
     for (std::size_t i = 0; i < library_.levels.size(); ++i) {
       Subnet net = level_subnet(library_, i, library_dir, supernet, slicer);
       try {
-        levels_.emplace_back(net, o.engine);
+        levels_.emplace_back(net, o.engine, &shared);
       } catch (const std::exception& e) {
         throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(o.engine) +
                     " engine cannot build it: " + e.what());
       }
     }
+    shared_bytes_ = shared.weight_bytes();
     Supernet released = std::move(supernet);
   }
 #ifdef __GLIBC__
@@ -130,7 +132,7 @@ std::int64_t AdaptiveNetwork::weight_bytes() const {
     if (e.kind() == EngineKind::Eager) eager.push_back(&e.subnet());
     else bytes += e.weight_bytes();
   }
-  return bytes + distinct_weight_bytes(eager);
+  return bytes + shared_bytes_ + distinct_weight_bytes(eager);
 }
 
 }  // namespace ofa::runtime

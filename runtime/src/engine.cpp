@@ -16,7 +16,25 @@ EngineKind parse_engine(const std::string& text) {
 
 const char* engine_name(EngineKind kind) { return kind == EngineKind::Eager ? "eager" : "optimized"; }
 
-Engine::Engine(const Subnet& net, EngineKind kind)
+namespace {
+
+// Where the shared head starts: the feature mix of a whole network; 0 when there is none.
+std::size_t head_begin(const Subnet& net) {
+  const auto& layers = net.layers();
+  for (std::size_t i = 1; i + 1 < layers.size(); ++i)
+    if (layers[i].kind == LayerKind::FeatureMix && layers[i + 1].kind == LayerKind::Classifier && i + 2 == layers.size()) return i;
+  return 0;
+}
+
+std::int64_t parameter_bytes(const torch::jit::Module& m) {
+  std::int64_t bytes = 0;
+  for (const auto& p : m.named_parameters()) bytes += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
+  return bytes;
+}
+
+}  // namespace
+
+Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache)
     : kind_(kind),
       arch_(net.arch()),
       whole_network_(!net.layers().empty() && net.layers().front().kind == LayerKind::FirstConv && net.layers().size() > 1),
@@ -25,17 +43,34 @@ Engine::Engine(const Subnet& net, EngineKind kind)
     eager_ = net;
     return;
   }
-  torch::jit::Module scripted = script_subnet(net);
-  for (const auto& p : scripted.named_parameters())
-    folded_bytes_ += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
-  module_ = optimize_for_inference(scripted, device_);
+  const std::size_t head = whole_network_ && cache ? head_begin(net) : 0;
+  if (head == 0) {
+    const torch::jit::Module scripted = script_subnet(net);
+    folded_bytes_ = parameter_bytes(scripted);
+    module_ = optimize_for_inference(scripted, device_);
+    return;
+  }
+  const torch::jit::Module body = script_layers(net, 0, head);
+  folded_bytes_ = parameter_bytes(body);
+  module_ = optimize_for_inference(body, device_);
+  const LayerWeights& mix = net.weights()[head];
+  const LayerWeights& cls = net.weights()[head + 1];
+  const std::vector<const void*> key{mix.conv.data_ptr(), cls.linear.data_ptr(), cls.linear_bias.data_ptr()};
+  auto [it, fresh] = cache->heads_.try_emplace(key, "ofa_head");
+  if (fresh) {
+    const torch::jit::Module scripted = script_layers(net, head, net.layers().size());
+    cache->bytes_ += parameter_bytes(scripted);
+    it->second = optimize_for_inference(scripted, device_);
+  }
+  head_ = it->second;
 }
 
 torch::Tensor Engine::forward(const torch::Tensor& input) const {
   if (eager_) return whole_network_ ? eager_->forward(input) : eager_->forward_layer(0, input);
   torch::NoGradGuard no_grad;
   if (whole_network_) check_input_shape(arch_, input);
-  return run_module(module_, input.to(device_, torch::kFloat32));
+  const torch::Tensor body = run_module(module_, input.to(device_, torch::kFloat32));
+  return head_ ? run_module(*head_, body) : body;
 }
 
 std::int64_t Engine::weight_bytes() const { return eager_ ? eager_->weight_bytes() : folded_bytes_; }

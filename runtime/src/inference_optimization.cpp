@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
 namespace ofa::runtime {
@@ -20,7 +21,11 @@ torch::jit::Module optimize_for_inference(const torch::jit::Module& module, cons
   // graph it first compiled and never see the pass's rewrite.
   torch::jit::Module frozen = torch::jit::freeze(copy);
   torch::jit::Module optimized = torch::jit::optimize_for_inference(frozen);
-  repair_mkldnn_unary_ops(optimized.get_method("forward").graph());
+  const auto graph = optimized.get_method("forward").graph();
+  repair_mkldnn_unary_ops(graph);
+  // The passes leave constants they replaced in the graph (the classifier's weight beside
+  // its transposed copy): dropping them frees that memory.
+  torch::jit::EliminateDeadCode(graph);
   return optimized;
 }
 

@@ -1,5 +1,6 @@
 #include "ofa/runtime/scripted_subnet.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "ofa/common/arch_config.hpp"
@@ -51,7 +52,8 @@ class SourceWriter {
 
 }  // namespace
 
-std::string subnet_script_source(const std::vector<LayerSpec>& layers, ScriptForm form) {
+std::string subnet_script_source(const std::vector<LayerSpec>& layers, ScriptForm form, std::size_t begin, std::size_t end) {
+  end = std::min(end, layers.size());
   const SourceWriter w(form);
   std::ostringstream s;
   // A literal h-swish needs its input twice: a method keeps each use one expression.
@@ -59,7 +61,7 @@ std::string subnet_script_source(const std::vector<LayerSpec>& layers, ScriptFor
     s << "def _hs(self, x: Tensor) -> Tensor:\n"
        "    return torch.div(torch.mul(x, torch.hardtanh(torch.add(x, 3.0), 0.0, 6.0)), 6.0)\n\n";
   s << "def forward(self, x: Tensor) -> Tensor:\n";
-  for (std::size_t i = 0; i < layers.size(); ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const LayerSpec& l = layers[i];
     switch (l.kind) {
       case LayerKind::FirstConv:
@@ -100,7 +102,12 @@ std::string subnet_script_source(const std::vector<LayerSpec>& layers, ScriptFor
   return s.str();
 }
 
-torch::jit::Module script_subnet(const Subnet& net, ScriptForm form) {
+torch::jit::Module script_subnet(const Subnet& net, ScriptForm form) { return script_layers(net, 0, net.layers().size(), form); }
+
+torch::jit::Module script_layers(const Subnet& net, std::size_t begin, std::size_t end, ScriptForm form) {
+  if (begin >= end || end > net.layers().size())
+    throw Error("script_layers: range [" + std::to_string(begin) + ", " + std::to_string(end) + ") of a net of " +
+                std::to_string(net.layers().size()) + " layers");
   torch::NoGradGuard no_grad;
   torch::jit::Module m("ofa_subnet");
   auto add = [&m](std::size_t i, const std::string& role, const torch::Tensor& t) {
@@ -120,7 +127,7 @@ torch::jit::Module script_subnet(const Subnet& net, ScriptForm form) {
     add(i, role + "_bn_v", bn.var);
   };
   const auto& layers = net.layers();
-  for (std::size_t i = 0; i < layers.size(); ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const LayerSpec& l = layers[i];
     const LayerWeights& w = net.weights()[i];
     switch (l.kind) {
@@ -156,7 +163,7 @@ torch::jit::Module script_subnet(const Subnet& net, ScriptForm form) {
   }
   m.register_attribute("ofa_arch", c10::StringType::get(), to_string(net.arch()));
   m.register_attribute("ofa_weights", c10::StringType::get(), net.weights_source());
-  m.define(subnet_script_source(layers, form));
+  m.define(subnet_script_source(layers, form, begin, end));
   m.eval();
   return m;
 }

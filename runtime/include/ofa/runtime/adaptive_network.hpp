@@ -67,6 +67,7 @@ class AdaptiveNetwork {
  private:
   search::LibraryFile library_;
   std::vector<Engine> levels_;
+  std::int64_t shared_bytes_ = 0;  // weights the optimized levels share (EngineCache)
   RuntimeManager manager_;
   Clock clock_;
   torch::Device device_ = torch::kCPU;

@@ -23,8 +23,11 @@ enum class ScriptForm { Folded, Literal };
 // attribute `ofa_arch` holds the architecture, `ofa_weights` where the weights came from.
 // Works for whole networks and for single layers (single_layer), whose input is the layer's.
 torch::jit::Module script_subnet(const Subnet& net, ScriptForm form = ScriptForm::Folded);
+// Layers [begin, end) of the net alone: forward takes layer `begin`'s input.
+torch::jit::Module script_layers(const Subnet& net, std::size_t begin, std::size_t end, ScriptForm form = ScriptForm::Folded);
 
 // The TorchScript source of `forward` for the net's layers (what script_subnet defines).
-std::string subnet_script_source(const std::vector<common::LayerSpec>& layers, ScriptForm form = ScriptForm::Folded);
+std::string subnet_script_source(const std::vector<common::LayerSpec>& layers, ScriptForm form = ScriptForm::Folded,
+                                 std::size_t begin = 0, std::size_t end = static_cast<std::size_t>(-1));
 
 }  // namespace ofa::runtime

@@ -55,7 +55,10 @@ TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN fi
   const torch::Tensor served = net.infer(top.at("input").toTensor());
   CHECK((served - top.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
   CHECK(net.last_frame().frame == 0);
-  CHECK(net.last_frame().level == net.level());
+  // The frame ran at the level current before it; the decision after it may move the level
+  // (a loaded machine can exceed even this target), so compare with the level it served.
+  CHECK(net.last_frame().level == static_cast<int>(net.levels()) - 1);
+  CHECK(net.last_frame().next_level == net.level());
   CHECK(net.last_frame().latency_ms > 0);
 }
 

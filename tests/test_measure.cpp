@@ -112,6 +112,11 @@ TEST_CASE("bad supernet files and BN overrides are named", "[subnet][errors]") {
   const Supernet s = Supernet::load(data_dir() / "golden/supernet_fp16.pt", w12());
   CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_foo", torch::zeros({3})}}, "bn.pt"), ofa::test::contains("bn.pt: key 'first_conv.bn.running_foo' is not a supernet buffer"));
   CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_mean", torch::zeros({30})}}, "bn.pt"), ofa::test::contains("has 30 entries"));
+  // A negative or NaN variance would give NaN logits: refused, naming the file and key.
+  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_var", torch::full({24}, -0.5f)}}, "bn.pt"),
+                    ofa::test::contains("bn.pt: key 'first_conv.bn.running_var' holds a negative variance"));
+  CHECK_THROWS_WITH(s.with_bn_overrides({{"first_conv.bn.running_var", torch::full({24}, std::nanf(""))}}, "bn.pt"),
+                    ofa::test::contains("bn.pt: key 'first_conv.bn.running_var' holds NaN"));
   // Overrides replace leading entries only, in a copy.
   const Supernet o = s.with_bn_overrides({{"first_conv.bn.running_mean", torch::full({2}, 7.0f)}}, "bn.pt");
   CHECK(o.at("first_conv.bn.running_mean")[1].item<float>() == 7.0f);
@@ -287,6 +292,16 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   const auto calibrated = ofa::search::LatencyTable::load(dir / "lut", space);
   for (const auto& row : m.rows) CHECK(calibrated(row.candidate.arch) == Approx(row.measured.median_ms).epsilon(1e-7));
   CHECK(ofa::search::LatencyTable::load(dir / "lut", space, false)(m.rows[0].candidate.arch) == raw(m.rows[0].candidate.arch));
+
+  // A zero median (a broken measurement) would make MAPE infinite and the table unloadable:
+  // refused before anything is written.
+  std::filesystem::remove(calibration_path(dir / "lut"));
+  m.rows[3].measured.median_ms = 0;
+  write_file_atomic(dir / "zero.yaml", format_measured_yaml(m));
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "zero.yaml"}),
+                    ofa::test::contains("zero.yaml: measurements[3] (candidate 3): median_ms = 0") &&
+                        ofa::test::contains("is not a positive latency"));
+  CHECK_FALSE(std::filesystem::exists(calibration_path(dir / "lut")));
 }
 
 TEST_CASE("timing statistics: percentiles as numpy, spikes out of the interdecile mean", "[measure]") {
@@ -297,4 +312,15 @@ TEST_CASE("timing statistics: percentiles as numpy, spikes out of the interdecil
   CHECK(t.p90_ms == Approx(10));
   CHECK(t.mean_ms == Approx(155.0 / 11));
   CHECK(t.interdecile_mean_ms == Approx(6));  // 2..10: the spike at 100 is left out
+}
+
+TEST_CASE("ofa-measure lut: resolutions that are not whole pixel counts are one line and exit 2", "[lut][cli][errors]") {
+  TempDir dir("lut-res");
+  for (const char* r : {"1e10", "160.5", "0", "1e10:1e10:1"}) {
+    INFO(r);
+    const auto run = ofa::test::shell(ofa::test::tool("ofa-measure") + " lut --out " + (dir / "lut").string() + " --resolutions " + r);
+    CHECK(run.status == 2);
+    CHECK_THAT(run.output, ofa::test::contains("--resolutions: ") && ofa::test::contains("is not a whole number of pixels"));
+    CHECK_FALSE(std::filesystem::exists(dir / "lut"));
+  }
 }

@@ -143,4 +143,11 @@ TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file
   fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --contention at=1s,for=x", "for=x");
   fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --device tpu", "tpu");
   CHECK_FALSE(std::filesystem::exists(dir / "t.csv"));
+  // Durations that are not a finite number of seconds (inf would be cast to an integer).
+  for (const char* d : {"inf", "nan", "1e300", "-1"}) {
+    INFO(d);
+    const auto r = shell(tool("ofa-runtime") + " run --library " + (dir / "bad.yaml").string() + " --latency-target 10 --duration " + d);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("must be a positive number of seconds") != std::string::npos);
+  }
 }

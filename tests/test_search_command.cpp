@@ -137,6 +137,15 @@ TEST_CASE("bad search input: one line, exit 2, nothing written", "[search][cli][
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') <= 2);  // CLI11 may add a hint line
     CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.yaml"));
   }
+  // Exhaustive search scores the whole (CompOFA) space: constraints given to it are an error, not ignored.
+  {
+    const auto r = ofa::test::shell(ofa::test::tool("ofa-search") + " --profile " +
+                                    (ofa::test::source_dir() / "configs/compofa-xavier-nx-gpu.yaml").string() +
+                                    " --quiet --algorithm exhaustive --constraints 20 --out " + (dir / "o").string());
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, ofa::test::contains("--constraints: the exhaustive search scores the whole space and takes no constraints"));
+    CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.yaml"));
+  }
   // Profiles: an empty resolution list, a ratio out of range, a LUT without a needed key.
   const std::string data = ofa::test::data_dir().string();
   ofa::test::write_text(dir / "empty.yaml", "space: ofa-mbv3-w1.2\nmetric: flops\nresolutions: []\n");

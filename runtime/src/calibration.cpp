@@ -85,6 +85,10 @@ std::string run_calibrate(const CalibrateOptions& o) {
   for (const auto& row : m.rows) rs.insert(row.candidate.arch.r);
   space.resolutions.assign(rs.begin(), rs.end());
   const auto table = search::LatencyTable::load(o.lut, space, /*calibrated=*/false);
+  for (std::size_t i = 0; i < m.rows.size(); ++i)
+    if (!(m.rows[i].measured.median_ms > 0) || !std::isfinite(m.rows[i].measured.median_ms))
+      throw Error(o.measured.string() + ": measurements[" + std::to_string(i) + "] (candidate " + std::to_string(m.rows[i].candidate.id) +
+                  "): median_ms = " + std::to_string(m.rows[i].measured.median_ms) + " is not a positive latency");
   std::vector<double> sums, measured;
   for (const auto& row : m.rows) {
     sums.push_back(table(row.candidate.arch));

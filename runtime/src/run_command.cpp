@@ -1,5 +1,6 @@
 #include "ofa/runtime/run_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -36,7 +37,9 @@ Contention::Work cuda_work(const torch::Device& device) {
 }  // namespace
 
 RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
-  if (!(o.duration_s > 0)) throw Error("--duration " + std::to_string(o.duration_s) + " must be positive");
+  // Finite and at most a year: the trace is reserved per second of run.
+  if (!(o.duration_s > 0) || !(o.duration_s <= 365.0 * 86400))
+    throw Error("--duration " + std::to_string(o.duration_s) + " must be a positive number of seconds, at most a year");
   std::optional<ContentionSpec> spec;
   if (o.contention) spec = parse_contention(*o.contention);
   const torch::Device device = parse_device(o.device);
@@ -69,7 +72,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   if (spec) contention.emplace(*spec, device.is_cuda() ? cuda_work(device) : Contention::Work(Contention::spin));
 
   std::vector<FrameRecord> records;
-  records.reserve(static_cast<std::size_t>(o.duration_s * 1000));
+  records.reserve(static_cast<std::size_t>(std::min(o.duration_s, 600.0) * 1000));
   const Clock clock = steady_clock_seconds();
   net.restart_clock();
   const double t_start = clock();

@@ -122,6 +122,9 @@ Supernet Supernet::with_bn_overrides(const StateDict& overrides, const std::stri
       throw Error(where + ": key '" + key + "' has " + std::to_string(v.size(0)) + " entries, the supernet buffer " +
                   std::to_string(it->second.size(0)));
     if (!torch::isfinite(v).all().item<bool>()) throw Error(where + ": key '" + key + "' holds NaN or infinite values");
+    // A negative variance makes eval-mode BN take the square root of a negative number: NaN logits.
+    if (key.find("running_var") != std::string::npos && (v < 0).any().item<bool>())
+      throw Error(where + ": key '" + key + "' holds a negative variance (" + std::to_string(v.min().item<float>()) + ")");
     it->second = it->second.clone();
     it->second.narrow(0, 0, v.size(0)).copy_(v);
   }

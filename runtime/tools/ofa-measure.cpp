@@ -1,6 +1,7 @@
 // ofa-measure: measure subnets on a device, and build a device's latency table (a thin
 // driver over ofa::runtime).
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 
@@ -24,7 +25,9 @@ extern "C" void on_sigint(int) {
 std::vector<int> parse_resolutions(const std::string& text) {
   std::vector<int> out;
   for (double v : ofa::common::parse_constraints(text)) {
-    if (v != static_cast<int>(v)) throw ofa::common::Error("--resolutions: " + std::to_string(v) + " is not an integer");
+    // Checked before the cast: a double beyond int's range makes the cast undefined.
+    if (!(v >= 1 && v <= 10000) || v != std::floor(v))
+      throw ofa::common::Error("--resolutions: " + std::to_string(v) + " is not a whole number of pixels in 1..10000");
     out.push_back(static_cast<int>(v));
   }
   return out;

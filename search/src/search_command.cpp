@@ -19,6 +19,8 @@ SearchSettings effective_settings(const DeviceProfile& profile, const SearchOpti
   SearchSettings s = profile.search;
   if (o.algorithm) s.algorithm = *o.algorithm;
   if (o.constraints) s.constraints = *o.constraints;
+  if (o.constraints && s.algorithm == Algorithm::Exhaustive)
+    throw Error("--constraints: the exhaustive search scores the whole space and takes no constraints (use evolution or nsga2)");
   if (o.population) s.population = *o.population;
   if (o.generations) s.generations = *o.generations;
   if (o.threads) s.threads = *o.threads;

@@ -20,10 +20,9 @@ namespace {
 
 // Where the shared head starts: the feature mix of a whole network; 0 when there is none.
 std::size_t head_begin(const Subnet& net) {
-  const auto& layers = net.layers();
-  for (std::size_t i = 1; i + 1 < layers.size(); ++i)
-    if (layers[i].kind == LayerKind::FeatureMix && layers[i + 1].kind == LayerKind::Classifier && i + 2 == layers.size()) return i;
-  return 0;
+  const auto& l = net.layers();
+  const std::size_t n = l.size();
+  return n > 2 && l[n - 2].kind == LayerKind::FeatureMix && l[n - 1].kind == LayerKind::Classifier ? n - 2 : 0;
 }
 
 std::int64_t parameter_bytes(const torch::jit::Module& m) {

@@ -154,3 +154,35 @@ TEST_CASE("pareto with measured accuracy needs it on every row", "[library][erro
   write_file_atomic(dir / "bad.yaml", text);
   CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("measured_accuracy"));
 }
+
+TEST_CASE("measured and candidates rows out of the space are named on load; seeds keep all 64 bits", "[library][errors]") {
+  TempDir dir("rows");
+  MeasuredFile m = random_measured(4, 5);
+  m.rows[2].candidate.arch.e[0] = 5;  // block 0 is always active; 5 is not one of 3, 4, 6
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+  CHECK_THROWS_WITH(read_measured(dir / "m.yaml"),
+                    ofa::test::contains("m.yaml: measurements[2] (id 2): ") && ofa::test::contains("e[0] = 5"));
+
+  CandidatesFile c;
+  c.profile = "p.yaml";
+  c.profile_name = "p";
+  c.device = "cpu";
+  c.space = "ofa-mbv3-w1.2";
+  c.metric = "latency";
+  c.unit = "ms";
+  c.predictor = "predictor.pt";
+  c.lut = "lut";
+  c.algorithm = "evolution";
+  c.seed = 18446744073709551557ull;  // above 2^53: a double would round it
+  for (const auto& row : random_measured(5, 3).rows) c.candidates.push_back(row.candidate);
+  write_file_atomic(dir / "c.yaml", format_candidates_yaml(c));
+  CHECK(read_candidates(dir / "c.yaml").seed == 18446744073709551557ull);
+  std::string text = format_candidates_yaml(c);
+  const auto at = text.find("seed: ");
+  text.replace(at, text.find('\n', at) - at, "seed: -1");
+  write_file_atomic(dir / "neg.yaml", text);
+  CHECK_THROWS_WITH(read_candidates(dir / "neg.yaml"), ofa::test::contains("neg.yaml: key 'seed' must be a whole number"));
+  c.candidates[1].arch.r = 161;
+  write_file_atomic(dir / "bad.yaml", format_candidates_yaml(c));
+  CHECK_THROWS_WITH(read_candidates(dir / "bad.yaml"), ofa::test::contains("bad.yaml: candidates[1] (id 1): ") && ofa::test::contains("161"));
+}

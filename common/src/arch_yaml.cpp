@@ -1,5 +1,6 @@
 #include "ofa/common/arch_yaml.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -37,6 +38,16 @@ int yaml_int(const YAML::Node& node, const std::string& where) {
     }
   }
   throw Error(where + " must be an integer, got " + describe(node));
+}
+
+std::uint64_t yaml_uint64(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) return v;
+  }
+  throw Error(where + " must be a whole number in [0, 2^64), got " + describe(node));
 }
 
 double yaml_double(const YAML::Node& node, const std::string& where) {

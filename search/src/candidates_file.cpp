@@ -29,6 +29,19 @@ std::string format_candidate_fields(const CandidateRow& c, const std::string& fi
   return s;
 }
 
+SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where) {
+  try {
+    return search_space(name, elastic_kernel);
+  } catch (const Error& e) {
+    throw Error(where + ": key 'space': " + e.what());
+  }
+}
+
+void check_row_arch(const SearchSpace& space, const CandidateRow& row, const std::string& where) {
+  const std::string problem = validation_error(space, row.arch);
+  if (!problem.empty()) throw Error(where + " (id " + std::to_string(row.id) + "): " + problem);
+}
+
 CandidateRow parse_candidate_fields(const YAML::Node& n, const std::string& w) {
   CandidateRow c;
   c.id = yaml_int(n["id"], w + ": key 'id'");
@@ -98,7 +111,7 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
   f.predictor = str("predictor");
   f.lut = str("lut");
   f.algorithm = str("algorithm");
-  f.seed = static_cast<std::uint64_t>(yaml_double(root["seed"], where + ": key 'seed'"));
+  f.seed = yaml_uint64(root["seed"], where + ": key 'seed'");
   if (const YAML::Node st = root["settings"]; st && st.IsMap()) {
     f.population = yaml_int(st["population"], where + ": settings.population");
     f.generations = yaml_int(st["generations"], where + ": settings.generations");
@@ -113,9 +126,11 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
     for (std::size_t i = 0; i < rs.size(); ++i) f.resolutions.push_back(yaml_int(rs[i], where + ": resolutions"));
   const YAML::Node list = root["candidates"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'candidates' must be a list");
+  const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node n = list[i];
     const CandidateRow c = parse_candidate_fields(n, where + ": candidates[" + std::to_string(i) + "]");
+    check_row_arch(space, c, where + ": candidates[" + std::to_string(i) + "]");
     f.candidates.push_back(c);
   }
   return f;

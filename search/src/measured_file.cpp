@@ -60,11 +60,13 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   f.weights = str("weights");
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
+  const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node n = list[i];
     const std::string w = where + ": measurements[" + std::to_string(i) + "]";
     MeasuredRow m;
     m.candidate = parse_candidate_fields(n, w);
+    check_row_arch(space, m.candidate, w);
     const YAML::Node t = n["measured"];
     if (!t || !t.IsMap()) throw Error(w + ": missing key 'measured'");
     m.measured.count = yaml_int(t["count"], w + ": measured.count");

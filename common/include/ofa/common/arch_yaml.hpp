@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -33,6 +34,9 @@ YAML::Node load_yaml_file(const std::filesystem::path& file);
 // Reads a scalar as the given type or throws Error naming `where` and the value.
 int yaml_int(const YAML::Node& node, const std::string& where);
 double yaml_double(const YAML::Node& node, const std::string& where);
+// A whole number in [0, 2^64): read from its digits, never through a double (which loses
+// integers above 2^53 and makes a negative one undefined when cast).
+std::uint64_t yaml_uint64(const YAML::Node& node, const std::string& where);
 std::string yaml_string(const YAML::Node& node, const std::string& where);
 bool yaml_bool(const YAML::Node& node, const std::string& where);
 

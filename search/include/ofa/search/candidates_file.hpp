@@ -49,6 +49,11 @@ std::string format_candidate_fields(const CandidateRow& row, const std::string& 
 CandidateRow parse_candidate_fields(const YAML::Node& node, const std::string& where);
 // A string as a double-quoted YAML scalar.
 std::string yaml_quoted(const std::string& text);
+
+// The space a file's `space` and `elastic_kernel` keys name; Error naming the file otherwise.
+common::SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where);
+// Error "<where> (id N): <what is out of the space>" unless the row's architecture is in `space`.
+void check_row_arch(const common::SearchSpace& space, const CandidateRow& row, const std::string& where);
 std::string format_candidates_csv(const CandidatesFile& file);
 
 // Reads candidates.yaml; errors name the file, the candidate and the key.

@@ -155,7 +155,7 @@ TEST_CASE("pareto with measured accuracy needs it on every row", "[library][erro
   CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("measured_accuracy"));
 }
 
-TEST_CASE("measured and candidates rows out of the space are named on load; seeds keep all 64 bits", "[library][errors]") {
+TEST_CASE("measured and candidates rows out of the space are named on load, and seeds keep all 64 bits", "[library][errors]") {
   TempDir dir("rows");
   MeasuredFile m = random_measured(4, 5);
   m.rows[2].candidate.arch.e[0] = 5;  // block 0 is always active; 5 is not one of 3, 4, 6

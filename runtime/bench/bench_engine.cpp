@@ -28,6 +28,7 @@
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/layers.hpp"
+#include "ofa/common/profile.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/runtime/engine.hpp"
@@ -53,27 +54,9 @@ struct Variant {
   std::function<torch::Tensor(const torch::Tensor&)> run;
 };
 
+// Median of `repeats` calls: the same timing the measuring commands use.
 double median_ms(const std::function<torch::Tensor(const torch::Tensor&)>& run, const torch::Tensor& x, int repeats) {
-  std::vector<double> t;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run(x);
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(t.begin(), t.end());
-  return percentile_sorted(t, 0.5);
-}
-
-std::vector<int> parse_list(const std::string& s) {
-  std::vector<int> out;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    const std::size_t comma = s.find(',', pos);
-    out.push_back(std::stoi(s.substr(pos, comma - pos)));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
+  return time_calls([&] { run(x); }, {torch::kCPU, 0, repeats}).median_ms;
 }
 
 }  // namespace
@@ -118,7 +101,8 @@ int main(int argc, char** argv) {
 
     std::printf("bench-engine: %s, LibTorch %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
                 TORCH_VERSION, cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
-    for (int threads : parse_list(threads_arg)) {
+    for (double t : parse_constraints(threads_arg)) {
+      const int threads = static_cast<int>(t);
       torch::set_num_threads(threads);
       std::vector<std::vector<Variant>> variants;
       std::vector<torch::Tensor> inputs;

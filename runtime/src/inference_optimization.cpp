@@ -36,17 +36,16 @@ torch::Tensor run_module(torch::jit::Module& module, const torch::Tensor& input)
 }
 
 int repair_mkldnn_unary_ops(const std::shared_ptr<torch::jit::Graph>& graph) {
-  std::vector<Node*> broken;
+  // Each node with its kind, the in-place suffix dropped.
+  std::vector<std::pair<Node*, std::string>> broken;
   for (Node* n : graph->nodes()) {
     std::string kind = n->kind().toQualString();
     if (!kind.empty() && kind.back() == '_') kind.pop_back();
     if (kind == "prim::MKLDNNHardSwish" || kind == "prim::MKLDNNHardSigmoid" || kind == "prim::MKLDNNHardTanh" ||
         kind == "prim::MKLDNNClamp" || kind == "prim::MKLDNNScalarMul")
-      broken.push_back(n);
+      broken.emplace_back(n, std::move(kind));
   }
-  for (Node* n : broken) {
-    std::string kind = n->kind().toQualString();
-    if (kind.back() == '_') kind.pop_back();
+  for (const auto& [n, kind] : broken) {
     torch::jit::WithInsertPoint guard(n);
     Value* dense = graph->insert(c10::aten::to_dense, {n->input(0)});
     Value* out = nullptr;

@@ -29,6 +29,13 @@ std::string format_candidate_fields(const CandidateRow& c, const std::string& fi
   return s;
 }
 
+std::string read_engine_key(const YAML::Node& root, const std::string& where) {
+  if (!root["engine"]) return "eager";
+  const std::string engine = yaml_string(root["engine"], where + ": key 'engine'");
+  if (engine != "eager" && engine != "optimized") throw Error(where + ": key 'engine' = '" + engine + "' is not eager or optimized");
+  return engine;
+}
+
 SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where) {
   try {
     return search_space(name, elastic_kernel);

@@ -84,10 +84,7 @@ LibraryFile read_library(const std::filesystem::path& path) {
   }();
   f.profile_name = str("profile_name");
   f.device = str("device");
-  if (root["engine"]) {
-    f.engine = yaml_string(root["engine"], where + ": key 'engine'");
-    if (f.engine != "eager" && f.engine != "optimized") throw Error(where + ": key 'engine' = '" + f.engine + "' is not eager or optimized");
-  }
+  f.engine = read_engine_key(root, where);
   f.machine = str("machine");
   f.libtorch = str("libtorch");
   f.threads = root["threads"] ? yaml_int(root["threads"], where + ": key 'threads'") : 0;

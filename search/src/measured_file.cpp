@@ -49,10 +49,7 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   f.machine = str("machine");
   f.libtorch = str("libtorch");
   f.device = str("device");
-  if (root["engine"]) {
-    f.engine = yaml_string(root["engine"], where + ": key 'engine'");
-    if (f.engine != "eager" && f.engine != "optimized") throw Error(where + ": key 'engine' = '" + f.engine + "' is not eager or optimized");
-  }
+  f.engine = read_engine_key(root, where);
   f.threads = num("threads");
   f.batch = num("batch");
   f.warmup = num("warmup");

@@ -50,6 +50,10 @@ CandidateRow parse_candidate_fields(const YAML::Node& node, const std::string& w
 // A string as a double-quoted YAML scalar.
 std::string yaml_quoted(const std::string& text);
 
+// A measured or library file's `engine` key: eager | optimized; "eager" when absent (files
+// written before the key existed were measured eagerly).
+std::string read_engine_key(const YAML::Node& root, const std::string& where);
+
 // The space a file's `space` and `elastic_kernel` keys name; Error naming the file otherwise.
 common::SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where);
 // Error "<where> (id N): <what is out of the space>" unless the row's architecture is in `space`.

@@ -41,19 +41,19 @@ TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN fi
   AdaptiveOptions o = options(1000);
   o.engine = kind;
   AdaptiveNetwork net(g.library, dir.path(), golden_supernet(), o);
-  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
+  const auto& cases = ofa::test::golden_cases();
   REQUIRE(net.levels() == g.names.size());
   for (std::size_t i = 0; i < net.levels(); ++i) {
     INFO(g.names[i]);
-    const auto entry = cases.toGenericDict().at(g.names[i]).toGenericDict();
-    const torch::Tensor logits = net.engine(i).forward(entry.at("input").toTensor());
-    CHECK((logits - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+    const auto& entry = cases.at(g.names[i]);
+    const torch::Tensor logits = net.engine(i).forward(entry.input);
+    CHECK((logits - entry.logits).abs().max().item<double>() < 1e-4);
   }
   // A generous target: the manager starts at the top level, and infer() serves it.
   REQUIRE(net.level() == static_cast<int>(net.levels()) - 1);
-  const auto top = cases.toGenericDict().at(g.names.back()).toGenericDict();
-  const torch::Tensor served = net.infer(top.at("input").toTensor());
-  CHECK((served - top.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+  const auto& top = cases.at(g.names.back());
+  const torch::Tensor served = net.infer(top.input);
+  CHECK((served - top.logits).abs().max().item<double>() < 1e-4);
   CHECK(net.last_frame().frame == 0);
   // The frame ran at the level current before it; the decision after it may move the level
   // (a loaded machine can exceed even this target), so compare with the level it served.

@@ -26,17 +26,17 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a 
 
 TEST_CASE("every golden case through the optimized engine reproduces OFA's logits within 1e-4", "[engine][golden]") {
   const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", w12());
-  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
-  REQUIRE(archs.size() == cases.toGenericDict().size());
+  const auto& cases = ofa::test::golden_cases();
+  REQUIRE(archs.size() == cases.size());
   for (const auto& a : archs) {
     INFO(a.name);
-    const auto entry = cases.toGenericDict().at(a.name).toGenericDict();
-    const Supernet s = golden_supernet().with_bn_overrides(to_state_dict(entry.at("bn"), a.name), a.name);
+    const auto& entry = cases.at(a.name);
+    const Supernet s = golden_supernet().with_bn_overrides(entry.bn, a.name);
     const Engine engine(Subnet::from_supernet(w12(), a.arch, s), EngineKind::Optimized);
-    const torch::Tensor expected = entry.at("logits").toTensor();
+    const torch::Tensor expected = entry.logits;
     // Twice: TorchScript's executor optimises the graph on the first calls.
     for (int k = 0; k < 3; ++k) {
-      const torch::Tensor logits = engine.forward(entry.at("input").toTensor());
+      const torch::Tensor logits = engine.forward(entry.input);
       REQUIRE(logits.sizes() == expected.sizes());
       CHECK(max_abs_diff(logits, expected) < 1e-4);
     }

@@ -24,24 +24,24 @@ TEST_CASE("exported golden levels, reloaded with torch::jit::load, reproduce OFA
   write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
   const std::string summary = run_export({dir / "library.yaml", std::nullopt, dir / "out", false, 0});
   CHECK_THAT(summary, ofa::test::contains(std::to_string(g.names.size()) + " levels"));
-  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
+  const auto& cases = ofa::test::golden_cases();
   const YAML::Node manifest = YAML::LoadFile((dir / "out/export.yaml").string());
   CHECK(manifest["format"].as<std::string>() == "ofa-export/1");
   REQUIRE(manifest["levels"].size() == g.names.size());
   for (std::size_t i = 0; i < g.names.size(); ++i) {
     INFO(g.names[i]);
-    const auto entry = cases.toGenericDict().at(g.names[i]).toGenericDict();
+    const auto& entry = cases.at(g.names[i]);
     CHECK(manifest["levels"][i]["file"].as<std::string>() == "level_" + std::to_string(i) + ".pt");
     CHECK(manifest["levels"][i]["r"].as<int>() == g.library.levels[i].arch.r);
     torch::jit::Module m = torch::jit::load((dir / "out" / ("level_" + std::to_string(i) + ".pt")).string());
     CHECK(m.attr("ofa_arch").toStringRef() == to_string(g.library.levels[i].arch));
     torch::NoGradGuard no_grad;
-    const torch::Tensor plain = run_module(m, entry.at("input").toTensor());
-    CHECK((plain - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+    const torch::Tensor plain = run_module(m, entry.input);
+    CHECK((plain - entry.logits).abs().max().item<double>() < 1e-4);
     // As a user would run it: frozen and optimised.
     torch::jit::Module fast = ofa::runtime::optimize_for_inference(m, torch::kCPU);
-    const torch::Tensor optimized = run_module(fast, entry.at("input").toTensor());
-    CHECK((optimized - entry.at("logits").toTensor()).abs().max().item<double>() < 1e-4);
+    const torch::Tensor optimized = run_module(fast, entry.input);
+    CHECK((optimized - entry.logits).abs().max().item<double>() < 1e-4);
   }
   // Nothing left beside the folder.
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);

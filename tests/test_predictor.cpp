@@ -61,10 +61,10 @@ TEST_CASE("bad predictor files get errors naming file and key", "[predictor][err
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
     std::ofstream(dir / "cut.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
   }
-  CHECK_THROWS_WITH(load_predictor(dir / "cut.pt"), ofa::test::contains("cut.pt: not a readable torch.save file"));
+  CHECK_THROWS_WITH(load_predictor(dir / "cut.pt"), ofa::test::contains("cut.pt: truncated zip archive"));
   // Not a PyTorch file at all.
   ofa::test::write_text(dir / "text.pt", "hello");
-  CHECK_THROWS_WITH(load_predictor(dir / "text.pt"), ofa::test::contains("text.pt: not a readable torch.save file"));
+  CHECK_THROWS_WITH(load_predictor(dir / "text.pt"), ofa::test::contains("text.pt: not a torch.save file"));
   CHECK_THROWS_WITH(load_predictor(dir / "absent.pt"), ofa::test::contains("absent.pt: no such file"));
   // A missing key.
   auto d = original_dict();

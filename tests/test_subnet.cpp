@@ -14,15 +14,14 @@ using ofa::test::w12;
 
 TEST_CASE("every golden case: the extracted subnet reproduces OFA's logits within 1e-4", "[subnet][golden]") {
   const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", w12());
-  const c10::IValue cases = load_pickle(data_dir() / "golden/cases_public.pt");
-  REQUIRE(cases.isGenericDict());
-  REQUIRE(archs.size() == cases.toGenericDict().size());
+  const auto& cases = ofa::test::golden_cases();
+  REQUIRE(archs.size() == cases.size());
   for (const auto& a : archs) {
     INFO(a.name);
-    const auto entry = cases.toGenericDict().at(a.name).toGenericDict();
-    const torch::Tensor input = entry.at("input").toTensor();
-    const torch::Tensor expected = entry.at("logits").toTensor();
-    const StateDict bn = to_state_dict(entry.at("bn"), a.name + " bn");
+    const auto& entry = cases.at(a.name);
+    const torch::Tensor input = entry.input;
+    const torch::Tensor expected = entry.logits;
+    const StateDict& bn = entry.bn;
     const Supernet s = golden_supernet().with_bn_overrides(bn, a.name);
     const Subnet net = Subnet::from_supernet(w12(), a.arch, s);
     const torch::Tensor logits = net.forward(input);

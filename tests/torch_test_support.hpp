@@ -3,6 +3,7 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/torch_file.hpp"
 #include "ofa/runtime/state_dict.hpp"
 #include "ofa/runtime/supernet.hpp"
 #include "ofa/search/library_file.hpp"
@@ -28,6 +29,30 @@ inline void save_state_dict(const std::filesystem::path& file, const runtime::St
   common::write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
 }
 
+// One case of golden/cases_public.pt: input, OFA's logits and the recalibrated BN statistics.
+struct GoldenCase {
+  torch::Tensor input;
+  torch::Tensor logits;
+  runtime::StateDict bn;
+};
+
+// golden/cases_public.pt, read with the torch-free reader, by case name.
+inline const std::map<std::string, GoldenCase>& golden_cases() {
+  static const std::map<std::string, GoldenCase> cases = [] {
+    const std::filesystem::path file = data_dir() / "golden/cases_public.pt";
+    const common::SavedObject root = common::read_torch_file(file);
+    std::map<std::string, GoldenCase> out;
+    for (std::size_t i = 0; i < root.keys.size(); ++i) {
+      const common::SavedObject& c = root.items[i];
+      const std::string name = root.keys[i].text;
+      out[name] = GoldenCase{runtime::to_torch(c.find("input")->tensor), runtime::to_torch(c.find("logits")->tensor),
+                             runtime::torch_state_dict(*c.find("bn"), file.string() + " " + name)};
+    }
+    return out;
+  }();
+  return cases;
+}
+
 struct GoldenLibrary {
   ofa::search::LibraryFile library;
   std::vector<std::string> names;
@@ -37,7 +62,6 @@ struct GoldenLibrary {
 // its BN statistics file in `dir`.
 inline GoldenLibrary golden_library(const std::filesystem::path& dir) {
   const auto archs = common::read_archs(data_dir() / "golden/cases_public.yaml", w12());
-  const c10::IValue cases = runtime::load_pickle(data_dir() / "golden/cases_public.pt");
   GoldenLibrary g;
   g.library.space = "ofa-mbv3-w1.2";
   g.library.device = "cpu";
@@ -49,7 +73,7 @@ inline GoldenLibrary golden_library(const std::filesystem::path& dir) {
     l.accuracy = 0.70 + 0.01 * static_cast<double>(i);
     l.latency_median_ms = l.latency_p90_ms = 10.0 * static_cast<double>(i + 1);
     l.bn = archs[i].name + "_bn.pt";
-    save_state_dict(dir / l.bn, runtime::to_state_dict(cases.toGenericDict().at(archs[i].name).toGenericDict().at("bn"), "bn"));
+    save_state_dict(dir / l.bn, golden_cases().at(archs[i].name).bn);
     g.library.levels.push_back(l);
     g.names.push_back(archs[i].name);
   }

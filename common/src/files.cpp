@@ -42,11 +42,23 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
 }
 
 std::string read_file(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(path.string() + ": no such file");
+  if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a folder, not a file");
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f) throw Error(path.string() + ": cannot open for reading");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  const std::streamoff size = f.tellg();
+  if (size < 0) {  // not seekable (a pipe): read it as a stream
+    f.clear();
+    f.seekg(0);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  f.seekg(0);
+  if (!f.read(bytes.data(), size)) throw Error(path.string() + ": read error");
+  return bytes;
 }
 
 fs::path resolve_data_dir(const std::string& flag) {

@@ -2,14 +2,16 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/torch_file.hpp"
 #include "ofa/runtime/state_dict.hpp"
 
 namespace ofa::runtime {
 
 torch::Tensor load_tensor(const std::filesystem::path& file) {
-  const c10::IValue v = load_pickle(file);
-  if (!v.isTensor()) throw common::Error(file.string() + ": expected one tensor, got a " + v.tagKind());
-  return v.toTensor();
+  const common::SavedObject o = common::read_torch_file(file);
+  if (o.kind != common::SavedObject::Kind::Tensor)
+    throw common::Error(file.string() + ": expected one tensor, got a " + std::string(o.kind_name()));
+  return to_torch(o.tensor);
 }
 
 void save_tensor(const std::filesystem::path& file, const torch::Tensor& tensor) {

@@ -4,14 +4,14 @@
 #include <set>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/state_dict.hpp"
+#include "ofa/common/state_dict_file.hpp"
 
 namespace ofa::search {
 
 using common::Error;
 
 MlpWeights load_mlp_weights(const std::filesystem::path& file) {
-  const runtime::StateDict dict = runtime::load_state_dict(file);
+  const common::SavedStateDict dict = common::read_state_dict(file);
   const std::string where = file.string();
   static const std::regex kKey(R"((\d+)\.(weight|bias))");
   std::set<int> indices;
@@ -25,20 +25,22 @@ MlpWeights load_mlp_weights(const std::filesystem::path& file) {
   w.source = where;
   for (int i : indices) {
     const std::string wk = std::to_string(i) + ".weight", bk = std::to_string(i) + ".bias";
-    const torch::Tensor weight = runtime::require(dict, wk, where).to(torch::kFloat32).contiguous();
-    const torch::Tensor bias = runtime::require(dict, bk, where).to(torch::kFloat32).contiguous();
-    if (weight.dim() != 2) throw Error(where + ": key '" + wk + "' has " + std::to_string(weight.dim()) + " dimensions, expected 2");
-    if (bias.dim() != 1 || bias.size(0) != weight.size(0))
-      throw Error(where + ": key '" + bk + "' has shape " + c10::str(bias.sizes()) + ", expected [" +
-                  std::to_string(weight.size(0)) + "]");
-    if (!w.layers.empty() && weight.size(1) != w.layers.back().out)
-      throw Error(where + ": key '" + wk + "' has shape " + c10::str(weight.sizes()) + " but the previous layer has " +
+    const common::SavedTensor& weight = common::require(dict, wk, where);
+    const common::SavedTensor& bias = common::require(dict, bk, where);
+    if (!common::is_floating(weight.dtype) || !common::is_floating(bias.dtype))
+      throw Error(where + ": layer " + std::to_string(i) + " holds " + weight.describe() + " / " + bias.describe() + ", not floating point");
+    if (weight.sizes.size() != 2) throw Error(where + ": key '" + wk + "' has shape " + weight.describe() + ", expected 2 dimensions");
+    if (bias.sizes.size() != 1 || bias.sizes[0] != weight.sizes[0])
+      throw Error(where + ": key '" + bk + "' has shape " + bias.describe() + ", expected [" + std::to_string(weight.sizes[0]) + "]");
+    if (!w.layers.empty() && weight.sizes[1] != w.layers.back().out)
+      throw Error(where + ": key '" + wk + "' has shape " + weight.describe() + " but the previous layer has " +
                   std::to_string(w.layers.back().out) + " outputs");
+    if (weight.sizes[0] > 1 << 20 || weight.sizes[1] > 1 << 20) throw Error(where + ": key '" + wk + "' is implausibly large: " + weight.describe());
     DenseLayer l;
-    l.out = static_cast<int>(weight.size(0));
-    l.in = static_cast<int>(weight.size(1));
-    l.weight.assign(weight.data_ptr<float>(), weight.data_ptr<float>() + weight.numel());
-    l.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+    l.out = static_cast<int>(weight.sizes[0]);
+    l.in = static_cast<int>(weight.sizes[1]);
+    l.weight = weight.to_float();
+    l.bias = bias.to_float();
     w.layers.push_back(std::move(l));
   }
   return w;

@@ -5,17 +5,21 @@
 
 #include <torch/torch.h>
 
+#include "ofa/common/saved_tensor.hpp"
+#include "ofa/common/torch_file.hpp"
+
 namespace ofa::runtime {
 
 // A PyTorch state_dict: name -> tensor, in name order.
 using StateDict = std::map<std::string, torch::Tensor>;
 
-// Reads any object saved with torch.save (zip serialization). Errors (missing, truncated or
-// non-PyTorch file) are common::Error naming the file.
-c10::IValue load_pickle(const std::filesystem::path& file);
+// A tensor read by the torch-free reader as a LibTorch tensor on the CPU: a view of the
+// file's bytes (which it keeps alive) when they are aligned for the element type, else a copy.
+torch::Tensor to_torch(const common::SavedTensor& tensor);
 
-// Reads a state_dict: a dict of string -> tensor. `where` names it in errors.
-StateDict to_state_dict(const c10::IValue& value, const std::string& where);
+// A state_dict (a dict of name -> tensor, or OFA's {'state_dict': {...}} checkpoint layout)
+// as LibTorch tensors. `where` names it in errors.
+StateDict torch_state_dict(const common::SavedObject& object, const std::string& where);
 StateDict load_state_dict(const std::filesystem::path& file);
 
 // The tensor under `key`, or Error("<where>: missing key 'key'").

@@ -7,7 +7,7 @@
 #include "ofa/common/layers.hpp"
 #include "ofa/runtime/adaptive_network.hpp"
 #include "ofa/runtime/state_dict.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -63,13 +63,13 @@ TEST_CASE("every level of an AdaptiveNetwork reproduces the golden logits, BN fi
 }
 
 TEST_CASE("eager levels share the supernet's storage: far less than separate models", "[adaptive][memory]") {
-  ofa::search::LibraryFile lib;
+  ofa::common::LibraryFile lib;
   lib.space = "ofa-mbv3-w1.2";
   lib.weights = "random";
   lib.accuracy_source = "predicted";
   const int rs[] = {160, 176, 192, 208, 224, 224};
   for (int i = 0; i < 6; ++i) {
-    ofa::search::Level l;
+    ofa::common::Level l;
     l.arch.r = rs[i];
     l.arch.ks.fill(i < 3 ? 3 : 5);
     l.arch.e.fill(i < 2 ? 3 : i < 4 ? 4 : 6);
@@ -110,13 +110,13 @@ TEST_CASE("AdaptiveNetwork::load names what is wrong", "[adaptive][errors]") {
   TempDir dir("adaptive-errors");
   GoldenLibrary g = golden_library(dir.path());
   g.library.weights = (dir / "no-such-supernet.pt").string();
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", std::nullopt, options(100)),
                     ofa::test::contains("key 'weights'") && ofa::test::contains("no-such-supernet.pt"));
   // --weights overrides the library's file.
   CHECK_NOTHROW(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(100)));
   g.library.levels[1].bn = "missing_bn.pt";
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(100)),
                     ofa::test::contains("missing_bn.pt"));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(-1)),

@@ -21,7 +21,7 @@ using ofa::test::tool;
 TEST_CASE("exported golden levels, reloaded with torch::jit::load, reproduce OFA's logits", "[export][golden]") {
   TempDir dir("export-golden");
   const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   const std::string summary = run_export({dir / "library.yaml", std::nullopt, dir / "out", false, 0});
   CHECK_THAT(summary, ofa::test::contains(std::to_string(g.names.size()) + " levels"));
   const auto& cases = ofa::test::golden_cases();
@@ -50,7 +50,7 @@ TEST_CASE("exported golden levels, reloaded with torch::jit::load, reproduce OFA
 TEST_CASE("export refuses a non-empty folder without --force and leaves it as it was", "[export][errors]") {
   TempDir dir("export-force");
   const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   std::filesystem::create_directories(dir / "out");
   std::ofstream(dir / "out/keep.txt") << "mine";
   const auto run = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string());
@@ -71,7 +71,7 @@ TEST_CASE("export of a level that cannot be built: one line, exit 2, nothing wri
   // A BN file whose statistics do not fit the level: the level cannot be built.
   ofa::test::save_state_dict(dir / "bad_bn.pt", {{"first_conv.bn.running_foo", torch::ones({24})}});
   g.library.levels[1].bn = "bad_bn.pt";
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(g.library));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   const auto run = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string());
   CHECK(run.status == 2);
   CHECK_THAT(run.output, ofa::test::starts_with("ofa-runtime: error: level 1 (") && ofa::test::contains("bad_bn.pt"));

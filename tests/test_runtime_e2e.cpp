@@ -8,7 +8,7 @@
 #include "ofa/runtime/engine.hpp"
 #include "ofa/runtime/measurement.hpp"
 #include "ofa/runtime/subnet.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -22,10 +22,10 @@ using ofa::test::tool;
 namespace {
 
 // Three levels at 160, 192 and 224 px, their latencies measured here on one thread.
-ofa::search::LibraryFile measured_library() {
+ofa::common::LibraryFile measured_library() {
   const SearchSpace space = search_space("ofa-mbv3-w1.2");
   torch::set_num_threads(1);
-  ofa::search::LibraryFile lib;
+  ofa::common::LibraryFile lib;
   lib.space = space.name;
   lib.device = "cpu";
   lib.engine = "optimized";  // measured on the engine `run` serves them with
@@ -34,7 +34,7 @@ ofa::search::LibraryFile measured_library() {
   lib.accuracy_source = "predicted";
   const int rs[] = {160, 192, 224};
   for (int i = 0; i < 3; ++i) {
-    ofa::search::Level l;
+    ofa::common::Level l;
     // Far apart (about 1x, 2.5x, 6x the MACs), so measurement noise cannot reorder them.
     l.arch.ks.fill(3);
     l.arch.e.fill(i == 0 ? 3 : i == 1 ? 4 : 6);
@@ -67,9 +67,9 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file
 
 TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plot and summary are whole", "[runtime][e2e][cli]") {
   TempDir dir("runtime-e2e");
-  const ofa::search::LibraryFile lib = measured_library();
+  const ofa::common::LibraryFile lib = measured_library();
   REQUIRE(lib.levels[2].latency_median_ms > lib.levels[0].latency_median_ms);
-  write_file_atomic(dir / "library.yaml", ofa::search::format_library_yaml(lib));
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(lib));
   // The target lets the top level run with 15 % to spare beyond the margin; four busy threads
   // on this machine's cores slow it well past that.
   const double target = lib.levels[2].latency_median_ms / 0.9 * 1.15;

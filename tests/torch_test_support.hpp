@@ -6,7 +6,7 @@
 #include "ofa/common/torch_file.hpp"
 #include "ofa/runtime/state_dict.hpp"
 #include "ofa/runtime/supernet.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 #include "test_support.hpp"
 
 namespace ofa::test {
@@ -54,7 +54,7 @@ inline const std::map<std::string, GoldenCase>& golden_cases() {
 }
 
 struct GoldenLibrary {
-  ofa::search::LibraryFile library;
+  ofa::common::LibraryFile library;
   std::vector<std::string> names;
 };
 
@@ -68,7 +68,7 @@ inline GoldenLibrary golden_library(const std::filesystem::path& dir) {
   g.library.weights = (data_dir() / "golden/supernet_fp16.pt").string();
   g.library.accuracy_source = "predicted";
   for (std::size_t i = 0; i < archs.size(); ++i) {
-    ofa::search::Level l;
+    ofa::common::Level l;
     l.arch = archs[i].arch;
     l.accuracy = 0.70 + 0.01 * static_cast<double>(i);
     l.latency_median_ms = l.latency_p90_ms = 10.0 * static_cast<double>(i + 1);

@@ -36,7 +36,7 @@
 #include "ofa/runtime/measurement.hpp"
 #include "ofa/runtime/scripted_subnet.hpp"
 #include "ofa/runtime/supernet.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 
 using namespace ofa::runtime;
 using namespace ofa::common;
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     std::string space_name = "ofa-mbv3-w1.2";
     bool elastic_kernel = false;
     if (!library.empty()) {
-      const auto lib = ofa::search::read_library(library);
+      const auto lib = ofa::common::read_library(library);
       space_name = lib.space;
       elastic_kernel = lib.elastic_kernel;
       for (std::size_t i = 0; i < lib.levels.size(); ++i) cases.push_back({"level " + std::to_string(i), lib.levels[i].arch});

@@ -52,7 +52,7 @@ int memory_child(const char* library, const char* weights, const std::string& mo
     return 0;
   }
   // Separate models, as Dynamic-OFA keeps one per level: each its own copy of its weights.
-  const ofa::search::LibraryFile lib = ofa::search::read_library(library);
+  const ofa::common::LibraryFile lib = ofa::common::read_library(library);
   const auto space = ofa::common::search_space(lib.space, lib.elastic_kernel);
   std::vector<Subnet> models;
   {
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     AdaptiveOptions o;
     o.policy.target_ms = 1e9;
     o.policy.up_after_s = 0;
-    const ofa::search::LibraryFile lib = ofa::search::read_library(library);
+    const ofa::common::LibraryFile lib = ofa::common::read_library(library);
     AdaptiveNetwork net = AdaptiveNetwork::load(lib, library, weights_arg(weights), o);
     const int top = static_cast<int>(net.levels()) - 1;
     // Targets that pick level 0 and the top level whatever the slowdown estimate.

@@ -12,13 +12,13 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/library_levels.hpp"
 #include "ofa/runtime/measurement.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 
 namespace ofa::runtime {
 
 using namespace ofa::common;
 
-std::vector<LevelSpec> level_specs(const search::LibraryFile& library) {
+std::vector<LevelSpec> level_specs(const common::LibraryFile& library) {
   std::vector<LevelSpec> out;
   for (const auto& l : library.levels) out.push_back({l.latency_median_ms, l.accuracy});
   return out;
@@ -37,16 +37,16 @@ std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets) {
 
 AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const std::optional<std::filesystem::path>& weights,
                                       const AdaptiveOptions& o) {
-  return load(search::read_library(path), path, weights, o);
+  return load(common::read_library(path), path, weights, o);
 }
 
-AdaptiveNetwork AdaptiveNetwork::load(search::LibraryFile lib, const std::filesystem::path& path,
+AdaptiveNetwork AdaptiveNetwork::load(common::LibraryFile lib, const std::filesystem::path& path,
                                       const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& o) {
   Supernet supernet = library_supernet(lib, path, weights, o.seed);
   return AdaptiveNetwork(std::move(lib), path.parent_path(), std::move(supernet), o);
 }
 
-AdaptiveNetwork::AdaptiveNetwork(search::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
+AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const AdaptiveOptions& o, Clock clock)
     : library_(std::move(library)),
       manager_(level_specs(library_), o.policy, clock),  // checks the levels' order too

@@ -9,14 +9,14 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/lut_file.hpp"
-#include "ofa/search/measured_file.hpp"
+#include "ofa/common/measured_file.hpp"
 #include "ofa/search/latency_table.hpp"
 
 namespace ofa::runtime {
 
 using namespace ofa::common;
-using search::MeasuredFile;
-using search::read_measured;
+using common::MeasuredFile;
+using common::read_measured;
 
 namespace {
 
@@ -78,7 +78,7 @@ LinearFit fit_line(std::span<const double> x, std::span<const double> y) {
 }
 
 std::string run_calibrate(const CalibrateOptions& o) {
-  const MeasuredFile m = read_measured(o.measured);
+  const common::MeasuredFile m = common::read_measured(o.measured);
   if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));
   SearchSpace space = search_space(m.space, m.elastic_kernel);
   std::set<int> rs;

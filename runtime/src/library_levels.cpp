@@ -8,7 +8,7 @@ namespace ofa::runtime {
 
 using namespace ofa::common;
 
-Supernet library_supernet(const search::LibraryFile& lib, const std::filesystem::path& path,
+Supernet library_supernet(const common::LibraryFile& lib, const std::filesystem::path& path,
                           const std::optional<std::filesystem::path>& weights, std::uint64_t seed) {
   const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
   std::optional<std::filesystem::path> file = weights;
@@ -21,9 +21,9 @@ Supernet library_supernet(const search::LibraryFile& lib, const std::filesystem:
   return file ? Supernet::load(*file, space) : Supernet::random(space, seed);
 }
 
-Subnet level_subnet(const search::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Supernet& supernet,
+Subnet level_subnet(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Supernet& supernet,
                     WeightSlicer& slicer) {
-  const search::Level& l = lib.levels.at(i);
+  const common::Level& l = lib.levels.at(i);
   const std::string where = "level " + std::to_string(i);
   try {
     const SearchSpace space = search_space(lib.space, lib.elastic_kernel);

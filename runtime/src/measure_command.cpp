@@ -34,7 +34,7 @@ void check_cancel(const DeviceOptions& d) {
   if (d.cancel && d.cancel->load()) throw Error("interrupted");
 }
 
-bool same_settings(const MeasuredFile& a, const MeasuredFile& b) {
+bool same_settings(const common::MeasuredFile& a, const common::MeasuredFile& b) {
   return a.candidates == b.candidates && a.device == b.device && a.engine == b.engine && a.threads == b.threads && a.batch == b.batch &&
          a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights;
 }
@@ -52,23 +52,23 @@ int apply_threads(int threads) {
   return torch::get_num_threads();
 }
 
-MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
+common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
   if (o.top && *o.top < 1) throw Error("--top " + std::to_string(*o.top) + " must be >= 1");
   if (o.spread && *o.spread < 1) throw Error("--spread " + std::to_string(*o.spread) + " must be >= 1");
   if (o.top && o.spread) throw Error("--top and --spread are exclusive");
-  const search::CandidatesFile cands = search::read_candidates(o.candidates);
+  const common::CandidatesFile cands = common::read_candidates(o.candidates);
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
   const int threads = apply_threads(o.device.threads);
 
-  std::vector<search::CandidateRow> selected;
+  std::vector<common::CandidateRow> selected;
   for (const auto& c : cands.candidates)
     if (!o.only_front || c.on_front) selected.push_back(c);
   // The same architecture found for several constraints is measured once.
   {
-    std::vector<search::CandidateRow> unique;
+    std::vector<common::CandidateRow> unique;
     std::vector<ArchKey> seen;
     for (const auto& c : selected) {
       const ArchKey k = arch_key(c.arch);
@@ -84,11 +84,11 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   }
   if (o.spread) {
     // Dynamic-OFA's levels span the latency range, so measure across it, not only at its top.
-    auto cost = [](const search::CandidateRow& c) { return c.latency_ms ? *c.latency_ms : c.macs_m; };
+    auto cost = [](const common::CandidateRow& c) { return c.latency_ms ? *c.latency_ms : c.macs_m; };
     std::stable_sort(selected.begin(), selected.end(), [&](const auto& a, const auto& b) { return cost(a) < cost(b); });
     std::vector<double> costs;
     for (const auto& c : selected) costs.push_back(cost(c));
-    std::vector<search::CandidateRow> picked;
+    std::vector<common::CandidateRow> picked;
     for (std::size_t i : search::spread_levels(costs, static_cast<std::size_t>(*o.spread))) picked.push_back(selected[i]);
     selected.swap(picked);
   }
@@ -97,7 +97,7 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   std::optional<Supernet> supernet;
   if (o.weights) supernet = Supernet::load(*o.weights, space);
 
-  MeasuredFile out;
+  common::MeasuredFile out;
   out.candidates = o.candidates.string();
   out.profile_name = cands.profile_name;
   out.space = cands.space;
@@ -114,7 +114,7 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
 
   std::error_code ec;
   if (o.resume && std::filesystem::exists(o.out, ec)) {
-    MeasuredFile previous = read_measured(o.out);
+    common::MeasuredFile previous = common::read_measured(o.out);
     if (!same_settings(previous, out))
       throw Error(o.out.string() + ": was measured with other settings (candidates, device, threads, batch, warmup, repeats or weights); "
                   "use the same flags or another --out");
@@ -131,7 +131,7 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   std::size_t done = 0;
   for (const auto& c : selected) {
     ++done;
-    const bool measured = std::any_of(out.rows.begin(), out.rows.end(), [&c](const MeasuredRow& r) { return r.candidate.id == c.id; });
+    const bool measured = std::any_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; });
     if (measured) continue;
     check_cancel(o.device);
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
@@ -139,14 +139,14 @@ MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
     const Engine engine(net, parse_engine(o.device.engine));
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
     torch::NoGradGuard no_grad;
-    MeasuredRow row{c, time_calls([&] { engine.forward(input); }, timing), std::nullopt};
+    common::MeasuredRow row{c, time_calls([&] { engine.forward(input); }, timing), std::nullopt};
     out.rows.push_back(row);
-    write_file_atomic(o.out, format_measured_yaml(out));
+    write_file_atomic(o.out, common::format_measured_yaml(out));
     bar.update(static_cast<double>(done) / static_cast<double>(selected.size()), "candidate " + std::to_string(c.id));
   }
   // Keep the file in the candidates' order whatever order a resumed run filled it in.
-  std::stable_sort(out.rows.begin(), out.rows.end(), [](const MeasuredRow& a, const MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
-  write_file_atomic(o.out, format_measured_yaml(out));
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
+  write_file_atomic(o.out, common::format_measured_yaml(out));
   return out;
 }
 

@@ -44,7 +44,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   if (o.contention) spec = parse_contention(*o.contention);
   const torch::Device device = parse_device(o.device);
   const EngineKind engine = parse_engine(o.engine);
-  const search::LibraryFile lib = search::read_library(o.library);
+  const common::LibraryFile lib = common::read_library(o.library);
   const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
 
   AdaptiveOptions ao;

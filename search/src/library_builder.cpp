@@ -7,7 +7,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/number_format.hpp"
 
 namespace ofa::search {
 
@@ -36,33 +36,33 @@ std::vector<std::size_t> spread_levels(const std::vector<double>& lat, std::size
   return out;
 }
 
-LibraryFile build_library(const MeasuredFile& m, const std::string& measured_path, int levels, AccuracySource source) {
+common::LibraryFile build_library(const common::MeasuredFile& m, const std::string& measured_path, int levels, AccuracySource source) {
   if (m.rows.empty()) throw Error(measured_path + ": no measurements");
   if (levels < 0) throw Error("--levels " + std::to_string(levels) + " must be positive (0: the whole front)");
   const bool measured_acc = source == AccuracySource::Measured;
   for (std::size_t i = 0; i < m.rows.size(); ++i) {
-    const MeasuredRow& r = m.rows[i];
+    const common::MeasuredRow& r = m.rows[i];
     const std::string w = measured_path + ": measurements[" + std::to_string(i) + "] (id " + std::to_string(r.candidate.id) + ")";
-    if (!(r.measured.median_ms > 0)) throw Error(w + ": measured.median_ms = " + format_g(r.measured.median_ms, 6) + " must be positive");
+    if (!(r.measured.median_ms > 0)) throw Error(w + ": measured.median_ms = " + common::format_g(r.measured.median_ms, 6) + " must be positive");
     if (measured_acc && !r.measured_accuracy)
       throw Error(w + ": no 'measured_accuracy' (--accuracy measured needs it on every row; or use --accuracy predicted)");
   }
   // Sort by (latency, -accuracy, id): then a row is on the front exactly when it is more
   // accurate than every row before it, which also drops exact duplicates.
-  auto acc_of = [&](const MeasuredRow& r) { return measured_acc ? *r.measured_accuracy : r.candidate.predicted_accuracy; };
+  auto acc_of = [&](const common::MeasuredRow& r) { return measured_acc ? *r.measured_accuracy : r.candidate.predicted_accuracy; };
   std::vector<std::size_t> order(m.rows.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const MeasuredRow &x = m.rows[a], &y = m.rows[b];
+    const common::MeasuredRow &x = m.rows[a], &y = m.rows[b];
     if (x.measured.median_ms != y.measured.median_ms) return x.measured.median_ms < y.measured.median_ms;
     if (acc_of(x) != acc_of(y)) return acc_of(x) > acc_of(y);
     return x.candidate.id < y.candidate.id;
   });
   std::vector<std::size_t> front;
   for (std::size_t i : order) {
-    const MeasuredRow& r = m.rows[i];
+    const common::MeasuredRow& r = m.rows[i];
     if (!front.empty()) {
-      const MeasuredRow& last = m.rows[front.back()];
+      const common::MeasuredRow& last = m.rows[front.back()];
       // Dominated or equal; a row with the same latency as the last kept one is less accurate.
       if (acc_of(r) <= acc_of(last) || r.measured.median_ms == last.measured.median_ms) continue;
     }
@@ -70,7 +70,7 @@ LibraryFile build_library(const MeasuredFile& m, const std::string& measured_pat
   }
   std::vector<double> lat;
   for (std::size_t i : front) lat.push_back(m.rows[i].measured.median_ms);
-  LibraryFile f;
+  common::LibraryFile f;
   f.space = m.space;
   f.elastic_kernel = m.elastic_kernel;
   f.profile_name = m.profile_name;
@@ -84,8 +84,8 @@ LibraryFile build_library(const MeasuredFile& m, const std::string& measured_pat
   f.measured = measured_path;
   f.accuracy_source = measured_acc ? "measured" : "predicted";
   for (std::size_t k : spread_levels(lat, static_cast<std::size_t>(levels))) {
-    const MeasuredRow& r = m.rows[front[k]];
-    Level l;
+    const common::MeasuredRow& r = m.rows[front[k]];
+    common::Level l;
     l.candidate_id = r.candidate.id;
     l.arch = r.candidate.arch;
     l.accuracy = acc_of(r);
@@ -97,18 +97,18 @@ LibraryFile build_library(const MeasuredFile& m, const std::string& measured_pat
     l.params_m = r.candidate.params_m;
     f.levels.push_back(l);
   }
-  check_levels(f.levels, measured_path);
+  common::check_levels(f.levels, measured_path);
   return f;
 }
 
 std::string run_pareto(const ParetoOptions& o) {
-  const MeasuredFile m = read_measured(o.measured);
-  const LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
-  write_file_atomic(o.out, format_library_yaml(lib));
+  const common::MeasuredFile m = common::read_measured(o.measured);
+  const common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
+  write_file_atomic(o.out, common::format_library_yaml(lib));
   std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
   char line[160];
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
-    const Level& l = lib.levels[i];
+    const common::Level& l = lib.levels[i];
     std::snprintf(line, sizeof line, "%5zu  %18.3f  %7.3f  %8.5f  %3d  %d\n", i, l.latency_median_ms, l.latency_p90_ms, l.accuracy,
                   l.arch.r, l.candidate_id);
     s += line;

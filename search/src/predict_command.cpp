@@ -5,7 +5,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/search/predictor_loader.hpp"
 
 namespace ofa::search {
@@ -44,10 +44,10 @@ std::string format_predictions_yaml(const std::vector<PredictResult>& results) {
   std::string s;
   for (const auto& r : results) {
     s += yaml_key(r.name) + ":\n";
-    if (!std::isnan(r.eval.predicted_accuracy)) s += "  predicted_accuracy: " + format_accuracy(r.eval.predicted_accuracy) + "\n";
-    if (!std::isnan(r.eval.latency_ms)) s += "  latency_ms: " + format_latency(r.eval.latency_ms) + "\n";
-    s += "  macs_m: " + format_millions(r.eval.macs_m) + "\n";
-    s += "  params_m: " + format_millions(r.eval.params_m) + "\n";
+    if (!std::isnan(r.eval.predicted_accuracy)) s += "  predicted_accuracy: " + common::format_accuracy(r.eval.predicted_accuracy) + "\n";
+    if (!std::isnan(r.eval.latency_ms)) s += "  latency_ms: " + common::format_latency(r.eval.latency_ms) + "\n";
+    s += "  macs_m: " + common::format_millions(r.eval.macs_m) + "\n";
+    s += "  params_m: " + common::format_millions(r.eval.params_m) + "\n";
     s += "  ks: [" + join_ints(r.arch.ks, ", ") + "]\n";
     s += "  e: [" + join_ints(r.arch.e, ", ") + "]\n";
     s += "  d: [" + join_ints(r.arch.d, ", ") + "]\n";
@@ -66,9 +66,9 @@ std::string format_predictions_csv(const std::vector<PredictResult>& results) {
       name = q + "\"";
     }
     s += name + ",";
-    s += (std::isnan(r.eval.predicted_accuracy) ? "" : format_accuracy(r.eval.predicted_accuracy)) + ",";
-    s += (std::isnan(r.eval.latency_ms) ? "" : format_latency(r.eval.latency_ms)) + ",";
-    s += format_millions(r.eval.macs_m) + "," + format_millions(r.eval.params_m) + ",";
+    s += (std::isnan(r.eval.predicted_accuracy) ? "" : common::format_accuracy(r.eval.predicted_accuracy)) + ",";
+    s += (std::isnan(r.eval.latency_ms) ? "" : common::format_latency(r.eval.latency_ms)) + ",";
+    s += common::format_millions(r.eval.macs_m) + "," + common::format_millions(r.eval.params_m) + ",";
     s += join_ints(r.arch.ks, " ") + "," + join_ints(r.arch.e, " ") + "," + join_ints(r.arch.d, " ") + "," +
          std::to_string(r.arch.r) + "\n";
   }

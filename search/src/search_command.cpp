@@ -7,7 +7,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/progress_bar.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/search/pareto.hpp"
 #include "ofa/search/predict_command.hpp"
 
@@ -30,9 +30,9 @@ SearchSettings effective_settings(const DeviceProfile& profile, const SearchOpti
   return s;
 }
 
-CandidatesFile make_candidates_file(const DeviceProfile& profile, const SearchSettings& s, int keep,
+common::CandidatesFile make_candidates_file(const DeviceProfile& profile, const SearchSettings& s, int keep,
                                     const Evaluator& evaluator, const std::vector<Candidate>& found) {
-  CandidatesFile f;
+  common::CandidatesFile f;
   f.profile = profile.file.string();
   f.profile_name = profile.name;
   f.device = profile.device;
@@ -60,7 +60,7 @@ CandidatesFile make_candidates_file(const DeviceProfile& profile, const SearchSe
   for (const auto& c : found) points.push_back({c.efficiency, c.accuracy});
   const auto front = pareto_mask(points);
   for (std::size_t i = 0; i < found.size(); ++i) {
-    CandidateRow r;
+    common::CandidateRow r;
     r.id = static_cast<int>(i);
     if (!std::isnan(found[i].constraint)) r.constraint = found[i].constraint;
     r.predicted_accuracy = found[i].accuracy;
@@ -74,7 +74,7 @@ CandidatesFile make_candidates_file(const DeviceProfile& profile, const SearchSe
   return f;
 }
 
-std::string format_front_table(const CandidatesFile& f) {
+std::string format_front_table(const common::CandidatesFile& f) {
   int on = 0;
   for (const auto& c : f.candidates) on += c.on_front;
   std::string s = "Predicted Pareto front: " + f.profile_name + ", " + f.algorithm + ", " +
@@ -86,8 +86,8 @@ std::string format_front_table(const CandidatesFile& f) {
   for (const auto& c : f.candidates) {
     if (!c.on_front) continue;
     std::snprintf(line, sizeof line, "%4d %11s %9.5f %11s %9.2f %9.3f %4d\n", c.id,
-                  c.constraint ? format_g(*c.constraint, 6).c_str() : "-", c.predicted_accuracy,
-                  c.latency_ms ? format_fixed(*c.latency_ms, 3).c_str() : "-", c.macs_m, c.params_m, c.arch.r);
+                  c.constraint ? common::format_g(*c.constraint, 6).c_str() : "-", c.predicted_accuracy,
+                  c.latency_ms ? common::format_fixed(*c.latency_ms, 3).c_str() : "-", c.macs_m, c.params_m, c.arch.r);
     s += line;
   }
   return s;
@@ -117,8 +117,8 @@ SearchReport run_search(const SearchOptions& o, std::ostream& out) {
   report.stats = algorithm->stats();
   report.file = make_candidates_file(profile, settings, keep, evaluator, found);
   if (o.cancel && o.cancel->load()) throw Error("interrupted");
-  write_file_atomic(o.out_dir / "candidates.yaml", format_candidates_yaml(report.file));
-  write_file_atomic(o.out_dir / "candidates.csv", format_candidates_csv(report.file));
+  write_file_atomic(o.out_dir / "candidates.yaml", common::format_candidates_yaml(report.file));
+  write_file_atomic(o.out_dir / "candidates.csv", common::format_candidates_csv(report.file));
   out << format_front_table(report.file);
   if (!o.quiet) {
     std::fprintf(stderr, "search: %s in %.3f s, %ld predictor evaluations (%ld scores asked), wrote %s\n",

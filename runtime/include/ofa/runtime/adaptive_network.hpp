@@ -13,7 +13,7 @@
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/runtime/supernet.hpp"
 #include "ofa/runtime/telemetry.hpp"
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 
 namespace ofa::runtime {
 
@@ -37,10 +37,10 @@ class AdaptiveNetwork {
   static AdaptiveNetwork load(const std::filesystem::path& library, const std::optional<std::filesystem::path>& weights,
                               const AdaptiveOptions& options);
   // The same for a library already read from `library_path`.
-  static AdaptiveNetwork load(search::LibraryFile library, const std::filesystem::path& library_path,
+  static AdaptiveNetwork load(common::LibraryFile library, const std::filesystem::path& library_path,
                               const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& options);
   // `library_dir` resolves the levels' relative BN files.
-  AdaptiveNetwork(search::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
+  AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                   const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
 
   // Runs the current level on `input` [N, 3, h, w] (resized to the level's resolution when it
@@ -51,7 +51,7 @@ class AdaptiveNetwork {
   int resolution() const { return levels_[static_cast<std::size_t>(level())].arch().r; }
   std::size_t levels() const { return levels_.size(); }
   const Engine& engine(std::size_t level) const { return levels_.at(level); }
-  const search::LibraryFile& library() const { return library_; }
+  const common::LibraryFile& library() const { return library_; }
   const std::string& weights_source() const { return weights_source_; }
   RuntimeManager& manager() { return manager_; }
   const FrameRecord& last_frame() const { return last_; }
@@ -65,7 +65,7 @@ class AdaptiveNetwork {
   std::int64_t weight_bytes() const;
 
  private:
-  search::LibraryFile library_;
+  common::LibraryFile library_;
   std::vector<Engine> levels_;
   std::int64_t shared_bytes_ = 0;  // weights the optimized levels share (EngineCache)
   RuntimeManager manager_;
@@ -80,7 +80,7 @@ class AdaptiveNetwork {
 };
 
 // The manager's view of a library's levels.
-std::vector<LevelSpec> level_specs(const search::LibraryFile& library);
+std::vector<LevelSpec> level_specs(const common::LibraryFile& library);
 
 // Distinct storage bytes of a set of subnets' weights.
 std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets);

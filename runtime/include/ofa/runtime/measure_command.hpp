@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "ofa/common/layers.hpp"
-#include "ofa/search/measured_file.hpp"
+#include "ofa/common/measured_file.hpp"
 
 namespace ofa::runtime {
 
-using search::MeasuredFile;
-using search::MeasuredRow;
-using search::read_measured;
-using search::format_measured_yaml;
+using common::MeasuredFile;
+using common::MeasuredRow;
+using common::read_measured;
+using common::format_measured_yaml;
 
 // Shared by the measuring commands.
 struct DeviceOptions {
@@ -41,7 +41,7 @@ struct MeasureLatencyOptions {
 
 // Measures and writes `out` after every candidate (atomically); with `resume`, candidates
 // already in `out` (same id and architecture, same settings) are kept and skipped.
-MeasuredFile run_measure_latency(const MeasureLatencyOptions& options);
+common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& options);
 
 // `ofa-measure lut`: a latency table in OFA's layout, one layer at a time.
 struct BuildLutOptions {

@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "ofa/search/library_file.hpp"
-#include "ofa/search/measured_file.hpp"
+#include "ofa/common/library_file.hpp"
+#include "ofa/common/measured_file.hpp"
 
 namespace ofa::search {
 
@@ -13,7 +13,7 @@ enum class AccuracySource { Predicted, Measured };
 // The measured Pareto front on (median latency, accuracy), sorted fastest first, then
 // thinned to `levels` levels spread over its latency range (0: keep the whole front).
 // Equal points keep the lower candidate id. Measured accuracy must be present on every row.
-LibraryFile build_library(const MeasuredFile& measured, const std::string& measured_path, int levels, AccuracySource source);
+common::LibraryFile build_library(const common::MeasuredFile& measured, const std::string& measured_path, int levels, AccuracySource source);
 
 // Indices (ascending) of `count` of the sorted latencies, spread over their range: the
 // fastest, the slowest, and between them the nearest to evenly spaced latencies.

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ofa/common/profile.hpp"
-#include "ofa/search/candidates_file.hpp"
+#include "ofa/common/candidates_file.hpp"
 #include "ofa/search/search_algorithm.hpp"
 
 namespace ofa::search {
@@ -26,7 +26,7 @@ struct SearchOptions {
 };
 
 struct SearchReport {
-  CandidatesFile file;
+  common::CandidatesFile file;
   SearchStats stats;
   double seconds = 0;  // search time, loading excluded
 };
@@ -39,9 +39,9 @@ common::SearchSettings effective_settings(const common::DeviceProfile& profile, 
 SearchReport run_search(const SearchOptions& options, std::ostream& out);
 
 // Candidates in rows: reported fields from the Evaluator, on_front over all rows.
-CandidatesFile make_candidates_file(const common::DeviceProfile& profile, const common::SearchSettings& settings,
+common::CandidatesFile make_candidates_file(const common::DeviceProfile& profile, const common::SearchSettings& settings,
                                     int keep, const Evaluator& evaluator, const std::vector<Candidate>& found);
 
-std::string format_front_table(const CandidatesFile& file);
+std::string format_front_table(const common::CandidatesFile& file);
 
 }  // namespace ofa::search

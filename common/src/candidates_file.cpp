@@ -1,10 +1,10 @@
-#include "ofa/search/candidates_file.hpp"
+#include "ofa/common/candidates_file.hpp"
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/number_format.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 using namespace ofa::common;
 
@@ -143,4 +143,4 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
   return f;
 }
 
-}  // namespace ofa::search
+}  // namespace ofa::common

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "ofa/common/timing_stats.hpp"
-#include "ofa/search/candidates_file.hpp"
+#include "ofa/common/candidates_file.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 // One re-measured candidate: the predicted fields carried over, plus the measurement.
 struct MeasuredRow {
@@ -36,4 +36,4 @@ struct MeasuredFile {
 std::string format_measured_yaml(const MeasuredFile& f);
 MeasuredFile read_measured(const std::filesystem::path& file);
 
-}  // namespace ofa::search
+}  // namespace ofa::common

@@ -1,10 +1,10 @@
-#include "ofa/search/measured_file.hpp"
+#include "ofa/common/measured_file.hpp"
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/number_format.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 using namespace ofa::common;
 
@@ -82,4 +82,4 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   return f;
 }
 
-}  // namespace ofa::search
+}  // namespace ofa::common

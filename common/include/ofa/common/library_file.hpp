@@ -6,7 +6,7 @@
 
 #include "ofa/common/arch_config.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 // One level of a library: an architecture the runtime can switch to.
 struct Level {
@@ -49,4 +49,4 @@ LibraryFile read_library(const std::filesystem::path& file);
 // level to the next: sorted fastest first, and no level dominated by another.
 void check_levels(const std::vector<Level>& levels, const std::string& where);
 
-}  // namespace ofa::search
+}  // namespace ofa::common

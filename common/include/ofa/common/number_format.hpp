@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <string>
 
-namespace ofa::search {
+namespace ofa::common {
 
 // Shortest text for the precision a field carries: %.9g round-trips a float32 (accuracy),
 // %.10g keeps a LUT sum to well under 1e-5 relative, MACs and params are exact to 6 decimals.
@@ -28,4 +28,4 @@ std::string join_ints(const Values& values, const char* sep = ", ") {
   return s;
 }
 
-}  // namespace ofa::search
+}  // namespace ofa::common

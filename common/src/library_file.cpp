@@ -1,12 +1,12 @@
-#include "ofa/search/library_file.hpp"
+#include "ofa/common/library_file.hpp"
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
-#include "ofa/search/candidates_file.hpp"
-#include "ofa/search/number_format.hpp"
+#include "ofa/common/candidates_file.hpp"
+#include "ofa/common/number_format.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 using namespace ofa::common;
 
@@ -138,4 +138,4 @@ LibraryFile read_library(const std::filesystem::path& path) {
   return f;
 }
 
-}  // namespace ofa::search
+}  // namespace ofa::common

@@ -8,7 +8,7 @@
 
 #include "ofa/common/arch_config.hpp"
 
-namespace ofa::search {
+namespace ofa::common {
 
 // One row of candidates.yaml / candidates.csv (format ofa-candidates/1, docs/formats.md).
 struct CandidateRow {
@@ -63,4 +63,4 @@ std::string format_candidates_csv(const CandidatesFile& file);
 // Reads candidates.yaml; errors name the file, the candidate and the key.
 CandidatesFile read_candidates(const std::filesystem::path& file);
 
-}  // namespace ofa::search
+}  // namespace ofa::common

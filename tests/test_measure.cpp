@@ -22,6 +22,9 @@ using namespace ofa::runtime;
 using ofa::test::data_dir;
 using ofa::test::w12;
 using ofa::test::TempDir;
+using ofa::test::source_dir;
+using ofa::test::tool;
+using ofa::test::write_text;
 
 namespace {
 
@@ -266,7 +269,7 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   TempDir dir("cal");
   const auto lut_dir = data_dir() / "luts/jetson_xavier_nx_gpu";
   std::filesystem::create_directories(dir / "lut");
-  for (int r : {160, 192, 224}) std::filesystem::copy_file(*find_lut_file(lut_dir, r), dir / ("lut/" + std::to_string(r) + "_lookup_table.json"));
+  for (int r : w12().resolutions) std::filesystem::copy_file(*find_lut_file(lut_dir, r), dir / ("lut/" + std::to_string(r) + "_lookup_table.json"));
   auto space = w12();
   space.resolutions = {160, 192, 224};
   const auto raw = ofa::search::LatencyTable::load(dir / "lut", space);
@@ -291,6 +294,42 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   const auto calibrated = ofa::search::LatencyTable::load(dir / "lut", space);
   for (const auto& row : m.rows) CHECK(calibrated(row.candidate.arch) == Approx(row.measured.median_ms).epsilon(1e-7));
   CHECK(ofa::search::LatencyTable::load(dir / "lut", space, false)(m.rows[0].candidate.arch) == raw(m.rows[0].candidate.arch));
+
+  // Every output that used the calibrated table says so, with the values and where they came from.
+  write_text(dir / "p.yaml", "format: ofa-profile/1\nname: cal\ndevice: test\nspace: ofa-mbv3-w1.2\n"
+                             "predictor: data:predictors/ofa_mbv3_w1.2_acc_predictor.pt\nlut: " + (dir / "lut").string() +
+                             "\nmetric: latency\nsearch: {resolutions: [160, 192, 224], constraints: [60], population: 20, generations: 5}\n");
+  const auto run = ofa::test::shell(tool("ofa-search") + " --profile " + (dir / "p.yaml").string() + " --out " + (dir / "s").string() + " --quiet");
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  const CandidatesFile cands = read_candidates(dir / "s/candidates.yaml");
+  REQUIRE(cands.lut_calibration);
+  CHECK(cands.lut_calibration->scale == Approx(cal->scale).epsilon(1e-12));
+  CHECK(cands.lut_calibration->offset_ms == Approx(cal->offset_ms).epsilon(1e-12));
+  CHECK(cands.lut_calibration->file == calibration_path(dir / "lut").string());
+  CHECK(cands.lut_calibration->measured == (dir / "measured.yaml").string());
+  const auto predicted = ofa::test::shell(tool("ofa-search") + " predict --profile " + (dir / "p.yaml").string() + " --archs " +
+                                          (source_dir() / "configs/examples/single-arch.yaml").string());
+  CHECK_THAT(predicted.output, ofa::test::starts_with("# lut_calibration: {scale: 1.99999") && ofa::test::contains("file: \"" + calibration_path(dir / "lut").string()));
+
+  // measured.yaml carries the candidates' calibration (their latency_ms used it); older files read as none.
+  MeasuredFile carried = m;
+  carried.lut_calibration = cands.lut_calibration;
+  write_file_atomic(dir / "carried.yaml", format_measured_yaml(carried));
+  REQUIRE(read_measured(dir / "carried.yaml").lut_calibration);
+  CHECK(read_measured(dir / "carried.yaml").lut_calibration->file == cands.lut_calibration->file);
+  CHECK_FALSE(read_measured(dir / "measured.yaml").lut_calibration);
+
+  // The shipped data folder is shared by every profile: calibrating a table there is refused
+  // unless forced (here `dir` plays the data folder).
+  std::filesystem::remove(calibration_path(dir / "lut"));
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "measured.yaml", false, dir.path().string()}),
+                    ofa::test::contains("is inside the data folder") && ofa::test::contains("--force"));
+  CHECK_FALSE(std::filesystem::exists(calibration_path(dir / "lut")));
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut/../lut", dir / "measured.yaml", false, dir.path().string()}),
+                    ofa::test::contains("is inside the data folder"));
+  run_calibrate({dir / "lut", dir / "measured.yaml", true, dir.path().string()});
+  CHECK(std::filesystem::exists(calibration_path(dir / "lut")));
 
   // A zero median (a broken measurement) would make MAPE infinite and the table unloadable:
   // refused before anything is written.

@@ -73,6 +73,7 @@ std::string format_candidates_yaml(const CandidatesFile& f) {
   s += "unit: " + f.unit + "\n";
   s += "predictor: " + yaml_quoted(f.predictor) + "\n";
   s += "lut: " + yaml_quoted(f.lut) + "\n";
+  s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
   s += "algorithm: " + f.algorithm + "\n";
   s += "seed: " + std::to_string(f.seed) + "\n";
   s += "settings: {population: " + std::to_string(f.population) + ", generations: " + std::to_string(f.generations) +
@@ -117,6 +118,7 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
   f.unit = str("unit");
   f.predictor = str("predictor");
   f.lut = str("lut");
+  f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
   f.algorithm = str("algorithm");
   f.seed = yaml_uint64(root["seed"], where + ": key 'seed'");
   if (const YAML::Node st = root["settings"]; st && st.IsMap()) {

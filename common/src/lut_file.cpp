@@ -75,6 +75,30 @@ std::optional<LutCalibration> read_lut_calibration(const std::filesystem::path& 
   if (n["mape_after"]) c.mape_after = yaml_double(n["mape_after"], where + ": key 'mape_after'");
   if (n["spearman"]) c.spearman = yaml_double(n["spearman"], where + ": key 'spearman'");
   if (n["measured"]) c.measured = yaml_string(n["measured"], where + ": key 'measured'");
+  c.file = where;
+  return c;
+}
+
+std::string format_calibration_key(const std::optional<LutCalibration>& c) {
+  if (!c) return "null";
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "{scale: %.17g, offset_ms: %.17g, ", c->scale, c->offset_ms);
+  YAML::Emitter file, measured;
+  file << YAML::DoubleQuoted << c->file;
+  measured << YAML::DoubleQuoted << c->measured;
+  return std::string(buf) + "file: " + file.c_str() + ", measured: " + measured.c_str() + "}";
+}
+
+std::optional<LutCalibration> parse_calibration_key(const YAML::Node& n, const std::string& where) {
+  if (!n || n.IsNull()) return std::nullopt;
+  const std::string w = where + ": key 'lut_calibration'";
+  if (!n.IsMap()) throw Error(w + " must be null or a map {scale, offset_ms, file, measured}");
+  check_yaml_keys(n, {"scale", "offset_ms", "file", "measured"}, w);
+  LutCalibration c;
+  c.scale = yaml_double(n["scale"], w + ".scale");
+  c.offset_ms = yaml_double(n["offset_ms"], w + ".offset_ms");
+  if (n["file"]) c.file = yaml_string(n["file"], w + ".file");
+  if (n["measured"]) c.measured = yaml_string(n["measured"], w + ".measured");
   return c;
 }
 

@@ -23,6 +23,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "warmup: " + std::to_string(f.warmup) + "\n";
   s += "repeats: " + std::to_string(f.repeats) + "\n";
   s += "weights: " + yaml_quoted(f.weights) + "\n";
+  s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
   s += "measurements:\n";
   for (const auto& m : f.rows) {
     s += format_candidate_fields(m.candidate, "  - ", "    ");
@@ -55,6 +56,7 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
   f.warmup = num("warmup");
   f.repeats = num("repeats");
   f.weights = str("weights");
+  f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);

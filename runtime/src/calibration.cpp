@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/search/latency_table.hpp"
@@ -77,7 +79,32 @@ LinearFit fit_line(std::span<const double> x, std::span<const double> y) {
   return f;
 }
 
+namespace {
+
+// Whether `path` lies inside `folder` (both resolved, so links and ../ do not hide it).
+bool inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code ec;
+  const auto p = std::filesystem::weakly_canonical(path, ec);
+  const auto f = std::filesystem::weakly_canonical(folder, ec);
+  if (ec) return false;
+  const auto [fi, pi] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+  return fi == f.end() || (fi->empty() && std::next(fi) == f.end());  // a trailing '/' is an empty last element
+}
+
+}  // namespace
+
 std::string run_calibrate(const CalibrateOptions& o) {
+  if (!o.force) {
+    std::optional<std::filesystem::path> data;
+    try {
+      data = resolve_data_dir(o.data_dir);
+    } catch (const Error&) {  // no data folder: nothing shipped to protect
+    }
+    if (data && inside(o.lut, *data))
+      throw Error("--lut " + o.lut.string() + " is inside the data folder " + data->string() +
+                  ": a calibration there changes the table for every profile that uses it; copy the table to a folder of "
+                  "your own and calibrate that, or pass --force");
+  }
   const common::MeasuredFile m = common::read_measured(o.measured);
   if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));
   SearchSpace space = search_space(m.space, m.elastic_kernel);

@@ -99,6 +99,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
 
   common::MeasuredFile out;
   out.candidates = o.candidates.string();
+  out.lut_calibration = cands.lut_calibration;
   out.profile_name = cands.profile_name;
   out.space = cands.space;
   out.elastic_kernel = cands.elastic_kernel;

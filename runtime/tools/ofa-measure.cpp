@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
                                    "(calibration.yaml, applied whenever the table is loaded)");
   c_cal->add_option("--lut", cal_lut, "LUT folder")->required();
   c_cal->add_option("--measured", cal_measured, "measured.yaml from ofa-measure latency")->required();
+  c_cal->add_flag("--force", cal.force, "Write even into the shipped data folder (its tables then change for every user of it)");
+  c_cal->add_option("--data-dir", cal.data_dir, "Data folder (default: $OFA_DATA_DIR, then ../shared/data)");
 
   try {
     app.parse(argc, argv);

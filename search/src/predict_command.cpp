@@ -81,7 +81,11 @@ void run_predict(const PredictOptions& o, std::ostream& stdout_stream) {
   const auto archs = read_archs(o.archs, profile.space);
   const Evaluator evaluator = make_evaluator(profile);
   const auto results = predict(evaluator, archs, o.threads);
-  const std::string text = o.format == "csv" ? format_predictions_csv(results) : format_predictions_yaml(results);
+  std::string text = o.format == "csv" ? format_predictions_csv(results) : format_predictions_yaml(results);
+  // A calibration changes every latency printed: say so where the format allows (the CSV has
+  // no place for it; its YAML twin does).
+  if (o.format == "yaml" && evaluator.lut() && evaluator.lut()->calibration())
+    text = "# lut_calibration: " + common::format_calibration_key(evaluator.lut()->calibration()) + "\n" + text;
   if (o.out) {
     write_file_atomic(*o.out, text);
   } else {

@@ -42,6 +42,7 @@ common::CandidatesFile make_candidates_file(const DeviceProfile& profile, const 
   f.unit = profile.metric == Metric::Latency ? "ms" : "MMACs";
   f.predictor = profile.predictor ? profile.predictor->string() : "";
   f.lut = profile.lut ? profile.lut->string() : "";
+  if (evaluator.lut()) f.lut_calibration = evaluator.lut()->calibration();
   f.algorithm = to_string(s.algorithm);
   f.seed = s.seed;
   f.resolutions = s.resolutions.empty() ? profile.space.resolutions : s.resolutions;

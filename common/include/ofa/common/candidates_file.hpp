@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ofa/common/arch_config.hpp"
+#include "ofa/common/lut_file.hpp"
 
 namespace ofa::common {
 
@@ -32,6 +33,7 @@ struct CandidatesFile {
   std::string unit;          // ms | MMACs
   std::string predictor;     // path, "" when none
   std::string lut;           // path, "" when none
+  std::optional<LutCalibration> lut_calibration;  // the table's calibration.yaml, when one was applied
   std::string algorithm;
   std::uint64_t seed = 0;
   int population = 0, generations = 0, keep = 0;

@@ -2,6 +2,8 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+
+#include <yaml-cpp/yaml.h>
 #include <string>
 
 namespace ofa::common {
@@ -34,10 +36,16 @@ struct LutCalibration {
   int points = 0;
   double mape_before = 0, mape_after = 0, spearman = 0;
   std::string measured;  // the measured.yaml it was fitted on
+  std::string file;      // the calibration.yaml it was read from ("" when not read from one)
 };
 
 std::filesystem::path calibration_path(const std::filesystem::path& folder);
 std::optional<LutCalibration> read_lut_calibration(const std::filesystem::path& folder);
 void write_lut_calibration(const std::filesystem::path& folder, const LutCalibration& c);
+
+// How outputs that used a table record the calibration applied to it (key `lut_calibration`):
+// `null`, or `{scale, offset_ms, file, measured}`. Files without the key read as null.
+std::string format_calibration_key(const std::optional<LutCalibration>& c);
+std::optional<LutCalibration> parse_calibration_key(const YAML::Node& node, const std::string& where);
 
 }  // namespace ofa::common

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ofa/common/lut_file.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/common/candidates_file.hpp"
 
@@ -30,6 +31,7 @@ struct MeasuredFile {
   std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
   int threads = 0, batch = 1, warmup = 0, repeats = 0;
   std::string weights;        // "random" or the supernet file
+  std::optional<LutCalibration> lut_calibration;  // carried from the candidates: their latency_ms used it
   std::vector<MeasuredRow> rows;
 };
 

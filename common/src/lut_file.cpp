@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 

@@ -1,6 +1,6 @@
 #include "ofa/common/measured_file.hpp"
 
-#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/number_format.hpp"
 

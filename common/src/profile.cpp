@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/library_levels.hpp"

@@ -1,0 +1,97 @@
+#include "ofa/common/yaml_values.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "ofa/common/error.hpp"
+
+namespace ofa::common {
+
+YAML::Node load_yaml_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw Error(file.string() + ": no such file");
+  try {
+    return YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& ex) {
+    throw Error(file.string() + ":" + std::to_string(ex.mark.line + 1) + ":" + std::to_string(ex.mark.column + 1) +
+                ": malformed YAML: " + ex.msg);
+  }
+}
+
+std::string describe_yaml(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  return "a mapping";
+}
+
+int yaml_int(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) {
+    try {
+      return node.as<int>();
+    } catch (const YAML::Exception&) {
+    }
+  }
+  throw Error(where + " must be an integer, got " + describe_yaml(node));
+}
+
+std::uint64_t yaml_uint64(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) return v;
+  }
+  throw Error(where + " must be a whole number in [0, 2^64), got " + describe_yaml(node));
+}
+
+double yaml_double(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) {
+    try {
+      const double v = node.as<double>();
+      if (std::isfinite(v)) return v;
+    } catch (const YAML::Exception&) {
+    }
+  }
+  throw Error(where + " must be a finite number, got " + describe_yaml(node));
+}
+
+std::string yaml_string(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) return node.Scalar();
+  throw Error(where + " must be a string, got " + describe_yaml(node));
+}
+
+bool yaml_bool(const YAML::Node& node, const std::string& where) {
+  if (node.IsScalar()) {
+    try {
+      return node.as<bool>();
+    } catch (const YAML::Exception&) {
+    }
+  }
+  throw Error(where + " must be true or false, got " + describe_yaml(node));
+}
+
+std::string required_string(const YAML::Node& map, const std::string& key, const std::string& where) {
+  const YAML::Node n = map[key];
+  if (!n) throw Error(where + ": missing key '" + key + "'");
+  return yaml_string(n, where + ": key '" + key + "'");
+}
+
+int required_int(const YAML::Node& map, const std::string& key, const std::string& where) {
+  const YAML::Node n = map[key];
+  if (!n) throw Error(where + ": missing key '" + key + "'");
+  return yaml_int(n, where + ": key '" + key + "'");
+}
+
+void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error(where + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
+}
+
+}  // namespace ofa::common

@@ -6,8 +6,10 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/lut_file.hpp"
+#include "ofa/common/fit_statistics.hpp"
 #include "ofa/runtime/calibration.hpp"
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/lut_command.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/runtime/tensor_io.hpp"
 #include "ofa/search/latency_table.hpp"

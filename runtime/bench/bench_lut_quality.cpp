@@ -8,9 +8,11 @@
 #include <cstring>
 #include <string>
 
+#include "ofa/common/fit_statistics.hpp"
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/lut_command.hpp"
 #include "ofa/runtime/measurement.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/search/latency_table.hpp"
@@ -70,16 +72,16 @@ int main(int argc, char** argv) {
   const int half = n / 2;
   auto first = [&](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + half); };
   auto second = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + half, v.end()); };
-  const auto fit = runtime::fit_line(first(sums), first(measured));
+  const auto fit = common::fit_line(first(sums), first(measured));
   std::vector<double> held_sums = second(sums), held_meas = second(measured), corrected;
   for (double s : held_sums) corrected.push_back(fit.a * s + fit.b);
   std::printf("\ntable for r in {160,176,192,208,224}: %.1f s to build or reuse (threads %d, warmup 5, repeats 20)\n", build_s, threads);
-  std::printf("test-retest (pass 2 against pass 1): Spearman %.4f, MAPE %.2f %%\n", runtime::spearman(pass[1], pass[0]),
-              runtime::mape(pass[1], pass[0]));
-  std::printf("all %d networks: Spearman %.4f, MAPE of the raw table sum %.2f %%\n", n, runtime::spearman(sums, measured),
-              runtime::mape(sums, measured));
+  std::printf("test-retest (pass 2 against pass 1): Spearman %.4f, MAPE %.2f %%\n", common::spearman(pass[1], pass[0]),
+              common::mape(pass[1], pass[0]));
+  std::printf("all %d networks: Spearman %.4f, MAPE of the raw table sum %.2f %%\n", n, common::spearman(sums, measured),
+              common::mape(sums, measured));
   std::printf("calibration fitted on the first %d: latency = %.4f * sum %+.3f ms\n", half, fit.a, fit.b);
   std::printf("held-out %d: Spearman %.4f, MAPE raw %.2f %% -> calibrated %.2f %%\n", n - half,
-              runtime::spearman(held_sums, held_meas), runtime::mape(held_sums, held_meas), runtime::mape(corrected, held_meas));
+              common::spearman(held_sums, held_meas), common::mape(held_sums, held_meas), common::mape(corrected, held_meas));
   return 0;
 }

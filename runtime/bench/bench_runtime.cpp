@@ -19,7 +19,8 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/runtime/adaptive_network.hpp"
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/lut_command.hpp"
 
 using namespace ofa::runtime;
 

@@ -11,7 +11,8 @@
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/adaptive_network.hpp"
 #include "ofa/runtime/contention.hpp"
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/lut_command.hpp"
 #include "ofa/runtime/measurement.hpp"
 #include "ofa/runtime/trace_plot.hpp"
 

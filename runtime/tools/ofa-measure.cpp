@@ -10,7 +10,8 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/runtime/calibration.hpp"
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/lut_command.hpp"
 
 namespace {
 

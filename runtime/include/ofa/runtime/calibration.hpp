@@ -1,19 +1,8 @@
 #pragma once
 #include <filesystem>
-#include <span>
 #include <string>
 
 namespace ofa::runtime {
-
-// Spearman rank correlation (average ranks for ties).
-double spearman(std::span<const double> x, std::span<const double> y);
-// Mean absolute percentage error of `predicted` against `measured`, in percent.
-double mape(std::span<const double> predicted, std::span<const double> measured);
-// Least squares y = a x + b.
-struct LinearFit {
-  double a = 1, b = 0;
-};
-LinearFit fit_line(std::span<const double> x, std::span<const double> y);
 
 struct CalibrateOptions {
   std::filesystem::path lut;

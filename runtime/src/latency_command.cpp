@@ -1,4 +1,4 @@
-#include "ofa/runtime/measure_command.hpp"
+#include "ofa/runtime/latency_command.hpp"
 #include "ofa/runtime/measurement.hpp"
 
 #include <algorithm>
@@ -23,34 +23,12 @@ using namespace ofa::common;
 
 namespace {
 
-void check_device_options(const DeviceOptions& d) {
-  if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
-  if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
-  if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
-  parse_engine(d.engine);
-}
-
-void check_cancel(const DeviceOptions& d) {
-  if (d.cancel && d.cancel->load()) throw Error("interrupted");
-}
-
 bool same_settings(const common::MeasuredFile& a, const common::MeasuredFile& b) {
   return a.candidates == b.candidates && a.device == b.device && a.engine == b.engine && a.threads == b.threads && a.batch == b.batch &&
          a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights;
 }
 
-// Input of a layer's shape at batch 1 (the classifier takes a flat vector).
-torch::Tensor layer_input(const LayerSpec& l, const torch::Device& device) {
-  if (l.kind == LayerKind::Classifier) return torch::randn({1, l.in_c}).to(device);
-  return torch::randn({1, l.in_c, l.in_hw, l.in_hw}).to(device);
-}
-
 }  // namespace
-
-int apply_threads(int threads) {
-  if (threads > 0) torch::set_num_threads(threads);
-  return torch::get_num_threads();
-}
 
 common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
@@ -149,72 +127,6 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
   write_file_atomic(o.out, common::format_measured_yaml(out));
   return out;
-}
-
-std::vector<LayerSpec> distinct_layers(const SearchSpace& space, int r) {
-  std::vector<LayerSpec> out;
-  std::set<std::string> keys;
-  auto add = [&](const LayerSpec& l) {
-    if (keys.insert(lut_key(l)).second) out.push_back(l);
-  };
-  for (const auto& l : stem_layers(space, r)) add(l);
-  for (int b = 0; b < kBlocks; ++b)
-    for (int ks : space.kernel_choices(b / kMaxDepth))
-      for (int e : space.e_choices) add(block_layer(space, r, b, ks, e));
-  for (const auto& l : head_layers(space, r)) add(l);
-  return out;
-}
-
-void run_build_lut(const BuildLutOptions& o) {
-  check_device_options(o.device);
-  const SearchSpace space = search_space(o.space, o.elastic_kernel);
-  std::vector<int> resolutions = o.resolutions.empty() ? space.resolutions : o.resolutions;
-  if (resolutions.empty()) throw Error("--resolutions: empty list");
-  for (int r : resolutions)
-    if (!space.has_resolution(r)) throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
-  const torch::Device device = parse_device(o.device.device);
-  apply_threads(o.device.threads);
-  const TimingOptions timing{device, o.device.warmup, o.device.repeats};
-
-  std::size_t total = 0, done = 0;
-  for (int r : resolutions) total += distinct_layers(space, r).size();
-  ProgressBar bar("lut", !o.device.quiet && ProgressBar::stderr_is_terminal());
-  torch::NoGradGuard no_grad;
-  for (int r : resolutions) {
-    const auto layers = distinct_layers(space, r);
-    const auto final_file = o.out_dir / (std::to_string(r) + "_lookup_table.json");
-    const auto partial_file = o.out_dir / ("." + std::to_string(r) + "_lookup_table.partial.json");
-    std::error_code ec;
-    LutFile table;
-    if (o.resume && std::filesystem::exists(final_file, ec)) {
-      table = read_lut_file(final_file);
-      const bool complete = std::all_of(layers.begin(), layers.end(), [&table](const LayerSpec& l) { return table.count(lut_key(l)) > 0; });
-      if (complete) {
-        done += layers.size();
-        bar.update(static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r) + " (kept)");
-        continue;
-      }
-    }
-    table.clear();
-    if (o.resume && std::filesystem::exists(partial_file, ec)) table = read_lut_file(partial_file);
-    for (const LayerSpec& l : layers) {
-      ++done;
-      const std::string key = lut_key(l);
-      if (table.count(key)) continue;
-      check_cancel(o.device);
-      Subnet one = single_layer(l, done);
-      one.to(device);
-      // The layer alone in the engine that will run it, so the table predicts that engine.
-      const Engine engine(one, parse_engine(o.device.engine));
-      const torch::Tensor x = layer_input(l, device);
-      const TimingStats t = time_calls([&] { engine.forward(x); }, timing);
-      table[key] = LutEntry{t.count, t.interdecile_mean_ms, t.interdecile_std_ms};
-      write_lut_file(partial_file, table);
-      bar.update(static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r));
-    }
-    write_lut_file(final_file, table);
-    std::filesystem::remove(partial_file, ec);
-  }
 }
 
 }  // namespace ofa::runtime

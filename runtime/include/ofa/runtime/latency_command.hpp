@@ -1,0 +1,27 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+
+#include "ofa/common/measured_file.hpp"
+#include "ofa/runtime/device_options.hpp"
+
+namespace ofa::runtime {
+
+// `ofa-measure latency`: end-to-end forward latency of candidates on a device.
+struct MeasureLatencyOptions {
+  DeviceOptions device;
+  std::filesystem::path candidates;
+  std::filesystem::path out;
+  bool only_front = false;
+  std::optional<int> top;  // the N candidates of highest predicted accuracy (after --only-front)
+  std::optional<int> spread;  // N candidates spread over the predicted latency (or MACs) range
+  int batch = 1;
+  bool resume = false;
+  std::optional<std::filesystem::path> weights;  // supernet; random weights when absent
+};
+
+// Measures and writes `out` after every candidate (atomically); with `resume`, candidates
+// already in `out` (same id and architecture, same settings) are kept and skipped.
+common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& options);
+
+}  // namespace ofa::runtime

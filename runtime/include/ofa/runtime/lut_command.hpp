@@ -1,0 +1,29 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ofa/common/layers.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/runtime/device_options.hpp"
+
+namespace ofa::runtime {
+
+// `ofa-measure lut`: a latency table in OFA's layout, one layer at a time.
+struct BuildLutOptions {
+  DeviceOptions device;
+  std::string space = "ofa-mbv3-w1.2";
+  bool elastic_kernel = false;
+  std::vector<int> resolutions;  // empty: the space's
+  std::filesystem::path out_dir;
+  bool resume = false;
+};
+
+// Writes out_dir/<r>_lookup_table.json per resolution. Progress is kept per layer in
+// out_dir/.<r>_lookup_table.partial.json, so an interrupted run resumes where it stopped.
+void run_build_lut(const BuildLutOptions& options);
+
+// Every distinct layer (by LUT key) the space can produce at resolution r.
+std::vector<common::LayerSpec> distinct_layers(const common::SearchSpace& space, int r);
+
+}  // namespace ofa::runtime

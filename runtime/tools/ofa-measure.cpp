@@ -1,27 +1,18 @@
 // ofa-measure: measure subnets on a device, and build a device's latency table (a thin
 // driver over ofa::runtime).
-#include <atomic>
 #include <cmath>
-#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
+#include "ofa/common/tool_driver.hpp"
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/latency_command.hpp"
 #include "ofa/runtime/lut_command.hpp"
 
 namespace {
-
-// Set by SIGINT; the commands stop between candidates or layers, leaving only complete files.
-std::atomic<bool> interrupt_requested{false};
-
-extern "C" void on_sigint(int) {
-  interrupt_requested.store(true);
-  std::signal(SIGINT, SIG_DFL);
-}
 
 std::vector<int> parse_resolutions(const std::string& text) {
   std::vector<int> out;
@@ -89,21 +80,22 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  std::signal(SIGINT, on_sigint);
-  try {
+  // The commands stop between candidates or layers on Ctrl-C, leaving only complete files.
+  ofa::common::catch_interrupts();
+  return ofa::common::run_tool("ofa-measure", "completed results are kept, --resume continues", [&] {
     if (c_lat->parsed()) {
       lat.candidates = cands;
       lat.out = out;
       if (*o_top) lat.top = top;
       if (*o_spread) lat.spread = spread;
       if (!weights.empty()) lat.weights = weights;
-      lat.device.cancel = &interrupt_requested;
+      lat.device.cancel = &ofa::common::interrupt_flag();
       const auto result = ofa::runtime::run_measure_latency(lat);
       if (!lat.device.quiet) std::cerr << "measure: " << result.rows.size() << " candidates in " << out << "\n";
     } else if (c_lut->parsed()) {
       if (!resolutions.empty()) lut.resolutions = parse_resolutions(resolutions);
       lut.out_dir = lut_out;
-      lut.device.cancel = &interrupt_requested;
+      lut.device.cancel = &ofa::common::interrupt_flag();
       ofa::runtime::run_build_lut(lut);
       if (!lut.device.quiet) std::cerr << "lut: written to " << lut_out << "\n";
     } else if (c_cal->parsed()) {
@@ -111,13 +103,5 @@ int main(int argc, char** argv) {
       cal.measured = cal_measured;
       std::cout << ofa::runtime::run_calibrate(cal);
     }
-  } catch (const std::exception& e) {
-    if (interrupt_requested.load()) {
-      std::cerr << "ofa-measure: interrupted; completed results are kept, --resume continues\n";
-      return 130;
-    }
-    std::cerr << "ofa-measure: error: " << e.what() << "\n";
-    return 2;
-  }
-  return 0;
+  });
 }

@@ -1,26 +1,14 @@
 // ofa-runtime: run OFA subnets in LibTorch (a thin driver over ofa::runtime).
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/tool_driver.hpp"
 #include "ofa/runtime/export_command.hpp"
 #include "ofa/runtime/infer_command.hpp"
 #include "ofa/runtime/run_command.hpp"
 
-namespace {
-
-// The one piece of process state: set by SIGINT, polled by `run` between frames.
-std::atomic<bool> interrupt_requested{false};
-
-extern "C" void on_sigint(int) {
-  interrupt_requested.store(true);
-  std::signal(SIGINT, SIG_DFL);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"ofa-runtime: run OFA MobileNetV3 subnets extracted from a supernet, in LibTorch"};
@@ -90,7 +78,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  try {
+  return ofa::common::run_tool("ofa-runtime", "stopped", [&] {
     if (cmd->parsed()) {
       if (!weights.empty()) infer.weights = weights;
       if (!bn.empty()) infer.bn = bn;
@@ -114,13 +102,9 @@ int main(int argc, char** argv) {
       if (!r_trace.empty()) run.trace = r_trace;
       if (!r_plot.empty()) run.plot = r_plot;
       if (!r_summary.empty()) run.summary_json = r_summary;
-      run.cancel = &interrupt_requested;
-      std::signal(SIGINT, on_sigint);
+      run.cancel = &ofa::common::interrupt_flag();  // stops between frames, then writes its outputs
+      ofa::common::catch_interrupts();
       ofa::runtime::run_adaptive(run, std::cout);
     }
-  } catch (const std::exception& e) {
-    std::cerr << "ofa-runtime: error: " << e.what() << "\n";
-    return interrupt_requested.load() ? 130 : 2;
-  }
-  return 0;
+  });
 }

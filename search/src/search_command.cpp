@@ -110,6 +110,10 @@ SearchReport run_search(const SearchOptions& o, std::ostream& out) {
   SearchContext ctx{search_space, efficiency, *evaluator.predictor(), settings, keep,
                     [&bar](double f, const std::string& label) { bar.update(f, label); }, o.cancel};
   auto algorithm = make_search_algorithm(settings.algorithm);
+  // Said once loading is done, so a user (or a test) knows the search itself has begun.
+  if (!o.quiet)
+    std::fprintf(stderr, "search: %s started (population %d, %d generations); Ctrl-C stops it and writes nothing\n",
+                 to_string(settings.algorithm).c_str(), settings.population, settings.generations);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<Candidate> found = algorithm->run(ctx);
   SearchReport report;

@@ -1,32 +1,15 @@
 // ofa-search: search and score OFA subnets for a device profile (a thin driver over
 // ofa::search; see docs/profiles.md and docs/formats.md).
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/tool_driver.hpp"
 #include "ofa/search/library_builder.hpp"
 #include "ofa/search/predict_command.hpp"
 #include "ofa/search/search_command.hpp"
 
-namespace {
-
-// The one piece of process state: set by SIGINT, polled by the search between generations.
-std::atomic<bool> interrupt_requested{false};
-
-extern "C" void on_sigint(int) {
-  interrupt_requested.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-}
-
-int fail(const std::string& message) {
-  std::cerr << "ofa-search: error: " << message << "\n";
-  return 2;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -87,23 +70,23 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  try {
+  return ofa::common::run_tool("ofa-search", "no output written", [&] {
     if (cmd->parsed()) {
       predict.profile = p_profile;
       predict.archs = p_archs;
       if (!p_out.empty()) predict.out = p_out;
       ofa::search::run_predict(predict, std::cout);
-      return 0;
+      return;
     }
     if (pcmd->parsed()) {
       pareto.measured = pa_measured;
       pareto.out = pa_out;
       pareto.accuracy = pa_accuracy == "measured" ? ofa::search::AccuracySource::Measured : ofa::search::AccuracySource::Predicted;
       std::cout << ofa::search::run_pareto(pareto);
-      return 0;
+      return;
     }
-    if (profile.empty()) return fail("--profile is required (see --help)");
-    if (out.empty()) return fail("--out is required (see --help)");
+    if (profile.empty()) throw ofa::common::Error("--profile is required (see --help)");
+    if (out.empty()) throw ofa::common::Error("--out is required (see --help)");
     search.profile = profile;
     search.out_dir = out;
     if (*o_alg) search.algorithm = ofa::common::parse_algorithm(algorithm);
@@ -113,17 +96,8 @@ int main(int argc, char** argv) {
     if (*o_seed) search.seed = seed;
     if (*o_thr) search.threads = threads;
     if (*o_keep) search.keep = keep;
-    search.cancel = &interrupt_requested;
-    std::signal(SIGINT, on_sigint);
+    search.cancel = &ofa::common::interrupt_flag();
+    ofa::common::catch_interrupts();
     ofa::search::run_search(search, std::cout);
-  } catch (const ofa::common::Error& e) {
-    if (interrupt_requested.load()) {
-      std::cerr << "ofa-search: interrupted; no output written\n";
-      return 130;
-    }
-    return fail(e.what());
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
-  return 0;
+  });
 }

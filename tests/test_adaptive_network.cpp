@@ -113,6 +113,15 @@ TEST_CASE("AdaptiveNetwork::load names what is wrong", "[adaptive][errors]") {
   write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   CHECK_THROWS_WITH(AdaptiveNetwork::load(dir / "library.yaml", std::nullopt, options(100)),
                     ofa::test::contains("key 'weights'") && ofa::test::contains("no-such-supernet.pt"));
+  // A relative `weights` is found from the library's folder, whatever the working directory.
+  std::filesystem::create_directories(dir / "w");
+  std::filesystem::copy_file(data_dir() / "golden/supernet_fp16.pt", dir / "w/s.pt");
+  std::filesystem::create_directories(dir / "lib");
+  for (const auto& l : g.library.levels) std::filesystem::copy_file(dir / l.bn, dir / "lib" / l.bn);
+  g.library.weights = "../w/s.pt";
+  write_file_atomic(dir / "lib/library.yaml", ofa::common::format_library_yaml(g.library));
+  CHECK_NOTHROW(AdaptiveNetwork::load(dir / "lib/library.yaml", std::nullopt, options(100)));
+  g.library.weights = (dir / "no-such-supernet.pt").string();
   // --weights overrides the library's file.
   CHECK_NOTHROW(AdaptiveNetwork::load(dir / "library.yaml", data_dir() / "golden/supernet_fp16.pt", options(100)));
   g.library.levels[1].bn = "missing_bn.pt";

@@ -128,7 +128,7 @@ TEST_CASE("library files round-trip and bad ones are rejected by name", "[librar
   write_file_atomic(dir / "dominated.yaml", format_library_yaml(dominated));
   fails(dir / "dominated.yaml", "levels[2]");
   fails(dir / "dominated.yaml", "dominated");
-  fails(broken("format: ofa-library/1", "format: ofa-library/9"), "ofa-library/9");
+  fails(broken("format: ofa-library/2", "format: ofa-library/9"), "ofa-library/9");
   fails(broken("accuracy_source: predicted\nlevels:", "accuracy_source: guessed\nlevels:"), "'guessed'");
   fails(broken("    bn: null\n", "    bn: null\n    colour: red\n"), "unknown key 'colour'");
   fails(broken("    r: ", "    r: 1"), "r");
@@ -185,4 +185,23 @@ TEST_CASE("measured and candidates rows out of the space are named on load, and 
   c.candidates[1].arch.r = 161;
   write_file_atomic(dir / "bad.yaml", format_candidates_yaml(c));
   CHECK_THROWS_WITH(read_candidates(dir / "bad.yaml"), ofa::test::contains("bad.yaml: candidates[1] (id 1): ") && ofa::test::contains("161"));
+}
+
+TEST_CASE("a library's weights path is relative to the library's folder, as its BN files are", "[library]") {
+  // As given from the working directory, recorded from the library's folder.
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  CHECK(weights_for_library("random", "runs/x/library.yaml") == "random");
+  CHECK(weights_for_library("/abs/w.pt", "runs/x/library.yaml") == "/abs/w.pt");
+  CHECK(weights_for_library("w/super.pt", "runs/x/library.yaml") == "../../w/super.pt");
+  CHECK(weights_for_library("runs/x/w.pt", "runs/x/library.yaml") == "w.pt");
+  CHECK(weights_for_library((cwd / "a/w.pt").string(), "b/library.yaml") == (cwd / "a/w.pt").string());
+  // And resolved from the library file, wherever the reader runs; ofa-library/1 files meant
+  // the working directory.
+  LibraryFile lib;
+  lib.weights = "../../w/super.pt";
+  CHECK(weights_path(lib, "runs/x/library.yaml") == std::filesystem::path("runs/x/../../w/super.pt"));
+  lib.format_version = 1;
+  CHECK(weights_path(lib, "runs/x/library.yaml") == std::filesystem::path("../../w/super.pt"));
+  lib.weights = "random";
+  CHECK(weights_path(lib, "runs/x/library.yaml").empty());
 }

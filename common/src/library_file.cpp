@@ -11,7 +11,7 @@ namespace ofa::common {
 using namespace ofa::common;
 
 std::string format_library_yaml(const LibraryFile& f) {
-  std::string s = "format: ofa-library/1\n";
+  std::string s = "format: ofa-library/2\n";
   s += "space: " + f.space + "\n";
   s += std::string("elastic_kernel: ") + (f.elastic_kernel ? "true" : "false") + "\n";
   s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
@@ -66,12 +66,14 @@ LibraryFile read_library(const std::filesystem::path& path) {
   const std::string where = path.string();
   if (!root.IsMap()) throw Error(where + ": not a library file (expected a YAML mapping)");
   const std::string format = root["format"] ? yaml_string(root["format"], where + ": key 'format'") : "";
-  if (format != "ofa-library/1") throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/1)");
+  if (format != "ofa-library/1" && format != "ofa-library/2")
+    throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/2, or /1)");
   check_yaml_keys(root,
                   {"format", "space", "elastic_kernel", "profile_name", "device", "engine", "machine", "libtorch", "threads", "batch",
                    "weights", "measured", "accuracy_source", "levels"},
                   where);
   LibraryFile f;
+  f.format_version = format == "ofa-library/1" ? 1 : 2;
   auto str = [&](const char* key) { return required_string(root, key, where); };
   f.space = str("space");
   f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
@@ -136,6 +138,20 @@ LibraryFile read_library(const std::filesystem::path& path) {
   }
   check_levels(f.levels, where);
   return f;
+}
+
+std::filesystem::path weights_path(const LibraryFile& library, const std::filesystem::path& library_file) {
+  if (library.weights == "random") return {};
+  const std::filesystem::path w(library.weights);
+  if (w.is_absolute() || library.format_version < 2) return w;
+  return library_file.parent_path() / w;
+}
+
+std::string weights_for_library(const std::string& weights, const std::filesystem::path& library_file) {
+  const std::filesystem::path w(weights);
+  if (weights == "random" || w.is_absolute()) return weights;
+  const std::filesystem::path folder = std::filesystem::absolute(library_file).parent_path().lexically_normal();
+  return std::filesystem::absolute(w).lexically_normal().lexically_relative(folder).string();
 }
 
 }  // namespace ofa::common

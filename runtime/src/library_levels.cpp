@@ -13,10 +13,11 @@ Supernet library_supernet(const common::LibraryFile& lib, const std::filesystem:
   const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
   std::optional<std::filesystem::path> file = weights;
   if (!file && lib.weights != "random") {
-    file = lib.weights;
+    file = weights_path(lib, path);
     std::error_code ec;
     if (!std::filesystem::exists(*file, ec))
-      throw Error(path.string() + ": key 'weights' = '" + lib.weights + "' does not exist (give --weights, or measure with random weights)");
+      throw Error(path.string() + ": key 'weights' = '" + lib.weights + "' (" + file->string() +
+                  ") does not exist (give --weights, or measure with random weights)");
   }
   return file ? Supernet::load(*file, space) : Supernet::random(space, seed);
 }

@@ -103,7 +103,9 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
 
 std::string run_pareto(const ParetoOptions& o) {
   const common::MeasuredFile m = common::read_measured(o.measured);
-  const common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
+  common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
+  // measured.yaml names the weights from the working directory; the library, from its own folder.
+  lib.weights = common::weights_for_library(lib.weights, o.out);
   write_file_atomic(o.out, common::format_library_yaml(lib));
   std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
   char line[160];

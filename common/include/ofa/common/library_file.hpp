@@ -21,7 +21,7 @@ struct Level {
   std::string bn;                  // BN statistics file (.pt, relative to the library file); "" for none
 };
 
-// library.yaml (format ofa-library/1, docs/formats.md): the measured Pareto front, fastest
+// library.yaml (format ofa-library/2, docs/formats.md; /1 is read too): the measured Pareto front, fastest
 // level first; every level is faster and more accurate than the one before.
 struct LibraryFile {
   std::string space;
@@ -32,13 +32,22 @@ struct LibraryFile {
   std::string machine;
   std::string libtorch;
   int threads = 0, batch = 1;
-  std::string weights;             // "random" or the supernet file the measurement used
+  std::string weights;             // "random" or the supernet file the measurement used (see weights_path)
+  int format_version = 2;          // 1: a relative `weights` meant the working directory
   std::string measured;            // the measured file the front was taken from
   std::string accuracy_source;     // predicted | measured
   std::vector<Level> levels;
 };
 
 std::string format_library_yaml(const LibraryFile& library);
+
+// The supernet file a library names, for the library read from `library_file`: a relative
+// path is relative to the library's folder, as its BN files are (ofa-library/1 files, written
+// before that rule, meant the working directory). Empty for "random".
+std::filesystem::path weights_path(const LibraryFile& library, const std::filesystem::path& library_file);
+// `weights` (as given from the working directory) as a library written to `library_file`
+// records it: relative to that folder when relative, unchanged when absolute or "random".
+std::string weights_for_library(const std::string& weights, const std::filesystem::path& library_file);
 
 // Reads and checks a library: the format, every key, every architecture against its space,
 // and that levels are sorted fastest first and non-dominated. Errors name the file, the

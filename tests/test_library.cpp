@@ -152,7 +152,7 @@ TEST_CASE("pareto with measured accuracy needs it on every row", "[library][erro
   std::string text = format_measured_yaml(random_measured(9, 3));
   text.replace(text.find("measured_accuracy: "), 19, "measured_accuracy: 7");
   write_file_atomic(dir / "bad.yaml", text);
-  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("measured_accuracy"));
+  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("bad.yaml: measurements[0]") && ofa::test::contains("key 'measured_accuracy' = 7") && ofa::test::contains("is not a fraction in [0, 1]"));
 }
 
 TEST_CASE("measured and candidates rows out of the space are named on load, and seeds keep all 64 bits", "[library][errors]") {

@@ -119,9 +119,20 @@ TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plo
   CHECK(s["frames"].as<int>() == static_cast<int>(rows.size()) - 1);
   CHECK(s["switches"].as<int>() == switches);
   CHECK(s["levels"].as<int>() == 3);
-  for (const char* key : {"met_fraction", "met_fraction_after_settle", "recovery_s", "return_s", "mean_accuracy",
-                          "switch_p50_ms", "switch_p99_ms"})
-    CHECK(s[key]);
+  // Each figure present as a number (a null, which `CHECK(s[key])` let through, is not one), in range.
+  for (const char* key : {"met_fraction", "met_fraction_after_settle", "mean_accuracy"}) {
+    INFO(key);
+    REQUIRE(s[key].IsScalar());
+    CHECK(s[key].as<double>() >= 0.0);
+    CHECK(s[key].as<double>() <= 1.0);
+  }
+  for (const char* key : {"recovery_s", "return_s", "switch_p50_ms", "switch_p99_ms"}) {
+    INFO(key);
+    REQUIRE(s[key].IsScalar());
+    CHECK(s[key].Scalar() != "null");
+    CHECK(s[key].as<double>() >= 0.0);
+  }
+  CHECK(s["switch_p99_ms"].as<double>() >= s["switch_p50_ms"].as<double>());
   const std::string svg = read_file(dir / "trace.svg");
   CHECK(svg.find("<svg") == 0);
   CHECK(svg.find("</svg>") != std::string::npos);

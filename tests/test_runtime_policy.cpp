@@ -200,10 +200,10 @@ TEST_CASE("unusable policy settings are rejected by name", "[policy][errors]") {
   CHECK_THROWS_WITH(make(config(std::nan(""))), ofa::test::contains("latency target"));
   PolicyConfig p = config(30);
   p.margin = 1.0;
-  CHECK_THROWS_WITH(make(p), ofa::test::contains("margin"));
+  CHECK_THROWS_WITH(make(p), ofa::test::contains("margin 1.000000 must be in [0, 1)"));
   p = config(30);
   p.smoothing = 0;
-  CHECK_THROWS_WITH(make(p), ofa::test::contains("smoothing"));
-  CHECK_THROWS_WITH(make(config(30), {{20, 0.7}, {10, 0.8}}), ofa::test::contains("sorted"));
+  CHECK_THROWS_WITH(make(p), ofa::test::contains("smoothing 0.000000 must be in (0, 1]"));
+  CHECK_THROWS_WITH(make(config(30), {{20, 0.7}, {10, 0.8}}), ofa::test::contains("level 1: levels must be sorted fastest first"));
   CHECK_THROWS_WITH(make(config(30), {}), ofa::test::contains("at least one level"));
 }

@@ -127,7 +127,7 @@ TEST_CASE("bad search input: one line, exit 2, nothing written", "[search][cli][
       {" --constraints 10", "constraint 10 ms cannot be met"},
       {" --constraints 18:x:2", "'x' is not a number"},
       {" --algorithm exhaustive", "use evolution or nsga2"},
-      {" --algorithm random", "random"},
+      {" --algorithm random", "--algorithm: random not in {evolution,nsga2,exhaustive}"},
   };
   for (const auto& c : cases) {
     INFO(c.args);
@@ -244,8 +244,8 @@ TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input i
   };
   const std::vector<Case> cases{
       {" --accuracy measured", "measured_accuracy"},
-      {" --accuracy guessed", "guessed"},
-      {" --levels -2", "levels"},
+      {" --accuracy guessed", "--accuracy: guessed not in {predicted,measured}"},
+      {" --levels -2", "--levels: Value -2 not in range 0 to 100000"},
   };
   for (const auto& c : cases) {
     INFO(c.args);

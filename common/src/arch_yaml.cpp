@@ -30,7 +30,7 @@ ArchConfig arch_from_yaml(const YAML::Node& node, const std::string& where) {
   return a;
 }
 
-std::vector<NamedArch> read_archs(const std::filesystem::path& file, const SearchSpace& space) {
+static std::vector<NamedArch> read_archs_unguarded(const std::filesystem::path& file, const SearchSpace& space) {
   const YAML::Node root = load_yaml_file(file);
   if (!root.IsMap()) throw Error(file.string() + ": expected an architecture or a mapping name -> architecture");
   std::vector<NamedArch> out;
@@ -49,6 +49,10 @@ std::vector<NamedArch> read_archs(const std::filesystem::path& file, const Searc
   }
   if (out.empty()) throw Error(file.string() + ": no architectures in the file");
   return out;
+}
+
+std::vector<NamedArch> read_archs(const std::filesystem::path& file, const SearchSpace& space) {
+  return guard_yaml(file.string(), [&] { return read_archs_unguarded(file, space); });
 }
 
 void emit_arch_fields(YAML::Emitter& out, const ArchConfig& a) {

@@ -100,7 +100,7 @@ std::string format_candidates_csv(const CandidatesFile& f) {
   return s;
 }
 
-CandidatesFile read_candidates(const std::filesystem::path& path) {
+static CandidatesFile read_candidates_unguarded(const std::filesystem::path& path) {
   const YAML::Node root = load_yaml_file(path);
   const std::string where = path.string();
   if (!root.IsMap()) throw Error(where + ": not a candidates file");
@@ -143,6 +143,10 @@ CandidatesFile read_candidates(const std::filesystem::path& path) {
     f.candidates.push_back(c);
   }
   return f;
+}
+
+CandidatesFile read_candidates(const std::filesystem::path& path) {
+  return guard_yaml(path.string(), [&] { return read_candidates_unguarded(path); });
 }
 
 }  // namespace ofa::common

@@ -61,7 +61,7 @@ void check_levels(const std::vector<Level>& levels, const std::string& where) {
   }
 }
 
-LibraryFile read_library(const std::filesystem::path& path) {
+static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   const YAML::Node root = load_yaml_file(path);
   const std::string where = path.string();
   if (!root.IsMap()) throw Error(where + ": not a library file (expected a YAML mapping)");
@@ -138,6 +138,10 @@ LibraryFile read_library(const std::filesystem::path& path) {
   }
   check_levels(f.levels, where);
   return f;
+}
+
+LibraryFile read_library(const std::filesystem::path& path) {
+  return guard_yaml(path.string(), [&] { return read_library_unguarded(path); });
 }
 
 std::filesystem::path weights_path(const LibraryFile& library, const std::filesystem::path& library_file) {

@@ -20,7 +20,7 @@ std::optional<fs::path> find_lut_file(const fs::path& folder, int r) {
   return std::nullopt;
 }
 
-LutFile read_lut_file(const fs::path& file) {
+static LutFile read_lut_file_unguarded(const fs::path& file) {
   const YAML::Node root = load_yaml_file(file);
   if (!root.IsMap()) throw Error(file.string() + ": a latency table must map layer keys to {count, mean, std}");
   LutFile out;
@@ -36,6 +36,10 @@ LutFile read_lut_file(const fs::path& file) {
     out.emplace(key, e);
   }
   return out;
+}
+
+LutFile read_lut_file(const fs::path& file) {
+  return guard_yaml(file.string(), [&] { return read_lut_file_unguarded(file); });
 }
 
 void write_lut_file(const fs::path& file, const LutFile& table) {
@@ -58,7 +62,7 @@ namespace ofa::common {
 
 std::filesystem::path calibration_path(const std::filesystem::path& folder) { return folder / "calibration.yaml"; }
 
-std::optional<LutCalibration> read_lut_calibration(const std::filesystem::path& folder) {
+static std::optional<LutCalibration> read_lut_calibration_unguarded(const std::filesystem::path& folder) {
   const auto file = calibration_path(folder);
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return std::nullopt;
@@ -77,6 +81,10 @@ std::optional<LutCalibration> read_lut_calibration(const std::filesystem::path& 
   if (n["measured"]) c.measured = yaml_string(n["measured"], where + ": key 'measured'");
   c.file = where;
   return c;
+}
+
+std::optional<LutCalibration> read_lut_calibration(const std::filesystem::path& folder) {
+  return guard_yaml(calibration_path(folder).string(), [&] { return read_lut_calibration_unguarded(folder); });
 }
 
 std::string format_calibration_key(const std::optional<LutCalibration>& c) {

@@ -35,7 +35,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   return s;
 }
 
-MeasuredFile read_measured(const std::filesystem::path& path) {
+static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   const YAML::Node root = load_yaml_file(path);
   const std::string where = path.string();
   if (!root.IsMap() || !root["format"] || root["format"].Scalar() != "ofa-measured/1")
@@ -82,6 +82,10 @@ MeasuredFile read_measured(const std::filesystem::path& path) {
     f.rows.push_back(m);
   }
   return f;
+}
+
+MeasuredFile read_measured(const std::filesystem::path& path) {
+  return guard_yaml(path.string(), [&] { return read_measured_unguarded(path); });
 }
 
 }  // namespace ofa::common

@@ -178,7 +178,7 @@ SearchSettings parse_search(const YAML::Node& node, const std::string& where, co
 
 }  // namespace
 
-DeviceProfile load_profile(const fs::path& file, const std::string& data_dir_flag) {
+static DeviceProfile load_profile_unguarded(const fs::path& file, const std::string& data_dir_flag) {
   const YAML::Node root = load_yaml_file(file);
   const std::string where = file.string();
   if (!root.IsMap()) throw Error(where + ": a profile must be a mapping");
@@ -228,6 +228,10 @@ DeviceProfile load_profile(const fs::path& file, const std::string& data_dir_fla
   if (p.metric == Metric::Latency && !p.lut) throw Error(where + ": metric 'latency' needs key 'lut'");
   p.search = parse_search(root["search"], where, p.space);
   return p;
+}
+
+DeviceProfile load_profile(const fs::path& file, const std::string& data_dir_flag) {
+  return guard_yaml(file.string(), [&] { return load_profile_unguarded(file, data_dir_flag); });
 }
 
 }  // namespace ofa::common

@@ -18,6 +18,14 @@ YAML::Node load_yaml_file(const std::filesystem::path& file) {
   }
 }
 
+namespace {
+
+// yaml-cpp throws from IsScalar() on the node a lookup into a list or a scalar returns (an
+// "invalid" node): ask IsDefined() first, which never throws.
+bool is_scalar(const YAML::Node& node) { return node.IsDefined() && node.IsScalar(); }
+
+}  // namespace
+
 std::string describe_yaml(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "nothing";
   if (node.IsScalar()) return "'" + node.Scalar() + "'";
@@ -26,7 +34,7 @@ std::string describe_yaml(const YAML::Node& node) {
 }
 
 int yaml_int(const YAML::Node& node, const std::string& where) {
-  if (node.IsScalar()) {
+  if (is_scalar(node)) {
     try {
       return node.as<int>();
     } catch (const YAML::Exception&) {
@@ -36,7 +44,7 @@ int yaml_int(const YAML::Node& node, const std::string& where) {
 }
 
 std::uint64_t yaml_uint64(const YAML::Node& node, const std::string& where) {
-  if (node.IsScalar()) {
+  if (is_scalar(node)) {
     const std::string& text = node.Scalar();
     std::uint64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -46,7 +54,7 @@ std::uint64_t yaml_uint64(const YAML::Node& node, const std::string& where) {
 }
 
 double yaml_double(const YAML::Node& node, const std::string& where) {
-  if (node.IsScalar()) {
+  if (is_scalar(node)) {
     try {
       const double v = node.as<double>();
       if (std::isfinite(v)) return v;
@@ -57,12 +65,12 @@ double yaml_double(const YAML::Node& node, const std::string& where) {
 }
 
 std::string yaml_string(const YAML::Node& node, const std::string& where) {
-  if (node.IsScalar()) return node.Scalar();
+  if (is_scalar(node)) return node.Scalar();
   throw Error(where + " must be a string, got " + describe_yaml(node));
 }
 
 bool yaml_bool(const YAML::Node& node, const std::string& where) {
-  if (node.IsScalar()) {
+  if (is_scalar(node)) {
     try {
       return node.as<bool>();
     } catch (const YAML::Exception&) {

@@ -96,8 +96,12 @@ void check_shapes(const StateDict& w, const SearchSpace& space, const std::strin
 }  // namespace
 
 Supernet::Supernet(StateDict weights, const SearchSpace& space, std::string source) : source_(std::move(source)) {
-  for (auto& [key, t] : weights) {
-    if (!t.is_floating_point()) continue;  // num_batches_tracked
+  // Shapes first: a tensor the space does not expect is never converted (a hostile file can
+  // describe a huge broadcast view of a few bytes).
+  check_shapes(weights, space, source_);
+  for (const auto& [key, dims] : supernet_shapes(space)) {
+    const torch::Tensor& t = weights.at(key);
+    if (!t.is_floating_point()) throw Error(source_ + ": key '" + key + "' holds " + std::string(c10::toString(t.scalar_type())) + ", not floating point");
     torch::Tensor f = t.to(torch::kCPU, torch::kFloat32).contiguous();
     if (!torch::isfinite(f).all().item<bool>()) throw Error(source_ + ": key '" + key + "' holds NaN or infinite values");
     weights_.emplace(key, f);

@@ -1,5 +1,6 @@
 // Throughput of the accuracy predictor: candidates per second at batch 100, 1 and 2 threads.
 // Prints its figures; docs/performance.md records them.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -24,6 +25,17 @@ int main(int argc, char** argv) {
   for (int i = 0; i < kPool; ++i) archs.push_back(search::random_arch(space, rng));
   std::vector<float> out(kBatch);
   std::printf("predictor: %s\n", predictor.source().c_str());
+  // Reading the file (torch-free reader: zip, pickle, 8 tensors), median of 21 loads.
+  for (const char* file : {"predictors/ofa_mbv3_w1.2_acc_predictor.pt", "golden/predictor_ofa_layout_legacy.pt"}) {
+    std::vector<double> loads;
+    for (int i = 0; i < 21; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      (void)search::load_predictor(data / file);
+      loads.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(loads.begin(), loads.end());
+    std::printf("load %s: median %.2f ms\n", file, loads[10]);
+  }
   std::printf("%-8s %-7s %14s %12s %10s\n", "threads", "batch", "candidates/s", "us/cand", "GFLOP/s");
   for (int threads : {1, 2}) {
     // Warm up, then time repeated passes over the pool for at least ~1 s.

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       "optionally thinned to K levels spread over its latency range, fastest first (format ofa-library/1)");
   pcmd->add_option("--measured", pa_measured, "measured.yaml written by ofa-measure latency")->required();
   pcmd->add_option("--levels", pareto.levels, "Keep K levels spread over the latency range (default: the whole front)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 100000));
   pcmd->add_option("--accuracy", pa_accuracy,
                    "predicted (the predictor's figure) or measured (each row's measured_accuracy, added by the user)")
       ->check(CLI::IsMember({"predicted", "measured"}));

@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ofa/common/error.hpp"
+
 namespace ofa::common {
 
 // Typed reads of YAML values for every file format here (profiles, tables, candidates...):
@@ -29,6 +31,18 @@ int required_int(const YAML::Node& map, const std::string& key, const std::strin
 
 // Error naming `where` and the key when `map` has a key outside `known`.
 void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where);
+
+// Runs `read` (a reader walking a loaded document) so that anything yaml-cpp throws on a
+// shape the reader did not expect (a key looked up in a list, say) becomes one Error naming
+// `where`, never an exception of yaml-cpp's reaching the user. Every reader goes through it.
+template <class F>
+auto guard_yaml(const std::string& where, F&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const YAML::Exception& e) {
+    throw Error(where + ": unexpected YAML structure: " + e.msg);
+  }
+}
 
 // How a node is named in messages: 'value', a list, a mapping, nothing.
 std::string describe_yaml(const YAML::Node& node);

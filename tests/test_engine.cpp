@@ -48,7 +48,7 @@ TEST_CASE("folding BN into a convolution equals the convolution followed by BN",
   for (const auto& [out, in, k, groups] : {std::tuple{16, 8, 1, 1}, std::tuple{24, 24, 5, 24}, std::tuple{8, 3, 3, 1}}) {
     const torch::Tensor w = torch::randn({out, in / groups, k, k}, gen);
     // Statistics far from the identity, a tiny variance among them.
-    BatchNorm bn{torch::randn({out}, gen) * 2, torch::randn({out}, gen), torch::randn({out}, gen) * 3, torch::rand({out}, gen) * 4};
+    BatchNorm bn{torch::randn({out}, gen) * 2, torch::randn({out}, gen), torch::randn({out}, gen) * 3, torch::rand({out}, gen) * 4, ""};
     bn.var[0] = 1e-4;
     const torch::Tensor x = torch::randn({2, in, 9, 9}, gen);
     const torch::Tensor reference = torch::batch_norm(torch::conv2d(x, w, {}, 1, k / 2, 1, groups), bn.weight, bn.bias, bn.mean,
@@ -62,7 +62,7 @@ TEST_CASE("folding BN into a convolution equals the convolution followed by BN",
 
 TEST_CASE("folding rejects a negative or NaN running variance", "[engine][folding]") {
   const torch::Tensor w = torch::ones({2, 1, 1, 1});
-  BatchNorm bn{torch::ones({2}), torch::zeros({2}), torch::zeros({2}), torch::ones({2})};
+  BatchNorm bn{torch::ones({2}), torch::zeros({2}), torch::zeros({2}), torch::ones({2}), ""};
   bn.var[1] = -1;
   CHECK_THROWS_WITH(fold_batchnorm(w, bn), ofa::test::contains("negative or non-finite"));
   bn.var[1] = std::nan("");

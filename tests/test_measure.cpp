@@ -40,12 +40,7 @@ ArchConfig small_arch(int r = 160) {
   return a;
 }
 
-void save_dict(const std::filesystem::path& file, const StateDict& d) {
-  c10::Dict<std::string, torch::Tensor> dict;
-  for (const auto& [k, v] : d) dict.insert(k, v);
-  const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
-  std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+void save_dict(const std::filesystem::path& file, const StateDict& d) { save_state_dict(file, d); }
 
 // A small candidates file from a real (short) search.
 std::filesystem::path small_candidates(const TempDir& dir) {
@@ -286,7 +281,7 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
     m.rows.push_back(row);
   }
   write_file_atomic(dir / "measured.yaml", format_measured_yaml(m));
-  const std::string report = run_calibrate({dir / "lut", dir / "measured.yaml"});
+  const std::string report = run_calibrate({dir / "lut", dir / "measured.yaml", false, ""});
   CHECK_THAT(report, ofa::test::contains("2.0000 * table sum +1.0000 ms"));
   const auto cal = read_lut_calibration(dir / "lut");
   REQUIRE(cal);
@@ -338,7 +333,7 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   std::filesystem::remove(calibration_path(dir / "lut"));
   m.rows[3].measured.median_ms = 0;
   write_file_atomic(dir / "zero.yaml", format_measured_yaml(m));
-  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "zero.yaml"}),
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "zero.yaml", false, ""}),
                     ofa::test::contains("zero.yaml: measurements[3] (candidate 3): median_ms = 0") &&
                         ofa::test::contains("is not a positive latency"));
   CHECK_FALSE(std::filesystem::exists(calibration_path(dir / "lut")));

@@ -5,6 +5,7 @@
 #include "ofa/common/files.hpp"
 #include "ofa/common/torch_file.hpp"
 #include "ofa/runtime/state_dict.hpp"
+#include "ofa/runtime/tensor_io.hpp"
 #include "ofa/runtime/supernet.hpp"
 #include "ofa/common/library_file.hpp"
 #include "test_support.hpp"
@@ -22,12 +23,7 @@ inline const runtime::Supernet& golden_supernet() {
   return s;
 }
 
-inline void save_state_dict(const std::filesystem::path& file, const runtime::StateDict& dict) {
-  c10::impl::GenericDict d(c10::StringType::get(), c10::TensorType::get());
-  for (const auto& [k, v] : dict) d.insert(k, v);
-  const std::vector<char> bytes = torch::pickle_save(d);
-  common::write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
-}
+using runtime::save_state_dict;
 
 // One case of golden/cases_public.pt: input, OFA's logits and the recalibrated BN statistics.
 struct GoldenCase {

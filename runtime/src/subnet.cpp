@@ -1,6 +1,7 @@
 #include "ofa/runtime/subnet.hpp"
 
 #include "ofa/common/error.hpp"
+#include "ofa/runtime/bn_recalibration.hpp"
 
 namespace ofa::runtime {
 
@@ -14,8 +15,15 @@ constexpr double kBnEps = 1e-5;
 torch::Tensor h_swish(const torch::Tensor& x) { return x * torch::relu6(x + 3.0) / 6.0; }
 torch::Tensor h_sigmoid(const torch::Tensor& x) { return torch::relu6(x + 3.0) / 6.0; }
 
-torch::Tensor bn(const torch::Tensor& x, const BatchNorm& b) {
-  return torch::batch_norm(x, b.weight, b.bias, b.mean, b.var, /*training=*/false, 0.0, kBnEps, /*cudnn=*/true);
+// With `stats`, the batch's own statistics replace the running ones (OFA's
+// set_running_statistics: mean and biased variance over N, H, W) and are recorded.
+torch::Tensor bn(const torch::Tensor& x, const BatchNorm& b, BnStatistics* stats) {
+  if (!stats) return torch::batch_norm(x, b.weight, b.bias, b.mean, b.var, /*training=*/false, 0.0, kBnEps, /*cudnn=*/true);
+  if (b.key.empty()) throw Error("a subnet with random weights has no supernet BatchNorm names to recalibrate");
+  const torch::Tensor mean = x.mean({0, 2, 3});
+  const torch::Tensor var = (x - mean.view({1, -1, 1, 1})).pow(2).mean({0, 2, 3});
+  stats->add(b.key, mean, var, x.size(0));
+  return torch::batch_norm(x, b.weight, b.bias, mean, var, /*training=*/false, 0.0, kBnEps, /*cudnn=*/true);
 }
 
 torch::Tensor act(const torch::Tensor& x, bool hswish) { return hswish ? h_swish(x) : torch::relu(x); }
@@ -27,7 +35,7 @@ torch::Tensor conv(const torch::Tensor& x, const torch::Tensor& w, int stride, i
 
 BatchNorm slice_bn(const Supernet& s, WeightSlicer& w, const std::string& prefix, int64_t c) {
   auto get = [&](const char* name) { return w.leading(s.at(prefix + "." + name), c); };
-  return {get("weight"), get("bias"), get("running_mean"), get("running_var")};
+  return {get("weight"), get("bias"), get("running_mean"), get("running_var"), prefix};
 }
 
 enum MemoKind { kInputSlice = 0, kKernel = 1 };
@@ -149,7 +157,7 @@ struct RandomInit {
   }
   BatchNorm bn(int64_t c) {
     return {torch::ones({c}) + 0.1 * torch::randn({c}, gen), 0.1 * torch::randn({c}, gen),
-            0.1 * torch::randn({c}, gen), torch::ones({c}) + 0.1 * torch::rand({c}, gen)};
+            0.1 * torch::randn({c}, gen), torch::ones({c}) + 0.1 * torch::rand({c}, gen), ""};
   }
   torch::Tensor vec(int64_t c) { return 0.1 * torch::randn({c}, gen); }
 };
@@ -219,7 +227,10 @@ Subnet single_layer(const LayerSpec& layer, std::uint64_t seed) {
   return n;
 }
 
-torch::Tensor Subnet::forward_layer(std::size_t i, const torch::Tensor& x) const {
+torch::Tensor Subnet::forward_layer(std::size_t i, const torch::Tensor& x) const { return run_layer(i, x, nullptr); }
+
+torch::Tensor Subnet::run_layer(std::size_t i, const torch::Tensor& x, BnStatistics* stats) const {
+  auto bn = [stats](const torch::Tensor& y, const BatchNorm& b) { return runtime::bn(y, b, stats); };
   const LayerSpec& l = layers_[i];
   const LayerWeights& w = weights_[i];
   switch (l.kind) {
@@ -265,6 +276,14 @@ torch::Tensor Subnet::forward(const torch::Tensor& input) const {
   check_input_shape(arch_, input);
   torch::Tensor x = input.to(device_, torch::kFloat32);
   for (std::size_t i = 0; i < layers_.size(); ++i) x = forward_layer(i, x);
+  return x;
+}
+
+torch::Tensor Subnet::forward_collecting_bn(const torch::Tensor& input, BnStatistics& stats) const {
+  torch::NoGradGuard no_grad;
+  check_input_shape(arch_, input);
+  torch::Tensor x = input.to(device_, torch::kFloat32);
+  for (std::size_t i = 0; i < layers_.size(); ++i) x = run_layer(i, x, &stats);
   return x;
 }
 

@@ -19,4 +19,11 @@ void save_tensor(const std::filesystem::path& file, const torch::Tensor& tensor)
   common::write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
 }
 
+void save_state_dict(const std::filesystem::path& file, const std::map<std::string, torch::Tensor>& dict) {
+  c10::impl::GenericDict d(c10::StringType::get(), c10::TensorType::get());
+  for (const auto& [k, v] : dict) d.insert(k, v.detach().to(torch::kCPU).contiguous());
+  const std::vector<char> bytes = torch::pickle_save(d);
+  common::write_file_atomic(file, std::string_view(bytes.data(), bytes.size()));
+}
+
 }  // namespace ofa::runtime

@@ -8,6 +8,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/common/tool_driver.hpp"
+#include "ofa/runtime/bn_recalibration.hpp"
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/latency_command.hpp"
 #include "ofa/runtime/lut_command.hpp"
@@ -65,6 +66,21 @@ int main(int argc, char** argv) {
   c_lut->add_flag("--resume", lut.resume, "Keep finished resolutions and layers already timed");
   add_device_options(c_lut, lut.device);
 
+  ofa::runtime::BnOptions bn;
+  std::string bn_weights, bn_arch, bn_tensors, bn_out;
+  auto* c_bn = app.add_subcommand(
+      "bn",
+      "Recalibrate one subnet's BatchNorm statistics as OFA's set_running_statistics does and write its BN file\n"
+      "(the file `ofa-runtime infer --bn` and libraries read):\n"
+      "  ofa-measure bn --weights supernet.pt --arch a.yaml --tensors calib.pt --batch-size 200 --out a_bn.pt");
+  c_bn->add_option("--weights", bn_weights, "Supernet state_dict (.pt; OFA's checkpoint layout too); random weights when absent");
+  c_bn->add_option("--seed", bn.seed, "Seed of the random weights (without --weights)");
+  c_bn->add_option("--arch", bn_arch, "YAML file with one architecture {ks, e, d, r}")->required();
+  c_bn->add_option("--space", bn.space, "ofa-mbv3-w1.2 (default), ofa-mbv3-w1.0, compofa-mbv3-w1.2");
+  c_bn->add_option("--tensors", bn_tensors, "Calibration images: one float32 tensor [N, 3, r, r], normalised, fed in order")->required();
+  c_bn->add_option("--batch-size", bn.batch_size, "Images per batch; the last batch may be short (default 200)");
+  c_bn->add_option("--out", bn_out, "Output BN file (.pt)")->required();
+
   ofa::runtime::CalibrateOptions cal;
   std::string cal_lut, cal_measured, cal_space;
   auto* c_cal = app.add_subcommand("calibrate",
@@ -98,6 +114,12 @@ int main(int argc, char** argv) {
       lut.device.cancel = &ofa::common::interrupt_flag();
       ofa::runtime::run_build_lut(lut);
       if (!lut.device.quiet) std::cerr << "lut: written to " << lut_out << "\n";
+    } else if (c_bn->parsed()) {
+      if (!bn_weights.empty()) bn.weights = bn_weights;
+      bn.arch = bn_arch;
+      bn.tensors = bn_tensors;
+      bn.out = bn_out;
+      std::cerr << ofa::runtime::run_bn(bn) << "\n";
     } else if (c_cal->parsed()) {
       cal.lut = cal_lut;
       cal.measured = cal_measured;

@@ -18,7 +18,10 @@ namespace ofa::runtime {
 // Eval-mode BatchNorm parameters of one layer.
 struct BatchNorm {
   torch::Tensor weight, bias, mean, var;
+  std::string key;  // the supernet's name for it ("blocks.3.conv.depth_conv.bn.bn"); "" for random subnets
 };
+
+class BnStatistics;
 
 // One layer's weights, in the shapes the extracted subnet uses. Which fields are set
 // depends on the layer's kind (see common::LayerKind).
@@ -68,6 +71,9 @@ class Subnet {
   torch::Tensor forward(const torch::Tensor& input) const;
   // Runs one layer (for per-layer timing): the input has the layer's input shape.
   torch::Tensor forward_layer(std::size_t index, const torch::Tensor& input) const;
+  // A forward pass for BN recalibration (OFA's set_running_statistics): every BatchNorm
+  // normalises by its batch's own mean and biased variance, which `stats` accumulates.
+  torch::Tensor forward_collecting_bn(const torch::Tensor& input, BnStatistics& stats) const;
 
   // Moves every weight (to a CUDA device, for example).
   void to(const torch::Device& device);
@@ -89,6 +95,8 @@ class Subnet {
   std::vector<LayerWeights> weights_;
   std::string source_;
   torch::Device device_ = torch::kCPU;
+
+  torch::Tensor run_layer(std::size_t index, const torch::Tensor& input, BnStatistics* stats) const;
 
   friend Subnet single_layer(const common::LayerSpec& layer, std::uint64_t seed);
 };

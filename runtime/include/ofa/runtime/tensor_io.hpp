@@ -1,5 +1,7 @@
 #pragma once
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -10,5 +12,7 @@ namespace ofa::runtime {
 torch::Tensor load_tensor(const std::filesystem::path& file);
 // Saves in torch.save's format, atomically.
 void save_tensor(const std::filesystem::path& file, const torch::Tensor& tensor);
+// A dict of name -> tensor (a state_dict, a BN file) in torch.save's format, atomically.
+void save_state_dict(const std::filesystem::path& file, const std::map<std::string, torch::Tensor>& dict);
 
 }  // namespace ofa::runtime

@@ -1,0 +1,69 @@
+#include "ofa/runtime/bn_recalibration.hpp"
+
+#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/error.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/runtime/subnet.hpp"
+#include "ofa/runtime/supernet.hpp"
+#include "ofa/runtime/tensor_io.hpp"
+
+namespace ofa::runtime {
+
+using common::Error;
+
+void BnStatistics::add(const std::string& key, const torch::Tensor& mean, const torch::Tensor& var, std::int64_t batch) {
+  Sums& s = sums_[key];
+  const torch::Tensor m = mean.detach().to(torch::kCPU, torch::kFloat64) * static_cast<double>(batch);
+  const torch::Tensor v = var.detach().to(torch::kCPU, torch::kFloat64) * static_cast<double>(batch);
+  if (s.count == 0) {
+    s.mean = m;
+    s.var = v;
+  } else {
+    if (s.mean.sizes() != m.sizes()) throw Error("BatchNorm '" + key + "' changed width between batches");
+    s.mean += m;
+    s.var += v;
+  }
+  s.count += batch;
+}
+
+StateDict BnStatistics::state_dict() const {
+  StateDict out;
+  for (const auto& [key, s] : sums_) {
+    out.emplace(key + ".running_mean", (s.mean / static_cast<double>(s.count)).to(torch::kFloat32));
+    out.emplace(key + ".running_var", (s.var / static_cast<double>(s.count)).to(torch::kFloat32));
+  }
+  return out;
+}
+
+StateDict recalibrate_bn(const Subnet& subnet, std::span<const torch::Tensor> batches) {
+  if (batches.empty()) throw Error("BN recalibration needs at least one batch of images");
+  BnStatistics stats;
+  for (const torch::Tensor& b : batches) subnet.forward_collecting_bn(b, stats);
+  return stats.state_dict();
+}
+
+std::string run_bn(const BnOptions& o) {
+  if (o.batch_size < 1) throw Error("--batch-size " + std::to_string(o.batch_size) + " must be at least 1");
+  const common::SearchSpace space = common::search_space(o.space);
+  const auto archs = common::read_archs(o.arch, space);
+  if (archs.size() != 1)
+    throw Error(o.arch.string() + ": holds " + std::to_string(archs.size()) + " architectures; give a file with one");
+  const common::ArchConfig& arch = archs.front().arch;
+  const torch::Tensor images = load_tensor(o.tensors);
+  if (images.dim() != 4 || images.size(1) != 3 || images.size(2) != arch.r || images.size(3) != arch.r || images.size(0) < 1)
+    throw Error(o.tensors.string() + ": has shape " + c10::str(images.sizes()) + ", expected [N, 3, " + std::to_string(arch.r) + ", " +
+                std::to_string(arch.r) + "] (N >= 1) for " + o.arch.string());
+  if (!images.is_floating_point()) throw Error(o.tensors.string() + ": holds " + std::string(c10::toString(images.scalar_type())) + ", not floating point images");
+  if (!torch::isfinite(images).all().item<bool>()) throw Error(o.tensors.string() + ": holds NaN or infinite values");
+  const Supernet supernet = o.weights ? Supernet::load(*o.weights, space) : Supernet::random(space, o.seed);
+  const Subnet subnet = Subnet::from_supernet(space, arch, supernet);
+  std::vector<torch::Tensor> batches;
+  for (std::int64_t start = 0; start < images.size(0); start += o.batch_size)
+    batches.push_back(images.narrow(0, start, std::min<std::int64_t>(o.batch_size, images.size(0) - start)));
+  const StateDict bn = recalibrate_bn(subnet, batches);
+  save_state_dict(o.out, bn);
+  return "bn: " + std::to_string(bn.size() / 2) + " BatchNorm layers recalibrated on " + std::to_string(images.size(0)) + " images in " +
+         std::to_string(batches.size()) + " batches (" + supernet.source() + "), written to " + o.out.string();
+}
+
+}  // namespace ofa::runtime

@@ -205,3 +205,11 @@ TEST_CASE("a library's weights path is relative to the library's folder, as its 
   lib.weights = "random";
   CHECK(weights_path(lib, "runs/x/library.yaml").empty());
 }
+
+TEST_CASE("a library carries the TF32 setting its measurements used", "[library]") {
+  MeasuredFile m = random_measured(5, 20);
+  m.allow_tf32 = false;
+  CHECK_FALSE(build_library(m, "m.yaml", 3, AccuracySource::Predicted).allow_tf32);
+  m.allow_tf32 = true;
+  CHECK(build_library(m, "m.yaml", 3, AccuracySource::Predicted).allow_tf32);
+}

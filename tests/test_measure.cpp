@@ -231,6 +231,7 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
     CHECK(row.candidate.latency_ms);  // predicted fields carried over
   }
   CHECK(m.weights == "random");
+  CHECK_FALSE(m.allow_tf32);  // exact float32 unless --allow-tf32
   CHECK(m.libtorch == TORCH_VERSION);
   CHECK(m.engine == "optimized");
   const MeasuredFile back = read_measured(o.out);
@@ -357,5 +358,43 @@ TEST_CASE("ofa-measure lut: resolutions that are not whole pixel counts are one 
     CHECK(run.status == 2);
     CHECK_THAT(run.output, ofa::test::contains("--resolutions: ") && ofa::test::contains("is not a whole number of pixels"));
     CHECK_FALSE(std::filesystem::exists(dir / "lut"));
+  }
+}
+
+TEST_CASE("TF32 is off unless asked, and measured and library files record the setting", "[measure][tf32]") {
+  // LibTorch's own default lets cuDNN use TF32; the commands set it explicitly either way.
+  apply_tf32(true);
+  CHECK(at::globalContext().allowTF32CuDNN());
+  CHECK(at::globalContext().allowTF32CuBLAS());
+  apply_tf32(false);
+  CHECK_FALSE(at::globalContext().allowTF32CuDNN());
+  CHECK_FALSE(at::globalContext().allowTF32CuBLAS());
+
+  TempDir dir("tf32");
+  MeasuredFile m;
+  m.space = "ofa-mbv3-w1.2";
+  m.allow_tf32 = false;
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+  CHECK_FALSE(read_measured(dir / "m.yaml").allow_tf32);
+  // A file written before the key: measured with LibTorch's default, TF32 allowed.
+  std::string text = format_measured_yaml(m);
+  text.erase(text.find("allow_tf32: false\n"), std::string("allow_tf32: false\n").size());
+  write_file_atomic(dir / "old.yaml", text);
+  CHECK(read_measured(dir / "old.yaml").allow_tf32);
+  text = format_measured_yaml(m);
+  text.replace(text.find("allow_tf32: false"), 17, "allow_tf32: maybe");
+  write_file_atomic(dir / "bad.yaml", text);
+  CHECK_THROWS_WITH(read_measured(dir / "bad.yaml"), ofa::test::contains("key 'allow_tf32' must be true or false, got 'maybe'"));
+
+  const auto lib = ofa::test::golden_library(dir.path());
+  LibraryFile l = lib.library;
+  l.allow_tf32 = false;
+  write_file_atomic(dir / "library.yaml", format_library_yaml(l));
+  CHECK_FALSE(read_library(dir / "library.yaml").allow_tf32);
+  for (const char* tool_name : {"ofa-measure latency", "ofa-measure lut", "ofa-runtime infer", "ofa-runtime run"}) {
+    INFO(tool_name);
+    const std::string t(tool_name);
+    const auto help = ofa::test::shell(tool(t.substr(0, t.find(' ')).c_str()) + " " + t.substr(t.find(' ') + 1) + " --help");
+    CHECK_THAT(help.output, ofa::test::contains("--allow-tf32"));
   }
 }

@@ -17,6 +17,7 @@ std::string format_library_yaml(const LibraryFile& f) {
   s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
   s += "device: " + yaml_quoted(f.device) + "\n";
   s += "engine: " + f.engine + "\n";
+  s += std::string("allow_tf32: ") + (f.allow_tf32 ? "true" : "false") + "\n";
   s += "machine: " + yaml_quoted(f.machine) + "\n";
   s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
   s += "threads: " + std::to_string(f.threads) + "\n";
@@ -69,7 +70,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   if (format != "ofa-library/1" && format != "ofa-library/2")
     throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/2, or /1)");
   check_yaml_keys(root,
-                  {"format", "space", "elastic_kernel", "profile_name", "device", "engine", "machine", "libtorch", "threads", "batch",
+                  {"format", "space", "elastic_kernel", "profile_name", "device", "engine", "allow_tf32", "machine", "libtorch", "threads", "batch",
                    "weights", "measured", "accuracy_source", "levels"},
                   where);
   LibraryFile f;
@@ -87,6 +88,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   f.profile_name = str("profile_name");
   f.device = str("device");
   f.engine = read_engine_key(root, where);
+  f.allow_tf32 = !root["allow_tf32"] || yaml_bool(root["allow_tf32"], where + ": key 'allow_tf32'");
   f.machine = str("machine");
   f.libtorch = str("libtorch");
   f.threads = root["threads"] ? yaml_int(root["threads"], where + ": key 'threads'") : 0;

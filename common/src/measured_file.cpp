@@ -18,6 +18,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
   s += "device: " + yaml_quoted(f.device) + "\n";
   s += "engine: " + f.engine + "\n";
+  s += std::string("allow_tf32: ") + (f.allow_tf32 ? "true" : "false") + "\n";
   s += "threads: " + std::to_string(f.threads) + "\n";
   s += "batch: " + std::to_string(f.batch) + "\n";
   s += "warmup: " + std::to_string(f.warmup) + "\n";
@@ -51,6 +52,7 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   f.libtorch = str("libtorch");
   f.device = str("device");
   f.engine = read_engine_key(root, where);
+  f.allow_tf32 = !root["allow_tf32"] || yaml_bool(root["allow_tf32"], where + ": key 'allow_tf32'");
   f.threads = num("threads");
   f.batch = num("batch");
   f.warmup = num("warmup");

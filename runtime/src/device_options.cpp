@@ -20,6 +20,11 @@ void check_cancel(const DeviceOptions& d) {
   if (d.cancel && d.cancel->load()) throw Error("interrupted");
 }
 
+void apply_tf32(bool allow) {
+  at::globalContext().setAllowTF32CuDNN(allow);
+  at::globalContext().setAllowTF32CuBLAS(allow);
+}
+
 int apply_threads(int threads) {
   if (threads > 0) torch::set_num_threads(threads);
   return torch::get_num_threads();

@@ -3,6 +3,7 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/measurement.hpp"
+#include "ofa/runtime/device_options.hpp"
 #include "ofa/runtime/engine.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/runtime/tensor_io.hpp"
@@ -17,6 +18,7 @@ std::string run_infer(const InferOptions& o) {
   if (archs.size() != 1)
     throw Error(o.arch.string() + ": holds " + std::to_string(archs.size()) + " architectures; infer takes a file with one");
   const torch::Device device = parse_device(o.device);
+  apply_tf32(o.allow_tf32);
   const EngineKind engine_kind = parse_engine(o.engine);
   const torch::Tensor input = load_tensor(o.input);
   if (input.scalar_type() != torch::kFloat32) throw Error(o.input.string() + ": the input must be float32, is " + std::string(c10::toString(input.scalar_type())));

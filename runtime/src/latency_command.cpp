@@ -25,7 +25,7 @@ namespace {
 
 bool same_settings(const common::MeasuredFile& a, const common::MeasuredFile& b) {
   return a.candidates == b.candidates && a.device == b.device && a.engine == b.engine && a.threads == b.threads && a.batch == b.batch &&
-         a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights;
+         a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights && a.allow_tf32 == b.allow_tf32;
 }
 
 }  // namespace
@@ -40,6 +40,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
   const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
 
   std::vector<common::CandidateRow> selected;
   for (const auto& c : cands.candidates)
@@ -85,6 +86,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   out.libtorch = TORCH_VERSION;
   out.device = device.str();
   out.engine = o.device.engine;
+  out.allow_tf32 = o.device.allow_tf32;
   out.threads = threads;
   out.batch = o.batch;
   out.warmup = o.device.warmup;

@@ -47,6 +47,7 @@ std::vector<LayerSpec> distinct_layers(const SearchSpace& space, int r) {
 
 void run_build_lut(const BuildLutOptions& o) {
   check_device_options(o.device);
+  apply_tf32(o.device.allow_tf32);
   const SearchSpace space = search_space(o.space, o.elastic_kernel);
   std::vector<int> resolutions = o.resolutions.empty() ? space.resolutions : o.resolutions;
   if (resolutions.empty()) throw Error("--resolutions: empty list");

@@ -47,6 +47,8 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out) {
   const EngineKind engine = parse_engine(o.engine);
   const common::LibraryFile lib = common::read_library(o.library);
   const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
+  // Levels run as they were measured: TF32 only where the library was measured with it.
+  apply_tf32(o.allow_tf32 || lib.allow_tf32);
 
   AdaptiveOptions ao;
   ao.device = o.device;

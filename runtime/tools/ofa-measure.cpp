@@ -33,6 +33,7 @@ void add_device_options(CLI::App* cmd, ofa::runtime::DeviceOptions& d) {
   cmd->add_option("--warmup", d.warmup, "Untimed calls first (default 10)");
   cmd->add_option("--repeats", d.repeats, "Timed calls (default 50)");
   cmd->add_flag("--quiet", d.quiet, "No progress bar");
+  cmd->add_flag("--allow-tf32", d.allow_tf32, "Let cuDNN/cuBLAS use TF32 for float32 on CUDA (faster, ~1e-3 off; default: exact float32)");
 }
 
 }  // namespace

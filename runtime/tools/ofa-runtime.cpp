@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   cmd->add_option("--space", infer.space, "Search space (default ofa-mbv3-w1.2)");
   cmd->add_option("--device", infer.device, "cpu | cuda | cuda:N");
   cmd->add_option("--engine", infer.engine, "optimized (default) | eager");
+  cmd->add_flag("--allow-tf32", infer.allow_tf32, "Let cuDNN/cuBLAS use TF32 for float32 on CUDA (faster, ~1e-3 off; default: exact float32)");
   cmd->add_option("--seed", infer.seed, "Seed of the random weights (without --weights)");
 
   ofa::runtime::RunOptions run;
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   rcmd->add_option("--weights", r_weights, "Supernet state_dict (.pt); default: the library's weights, or random ones");
   rcmd->add_option("--device", run.device, "cpu | cuda | cuda:N");
   rcmd->add_option("--engine", run.engine, "optimized (BN folded, TorchScript frozen, oneDNN on CPU; default) | eager");
+  rcmd->add_flag("--allow-tf32", run.allow_tf32, "TF32 on CUDA even if the library was measured without it (default: as measured)");
   rcmd->add_option("--threads", run.threads, "LibTorch intra-op threads (default: as the library was measured)")
       ->check(CLI::NonNegativeNumber);
   rcmd->add_option("--latency-target", run.policy.target_ms, "Latency target per frame, ms")->required();

@@ -76,6 +76,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
   f.profile_name = m.profile_name;
   f.device = m.device;
   f.engine = m.engine;
+  f.allow_tf32 = m.allow_tf32;
   f.machine = m.machine;
   f.libtorch = m.libtorch;
   f.threads = m.threads;

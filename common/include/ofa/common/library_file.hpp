@@ -29,6 +29,7 @@ struct LibraryFile {
   std::string profile_name;
   std::string device;              // the device the latencies were measured on
   std::string engine = "eager";    // the engine they were measured with (eager | optimized)
+  bool allow_tf32 = true;          // whether TF32 was allowed on CUDA then (absent: LibTorch's default, allowed)
   std::string machine;
   std::string libtorch;
   int threads = 0, batch = 1;

@@ -29,6 +29,7 @@ struct MeasuredFile {
   std::string libtorch;
   std::string device;
   std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
+  bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
   int threads = 0, batch = 1, warmup = 0, repeats = 0;
   std::string weights;        // "random" or the supernet file
   std::optional<LutCalibration> lut_calibration;  // carried from the candidates: their latency_ms used it

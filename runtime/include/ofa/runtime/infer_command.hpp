@@ -16,6 +16,7 @@ struct InferOptions {
   std::string device = "cpu";
   std::string engine = "optimized";              // eager | optimized
   std::uint64_t seed = 0;                        // for random weights
+  bool allow_tf32 = false;                       // TF32 on CUDA (default: exact float32)
 };
 
 // Returns a one-line summary for stderr ("weights: random" when no supernet was given).

@@ -17,6 +17,7 @@ struct RunOptions {
   std::string device = "cpu";
   std::string engine = "optimized";        // eager | optimized
   int threads = 0;                         // 0: the threads the library was measured with
+  bool allow_tf32 = false;                 // true: TF32 on CUDA whatever the library says; false: as it was measured
   PolicyConfig policy;                     // target_ms is required
   double duration_s = 10;
   std::optional<std::string> contention;   // "at=2s,threads=2,for=5s"

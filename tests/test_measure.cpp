@@ -374,6 +374,14 @@ TEST_CASE("TF32 is off unless asked, and measured and library files record the s
   MeasuredFile m;
   m.space = "ofa-mbv3-w1.2";
   m.allow_tf32 = false;
+  // One real row: an empty `measurements:` reads as null in yaml-cpp 0.8 (Debian 13).
+  MeasuredRow row;
+  row.candidate.arch = read_archs(data_dir() / "golden/cases_public.yaml", w12()).front().arch;
+  row.measured.count = 5;
+  row.measured.mean_ms = row.measured.median_ms = 1.0;
+  row.measured.p10_ms = 0.9;
+  row.measured.p90_ms = 1.1;
+  m.rows.push_back(row);
   write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
   CHECK_FALSE(read_measured(dir / "m.yaml").allow_tf32);
   // A file written before the key: measured with LibTorch's default, TF32 allowed.

@@ -217,7 +217,7 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   MeasureLatencyOptions o;
   o.candidates = cands;
   o.out = dir / "measured.yaml";
-  o.top = 2;
+  o.selection.top = 2;
   o.device.warmup = 1;
   o.device.repeats = 3;
   o.device.quiet = true;

@@ -160,4 +160,11 @@ std::string weights_for_library(const std::string& weights, const std::filesyste
   return std::filesystem::absolute(w).lexically_normal().lexically_relative(folder).string();
 }
 
+std::string rebase_relative(const std::string& path, const std::filesystem::path& from, const std::filesystem::path& to) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  const std::filesystem::path target = std::filesystem::absolute(from / p).lexically_normal();
+  return target.lexically_relative(std::filesystem::absolute(to).lexically_normal()).string();
+}
+
 }  // namespace ofa::common

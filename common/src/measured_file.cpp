@@ -25,13 +25,24 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "repeats: " + std::to_string(f.repeats) + "\n";
   s += "weights: " + yaml_quoted(f.weights) + "\n";
   s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
-  s += "measurements:\n";
+  if (f.accuracy_setup) {
+    const AccuracySetup& a = *f.accuracy_setup;
+    s += "accuracy_setup: {weights: " + yaml_quoted(a.weights) + ", val_images: " + yaml_quoted(a.val_images) +
+         ", limit: " + std::to_string(a.limit) + ", calibration: " + a.calibration + ", calib_images: " + yaml_quoted(a.calib_images) +
+         ", calib_count: " + std::to_string(a.calib_count) + ", calib_batch: " + std::to_string(a.calib_batch) +
+         ", seed: " + std::to_string(a.seed) + "}\n";
+  }
+  // An empty list as [] (yaml-cpp 0.8 reads a bare `measurements:` as null).
+  s += f.rows.empty() ? "measurements: []\n" : "measurements:\n";
   for (const auto& m : f.rows) {
     s += format_candidate_fields(m.candidate, "  - ", "    ");
     s += "    measured: {count: " + std::to_string(m.measured.count) + ", mean_ms: " + format_g(m.measured.mean_ms, 8) +
          ", median_ms: " + format_g(m.measured.median_ms, 8) + ", p10_ms: " + format_g(m.measured.p10_ms, 8) +
          ", p90_ms: " + format_g(m.measured.p90_ms, 8) + ", std_ms: " + format_g(m.measured.std_ms, 8) + "}\n";
     if (m.measured_accuracy) s += "    measured_accuracy: " + format_accuracy(*m.measured_accuracy) + "\n";
+    if (m.top5) s += "    top5: " + format_accuracy(*m.top5) + "\n";
+    if (m.accuracy_images) s += "    accuracy_images: " + std::to_string(m.accuracy_images) + "\n";
+    if (!m.bn.empty()) s += "    bn: " + yaml_quoted(m.bn) + "\n";
   }
   return s;
 }
@@ -59,6 +70,23 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   f.repeats = num("repeats");
   f.weights = str("weights");
   f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
+  if (const YAML::Node a = root["accuracy_setup"]; a && !a.IsNull()) {
+    const std::string w = where + ": accuracy_setup";
+    if (!a.IsMap()) throw Error(w + ": must be a map");
+    check_yaml_keys(a, {"weights", "val_images", "limit", "calibration", "calib_images", "calib_count", "calib_batch", "seed"}, w);
+    AccuracySetup s;
+    s.weights = required_string(a, "weights", w);
+    s.val_images = required_string(a, "val_images", w);
+    s.limit = required_int(a, "limit", w);
+    s.calibration = required_string(a, "calibration", w);
+    if (s.calibration != "images" && s.calibration != "none")
+      throw Error(w + ": key 'calibration' = '" + s.calibration + "' is not images or none");
+    s.calib_images = required_string(a, "calib_images", w);
+    s.calib_count = required_int(a, "calib_count", w);
+    s.calib_batch = required_int(a, "calib_batch", w);
+    s.seed = yaml_uint64(a["seed"], w + ": key 'seed'");
+    f.accuracy_setup = s;
+  }
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
@@ -81,6 +109,15 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
       if (!(*m.measured_accuracy >= 0 && *m.measured_accuracy <= 1))
         throw Error(w + ": key 'measured_accuracy' = " + format_g(*m.measured_accuracy, 6) + " is not a fraction in [0, 1]");
     }
+    if (n["top5"] && !n["top5"].IsNull()) {
+      m.top5 = yaml_double(n["top5"], w + ": key 'top5'");
+      if (!(*m.top5 >= 0 && *m.top5 <= 1)) throw Error(w + ": key 'top5' = " + format_g(*m.top5, 6) + " is not a fraction in [0, 1]");
+    }
+    if (n["accuracy_images"]) {
+      m.accuracy_images = yaml_int(n["accuracy_images"], w + ": key 'accuracy_images'");
+      if (m.accuracy_images < 1) throw Error(w + ": key 'accuracy_images' = " + std::to_string(m.accuracy_images) + " must be positive");
+    }
+    if (n["bn"]) m.bn = yaml_string(n["bn"], w + ": key 'bn'");
     f.rows.push_back(m);
   }
   return f;

@@ -1,4 +1,6 @@
 #include "ofa/runtime/latency_command.hpp"
+
+#include "ofa/search/candidate_selection.hpp"
 #include "ofa/runtime/measurement.hpp"
 
 #include <algorithm>
@@ -33,9 +35,7 @@ bool same_settings(const common::MeasuredFile& a, const common::MeasuredFile& b)
 common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
-  if (o.top && *o.top < 1) throw Error("--top " + std::to_string(*o.top) + " must be >= 1");
-  if (o.spread && *o.spread < 1) throw Error("--spread " + std::to_string(*o.spread) + " must be >= 1");
-  if (o.top && o.spread) throw Error("--top and --spread are exclusive");
+  search::check_selection(o.selection);
   const common::CandidatesFile cands = common::read_candidates(o.candidates);
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
@@ -43,35 +43,13 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   apply_tf32(o.device.allow_tf32);
 
   std::vector<common::CandidateRow> selected;
-  for (const auto& c : cands.candidates)
-    if (!o.only_front || c.on_front) selected.push_back(c);
-  // The same architecture found for several constraints is measured once.
-  {
-    std::vector<common::CandidateRow> unique;
-    std::vector<ArchKey> seen;
-    for (const auto& c : selected) {
-      const ArchKey k = arch_key(c.arch);
-      if (std::find(seen.begin(), seen.end(), k) != seen.end()) continue;
-      seen.push_back(k);
-      unique.push_back(c);
-    }
-    selected.swap(unique);
-  }
-  if (o.top) {
-    std::stable_sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.predicted_accuracy > b.predicted_accuracy; });
-    if (static_cast<int>(selected.size()) > *o.top) selected.resize(static_cast<std::size_t>(*o.top));
-  }
-  if (o.spread) {
-    // Dynamic-OFA's levels span the latency range, so measure across it, not only at its top.
-    auto cost = [](const common::CandidateRow& c) { return c.latency_ms ? *c.latency_ms : c.macs_m; };
-    std::stable_sort(selected.begin(), selected.end(), [&](const auto& a, const auto& b) { return cost(a) < cost(b); });
-    std::vector<double> costs;
-    for (const auto& c : selected) costs.push_back(cost(c));
-    std::vector<common::CandidateRow> picked;
-    for (std::size_t i : search::spread_levels(costs, static_cast<std::size_t>(*o.spread))) picked.push_back(selected[i]);
-    selected.swap(picked);
-  }
-  if (selected.empty()) throw Error(o.candidates.string() + ": no candidates to measure" + (o.only_front ? " on the front" : ""));
+  // Spread over the predicted latency (or MACs) range.
+  for (std::size_t i : search::select_candidates(cands.candidates, o.selection, [&](std::size_t k) {
+         const common::CandidateRow& c = cands.candidates[k];
+         return c.latency_ms ? *c.latency_ms : c.macs_m;
+       }))
+    selected.push_back(cands.candidates[i]);
+  if (selected.empty()) throw Error(o.candidates.string() + ": no candidates to measure" + (o.selection.only_front ? " on the front" : ""));
 
   std::optional<Supernet> supernet;
   if (o.weights) supernet = Supernet::load(*o.weights, space);
@@ -120,7 +98,9 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
     const Engine engine(net, parse_engine(o.device.engine));
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
     torch::NoGradGuard no_grad;
-    common::MeasuredRow row{c, time_calls([&] { engine.forward(input); }, timing), std::nullopt};
+    common::MeasuredRow row;
+    row.candidate = c;
+    row.measured = time_calls([&] { engine.forward(input); }, timing);
     out.rows.push_back(row);
     write_file_atomic(o.out, common::format_measured_yaml(out));
     bar.update(static_cast<double>(done) / static_cast<double>(selected.size()), "candidate " + std::to_string(c.id));

@@ -8,6 +8,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/common/tool_driver.hpp"
+#include "ofa/runtime/accuracy_command.hpp"
 #include "ofa/runtime/bn_recalibration.hpp"
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/latency_command.hpp"
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   auto* c_lat = app.add_subcommand("latency", "End-to-end latency of the candidates of an ofa-search run (writes measured.yaml)");
   c_lat->add_option("--candidates", cands, "candidates.yaml from ofa-search")->required();
   c_lat->add_option("--out", out, "Output measured.yaml (rewritten after every candidate)")->required();
-  c_lat->add_flag("--only-front", lat.only_front, "Only the candidates on the predicted front");
+  c_lat->add_flag("--only-front", lat.selection.only_front, "Only the candidates on the predicted front");
   auto* o_top = c_lat->add_option("--top", top, "Only the N candidates of highest predicted accuracy");
   auto* o_spread = c_lat->add_option("--spread", spread,
                                      "Only N candidates spread over the predicted latency range (for a runtime library)");
@@ -68,17 +69,27 @@ int main(int argc, char** argv) {
   add_device_options(c_lut, lut.device);
 
   ofa::runtime::BnOptions bn;
-  std::string bn_weights, bn_arch, bn_tensors, bn_out;
+  std::string bn_weights, bn_arch, bn_tensors, bn_images, bn_out;
   auto* c_bn = app.add_subcommand(
       "bn",
       "Recalibrate one subnet's BatchNorm statistics as OFA's set_running_statistics does and write its BN file\n"
       "(the file `ofa-runtime infer --bn` and libraries read):\n"
-      "  ofa-measure bn --weights supernet.pt --arch a.yaml --tensors calib.pt --batch-size 200 --out a_bn.pt");
+      "  ofa-measure bn --weights supernet.pt --arch a.yaml --tensors calib.pt --batch-size 200 --out a_bn.pt\n"
+      "  ofa-measure bn --weights supernet.pt --arch a.yaml --images imagenet/train --count 2000 --seed 0 --out a_bn.pt");
   c_bn->add_option("--weights", bn_weights, "Supernet state_dict (.pt; OFA's checkpoint layout too); random weights when absent");
-  c_bn->add_option("--seed", bn.seed, "Seed of the random weights (without --weights)");
+  c_bn->add_option("--seed", bn.seed, "Seed of the draw and augmentation of --images, and of random weights (without --weights)");
   c_bn->add_option("--arch", bn_arch, "YAML file with one architecture {ks, e, d, r}")->required();
   c_bn->add_option("--space", bn.space, "ofa-mbv3-w1.2 (default), ofa-mbv3-w1.0, compofa-mbv3-w1.2");
-  c_bn->add_option("--tensors", bn_tensors, "Calibration images: one float32 tensor [N, 3, r, r], normalised, fed in order")->required();
+  auto* o_tensors = c_bn->add_option("--tensors", bn_tensors, "Calibration images: one float32 tensor [N, 3, r, r], normalised, fed in order");
+  auto* o_images = c_bn->add_option("--images", bn_images,
+                                    "Calibration images: an ImageNet folder (DIR/<wnid>/<image>); --count of them drawn with --seed\n"
+                                    "and augmented as OFA's calib_bn (RandomResizedCrop, flip, ColorJitter)");
+  o_tensors->excludes(o_images);
+  c_bn->add_option("--count", bn.count, "Images drawn from --images (default 2000, OFA's)");
+  c_bn->add_option("--classes", bn.classes, "Class list for --images (default: the data folder's imagenet_classes.txt)");
+  c_bn->add_option("--data-dir", bn.data_dir, "Data folder (default: $OFA_DATA_DIR, else ../shared/data)");
+  c_bn->add_option("--threads", bn.threads, "Decoding threads for --images (default: all cores)");
+  c_bn->add_flag("--skip-unreadable", bn.skip_unreadable, "Leave out images that cannot be read, and say how many");
   c_bn->add_option("--batch-size", bn.batch_size, "Images per batch; the last batch may be short (default 200)");
   c_bn->add_option("--out", bn_out, "Output BN file (.pt)")->required();
 
@@ -92,6 +103,42 @@ int main(int argc, char** argv) {
   c_cal->add_flag("--force", cal.force, "Write even into the shipped data folder (its tables then change for every user of it)");
   c_cal->add_option("--data-dir", cal.data_dir, "Data folder (default: $OFA_DATA_DIR, then ../shared/data)");
 
+  ofa::runtime::AccuracyOptions acc;
+  std::string acc_measured, acc_weights, acc_val, acc_calib, acc_out;
+  int acc_top = 0, acc_spread = 0;
+  bool acc_no_recal = false;
+  auto* c_acc = app.add_subcommand(
+      "accuracy",
+      "Per row of a measured.yaml: recalibrate BN as OFA's calib_bn does, then evaluate top-1/top-5 on an ImageNet folder;\n"
+      "writes measured_accuracy, top5, accuracy_images and the row's BN file (in <out>_bn/), for `ofa-search pareto --accuracy measured`.\n"
+      "  ofa-measure accuracy --measured measured.yaml --weights ofa_mbv3_d234_e346_k357_w1.2 --val-images imagenet/val \\\n"
+      "    --calib-images imagenet/train --out measured_acc.yaml");
+  c_acc->add_option("--measured", acc_measured, "measured.yaml from ofa-measure latency")->required();
+  c_acc->add_flag("--only-front", acc.selection.only_front, "Only the rows on the predicted front");
+  auto* o_acc_top = c_acc->add_option("--top", acc_top, "Only the N rows of highest predicted accuracy");
+  auto* o_acc_spread = c_acc->add_option("--spread", acc_spread, "N rows spread over the measured latency range");
+  c_acc->add_option("--weights", acc_weights, "Supernet state_dict (.pt; OFA's checkpoint layout too); random weights when absent (figures then mean nothing)");
+  c_acc->add_option("--val-images", acc_val, "Evaluation images: an ImageNet folder DIR/<wnid>/<image>")->required();
+  c_acc->add_option("--limit", acc.limit, "Evaluate N images spread evenly over the folder (default: all)");
+  auto* o_calib = c_acc->add_option("--calib-images", acc_calib, "Calibration images for BN (OFA: 2000 training images, augmented)");
+  c_acc->add_option("--calib-count", acc.calib_count, "Calibration images drawn (default 2000)");
+  c_acc->add_option("--calib-batch", acc.calib_batch, "Calibration batch size (default 200)");
+  auto* o_norecal = c_acc->add_flag("--no-recalibrate", acc_no_recal, "Keep the supernet's BN statistics (wrong for any subnet but the largest)");
+  o_calib->excludes(o_norecal);
+  c_acc->add_option("--seed", acc.seed, "Seed of the calibration draw and augmentation, and of random weights (default 0)");
+  c_acc->add_option("--batch-size", acc.batch_size, "Evaluation batch size (default 100)");
+  c_acc->add_option("--decode-threads", acc.decode_threads, "Image decoding threads (default: all cores)");
+  c_acc->add_option("--classes", acc.classes, "Class list (default: the data folder's imagenet_classes.txt)");
+  c_acc->add_option("--data-dir", acc.data_dir, "Data folder (default: $OFA_DATA_DIR, else ../shared/data)");
+  c_acc->add_flag("--skip-unreadable", acc.skip_unreadable, "Leave out images that cannot be read, and say how many");
+  c_acc->add_flag("--resume", acc.resume, "Keep the rows already evaluated in --out (same settings) and evaluate the rest");
+  c_acc->add_option("--device", acc.device.device, "cpu | cuda | cuda:N (default cpu)");
+  c_acc->add_option("--engine", acc.device.engine, "optimized (default) | eager");
+  c_acc->add_option("--threads", acc.device.threads, "LibTorch threads (0: LibTorch's default)");
+  c_acc->add_flag("--allow-tf32", acc.device.allow_tf32, "Let cuDNN/cuBLAS use TF32 on CUDA (default: exact float32)");
+  c_acc->add_flag("--quiet", acc.device.quiet, "No progress bar");
+  c_acc->add_option("--out", acc_out, "Output measured.yaml (rewritten after each resolution's rows)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,8 +150,8 @@ int main(int argc, char** argv) {
     if (c_lat->parsed()) {
       lat.candidates = cands;
       lat.out = out;
-      if (*o_top) lat.top = top;
-      if (*o_spread) lat.spread = spread;
+      if (*o_top) lat.selection.top = top;
+      if (*o_spread) lat.selection.spread = spread;
       if (!weights.empty()) lat.weights = weights;
       lat.device.cancel = &ofa::common::interrupt_flag();
       const auto result = ofa::runtime::run_measure_latency(lat);
@@ -119,8 +166,23 @@ int main(int argc, char** argv) {
       if (!bn_weights.empty()) bn.weights = bn_weights;
       bn.arch = bn_arch;
       bn.tensors = bn_tensors;
+      bn.images = bn_images;
       bn.out = bn_out;
+      bn.cancel = &ofa::common::interrupt_flag();
       std::cerr << ofa::runtime::run_bn(bn) << "\n";
+    } else if (c_acc->parsed()) {
+      acc.measured = acc_measured;
+      if (*o_acc_top) acc.selection.top = acc_top;
+      if (*o_acc_spread) acc.selection.spread = acc_spread;
+      if (!acc_weights.empty()) acc.weights = acc_weights;
+      acc.val_images = acc_val;
+      if (!acc_calib.empty()) acc.calib_images = acc_calib;
+      else if (!acc_no_recal) throw ofa::common::Error("give --calib-images DIR (OFA's BN recalibration) or --no-recalibrate");
+      acc.out = acc_out;
+      acc.device.cancel = &ofa::common::interrupt_flag();
+      std::string report;
+      ofa::runtime::run_accuracy(acc, &report);
+      std::cerr << report << "\n";
     } else if (c_cal->parsed()) {
       cal.lut = cal_lut;
       cal.measured = cal_measured;

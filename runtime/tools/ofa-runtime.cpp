@@ -7,6 +7,7 @@
 #include "ofa/common/tool_driver.hpp"
 #include "ofa/runtime/export_command.hpp"
 #include "ofa/runtime/infer_command.hpp"
+#include "ofa/runtime/preprocess_command.hpp"
 #include "ofa/runtime/run_command.hpp"
 
 
@@ -75,6 +76,21 @@ int main(int argc, char** argv) {
   ecmd->add_flag("--force", exp.force, "Replace the output folder if it exists and is not empty");
   ecmd->add_option("--seed", exp.seed, "Seed of random weights (a library measured with random weights)");
 
+  ofa::runtime::PreprocessOptions pre;
+  std::string p_images, p_out;
+  auto* pcmd = app.add_subcommand(
+      "preprocess",
+      "An ImageNet folder (DIR/<wnid>/<image>) through OFA's validation transform (Resize(ceil(r/0.875)), CenterCrop(r),\n"
+      "ToTensor, Normalize) as torchvision computes it with PIL, saved as {'images', 'labels', 'files'} (docs/formats.md).\n"
+      "  ofa-runtime preprocess --images ../shared/data/images/val --resolution 160 --out val160.pt");
+  pcmd->add_option("--images", p_images, "ImageFolder layout: DIR/<wnid>/<file>.JPEG|.png; labels from the class list")->required();
+  pcmd->add_option("--resolution", pre.resolution, "Crop size r")->required();
+  pcmd->add_option("--out", p_out, "Output .pt")->required();
+  pcmd->add_option("--classes", pre.classes, "Class list (line i: wnid of class i; default: the data folder's imagenet_classes.txt)");
+  pcmd->add_option("--data-dir", pre.data_dir, "Data folder (default: $OFA_DATA_DIR, else ../shared/data)");
+  pcmd->add_option("--threads", pre.threads, "Decoding threads (default: all cores)");
+  pcmd->add_flag("--skip-unreadable", pre.skip_unreadable, "Leave out images that cannot be read, and say how many");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,6 +104,11 @@ int main(int argc, char** argv) {
       infer.input = input;
       infer.out = out;
       std::cerr << ofa::runtime::run_infer(infer) << "\n";
+    }
+    if (pcmd->parsed()) {
+      pre.images = p_images;
+      pre.out = p_out;
+      std::cerr << ofa::runtime::run_preprocess(pre) << "\n";
     }
     if (ecmd->parsed()) {
       exp.library = e_library;

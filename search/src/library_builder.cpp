@@ -44,14 +44,18 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     const common::MeasuredRow& r = m.rows[i];
     const std::string w = measured_path + ": measurements[" + std::to_string(i) + "] (id " + std::to_string(r.candidate.id) + ")";
     if (!(r.measured.median_ms > 0)) throw Error(w + ": measured.median_ms = " + common::format_g(r.measured.median_ms, 6) + " must be positive");
-    if (measured_acc && !r.measured_accuracy)
-      throw Error(w + ": no 'measured_accuracy' (--accuracy measured needs it on every row; or use --accuracy predicted)");
   }
+  // Measured accuracy: the rows `ofa-measure accuracy` evaluated (it may be told to evaluate
+  // only some); the others cannot be placed and are left out.
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < m.rows.size(); ++i)
+    if (!measured_acc || m.rows[i].measured_accuracy) rows.push_back(i);
+  if (rows.empty())
+    throw Error(measured_path + ": no row has 'measured_accuracy' (run `ofa-measure accuracy` on it, or use --accuracy predicted)");
   // Sort by (latency, -accuracy, id): then a row is on the front exactly when it is more
   // accurate than every row before it, which also drops exact duplicates.
   auto acc_of = [&](const common::MeasuredRow& r) { return measured_acc ? *r.measured_accuracy : r.candidate.predicted_accuracy; };
-  std::vector<std::size_t> order(m.rows.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::vector<std::size_t> order = rows;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const common::MeasuredRow &x = m.rows[a], &y = m.rows[b];
     if (x.measured.median_ms != y.measured.median_ms) return x.measured.median_ms < y.measured.median_ms;
@@ -96,6 +100,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     l.predicted_latency_ms = r.candidate.latency_ms;
     l.macs_m = r.candidate.macs_m;
     l.params_m = r.candidate.params_m;
+    l.bn = r.bn;  // relative to the measured file's folder; run_pareto rebases it
     f.levels.push_back(l);
   }
   common::check_levels(f.levels, measured_path);
@@ -107,6 +112,12 @@ std::string run_pareto(const ParetoOptions& o) {
   common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
   // measured.yaml names the weights from the working directory; the library, from its own folder.
   lib.weights = common::weights_for_library(lib.weights, o.out);
+  // BN files written by `ofa-measure accuracy` sit beside measured.yaml; the library names
+  // them from its own folder.
+  for (common::Level& l : lib.levels)
+    if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+  std::size_t with_accuracy = 0;
+  for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();
   write_file_atomic(o.out, common::format_library_yaml(lib));
   std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
   char line[160];
@@ -118,6 +129,8 @@ std::string run_pareto(const ParetoOptions& o) {
   }
   s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +
        lib.accuracy_source + " accuracy) written to " + o.out.string() + "\n";
+  if (o.accuracy == AccuracySource::Measured && with_accuracy < m.rows.size())
+    s += "pareto: " + std::to_string(m.rows.size() - with_accuracy) + " rows without measured_accuracy left out\n";
   return s;
 }
 

@@ -15,6 +15,8 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/state_dict_file.hpp"
 #include "ofa/common/torch_file.hpp"
+#include "ofa/runtime/image_decoder.hpp"
+#include "ofa/runtime/image_transforms.hpp"
 
 namespace ofa::fuzz {
 
@@ -44,7 +46,7 @@ void walk(const common::SavedObject& o, int depth = 0) {
 }  // namespace
 
 const std::vector<std::string>& target_names() {
-  static const std::vector<std::string> names = {"profile", "arch", "lut", "candidates", "measured", "library", "torch_file"};
+  static const std::vector<std::string> names = {"profile", "arch", "lut", "candidates", "measured", "library", "torch_file", "image"};
   return names;
 }
 
@@ -85,6 +87,16 @@ void run_one(Target target, std::string_view bytes) {
         try {
           (void)common::to_state_dict(o, "input.pt");
         } catch (const common::Error&) {
+        }
+        break;
+      }
+      case Target::Image: {
+        // Decoded, then through both transforms at a small size (an image smaller than the
+        // crop is an Error like any other).
+        const runtime::RgbImage image = runtime::decode_image(bytes, "input.jpg");
+        if (static_cast<double>(image.width) * image.height <= 4096.0 * 4096.0) {
+          (void)runtime::eval_crop(image, 32, "input.jpg");
+          (void)runtime::train_augment(image, 32, 1);
         }
         break;
       }

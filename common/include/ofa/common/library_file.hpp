@@ -50,6 +50,8 @@ std::filesystem::path weights_path(const LibraryFile& library, const std::filesy
 // records it: relative to that folder when relative, unchanged when absolute or "random".
 std::string weights_for_library(const std::string& weights, const std::filesystem::path& library_file);
 
+// A path given relative to folder `from`, made relative to folder `to` (absolute ones unchanged).
+std::string rebase_relative(const std::string& path, const std::filesystem::path& from, const std::filesystem::path& to);
 // Reads and checks a library: the format, every key, every architecture against its space,
 // and that levels are sorted fastest first and non-dominated. Errors name the file, the
 // level and the key.

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,25 @@ struct MeasuredRow {
   // Top-1 accuracy from an evaluation outside this toolchain (for example OFA's ImageNet
   // validation), added to the file by the user; `ofa-search pareto --accuracy measured` reads it.
   std::optional<double> measured_accuracy;
+  // Written by `ofa-measure accuracy` beside measured_accuracy (top-1): top-5, how many
+  // images were evaluated, and the recalibrated BN file (relative to the measured file's
+  // folder; "" when the supernet's statistics were used).
+  std::optional<double> top5;
+  std::int64_t accuracy_images = 0;
+  std::string bn;
+};
+
+// How `ofa-measure accuracy` measured the rows' accuracy (one setting for the whole file, so
+// `--resume` can refuse to mix settings).
+struct AccuracySetup {
+  std::string weights;        // the supernet file, or "random"
+  std::string val_images;     // the evaluation folder
+  std::int64_t limit = 0;     // images evaluated per row (0: all)
+  std::string calibration;    // "images" (OFA's calib_bn) or "none" (the supernet's statistics)
+  std::string calib_images;   // the calibration folder ("" without calibration)
+  int calib_count = 0, calib_batch = 0;
+  std::uint64_t seed = 0;
+  bool operator==(const AccuracySetup&) const = default;
 };
 
 // measured.yaml (format ofa-measured/1, docs/formats.md).
@@ -33,6 +53,7 @@ struct MeasuredFile {
   int threads = 0, batch = 1, warmup = 0, repeats = 0;
   std::string weights;        // "random" or the supernet file
   std::optional<LutCalibration> lut_calibration;  // carried from the candidates: their latency_ms used it
+  std::optional<AccuracySetup> accuracy_setup;     // set by `ofa-measure accuracy`
   std::vector<MeasuredRow> rows;
 };
 

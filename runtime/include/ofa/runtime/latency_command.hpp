@@ -4,6 +4,7 @@
 
 #include "ofa/common/measured_file.hpp"
 #include "ofa/runtime/device_options.hpp"
+#include "ofa/search/candidate_selection.hpp"
 
 namespace ofa::runtime {
 
@@ -12,9 +13,7 @@ struct MeasureLatencyOptions {
   DeviceOptions device;
   std::filesystem::path candidates;
   std::filesystem::path out;
-  bool only_front = false;
-  std::optional<int> top;  // the N candidates of highest predicted accuracy (after --only-front)
-  std::optional<int> spread;  // N candidates spread over the predicted latency (or MACs) range
+  search::CandidateSelection selection;  // --only-front, --top, --spread (over the predicted latency, else MACs)
   int batch = 1;
   bool resume = false;
   std::optional<std::filesystem::path> weights;  // supernet; random weights when absent

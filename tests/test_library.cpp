@@ -224,3 +224,30 @@ TEST_CASE("a library carries the TF32 setting its measurements used", "[library]
   m.allow_tf32 = true;
   CHECK(build_library(m, "m.yaml", 3, AccuracySource::Predicted).allow_tf32);
 }
+
+TEST_CASE("pareto --plot draws every candidate, predicted and measured, the front and the levels kept", "[library][plot]") {
+  TempDir dir("front-plot");
+  MeasuredFile m = random_measured(21, 30);
+  for (std::size_t i = 0; i < m.rows.size(); i += 3) m.rows[i].measured_accuracy.reset();  // 10 rows without
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+  ParetoOptions o;
+  o.measured = dir / "m.yaml";
+  o.out = dir / "library.yaml";
+  o.levels = 3;
+  o.accuracy = AccuracySource::Measured;
+  o.plot = dir / "front.svg";
+  const std::string report = run_pareto(o);
+  CHECK(report.find("10 rows without measured_accuracy left out") != std::string::npos);
+  const std::string svg = read_file(dir / "front.svg");
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = svg.find(what); at != std::string::npos; at = svg.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(svg.rfind("<svg", 0) == 0);
+  CHECK(svg.find("</svg>") != std::string::npos);
+  CHECK(count("r=\"3\" fill=\"none\"") == 30 + 1);      // every row's predicted point, and the legend's
+  CHECK(count("r=\"3\" fill=\"#1f77b4\"") == 20 + 1);   // the 20 measured ones
+  CHECK(count("r=\"6\" fill=\"#ff7f0e\"") == 3 + 1);    // the levels kept
+  CHECK(count("<polyline") == 1);
+}

@@ -46,10 +46,11 @@ struct Network {
   std::string bn;  // the BN file, relative to the output's folder
 };
 
-std::string rate(std::size_t images, std::chrono::steady_clock::time_point since) {
+// Images through networks per second (an image evaluated by 4 networks counts 4).
+std::string rate(std::size_t evaluations, std::chrono::steady_clock::time_point since) {
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-  char b[48];
-  std::snprintf(b, sizeof b, "%.1f images/s", s > 0 ? static_cast<double>(images) / s : 0.0);
+  char b[64];
+  std::snprintf(b, sizeof b, "%.1f images/s through the networks", s > 0 ? static_cast<double>(evaluations) / s : 0.0);
   return b;
 }
 
@@ -135,7 +136,7 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report)
 
   common::ProgressBar bar("accuracy", !o.device.quiet && common::ProgressBar::stderr_is_terminal());
   const auto started = std::chrono::steady_clock::now();
-  std::size_t evaluated_images = 0, skipped = 0, group_no = 0;
+  std::size_t evaluated_images = 0, skipped = 0, group_no = 0;  // evaluated: image x network
   const std::size_t val_batches = (val.size() + static_cast<std::size_t>(o.batch_size) - 1) / static_cast<std::size_t>(o.batch_size);
   for (auto& [r, rows] : groups) {
     ++group_no;
@@ -188,7 +189,7 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report)
       if (batch.kept.empty()) continue;
       const torch::Tensor x = batch.images.to(device);
       for (Network& n : nets) n.counts.add(n.engine->forward(x), batch.labels);
-      evaluated_images += batch.kept.size();
+      evaluated_images += batch.kept.size() * nets.size();
       bar.update((static_cast<double>(group_no - 1) + (calib ? 0.2 : 0.0) + (calib ? 0.8 : 1.0) * static_cast<double>(b + 1) / static_cast<double>(val_batches)) /
                      static_cast<double>(groups.size()),
                  tag + ": " + rate(evaluated_images, started));

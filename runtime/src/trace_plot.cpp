@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ofa/common/svg_text.hpp"
 #include "ofa/common/timing_stats.hpp"
 
 namespace ofa::runtime {
@@ -11,40 +12,11 @@ namespace ofa::runtime {
 namespace {
 
 constexpr double kWidth = 960, kHeight = 440, kLeft = 70, kRight = 190, kTop = 40, kBottom = 50;
-const char* const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-std::string f2(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.2f", v);
-  return b;
-}
-
-std::string escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
-
-std::string tick_label(double v, double step) {
-  char b[32];
-  std::snprintf(b, sizeof b, step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f", v);
-  return b;
-}
-
-// A round step for about `count` ticks over `range`.
-double tick_step(double range, int count) {
-  const double raw = range / count;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * p >= raw) return m * p;
-  return 10 * p;
-}
+std::string f2(double v) { return common::svg_number(v); }
+std::string escape(const std::string& s) { return common::svg_escape(s); }
+using common::tick_label;
+using common::tick_step;
 
 }  // namespace
 
@@ -88,11 +60,11 @@ std::string plot_trace_svg(const std::vector<FrameRecord>& f, const std::vector<
   s += "<text x=\"" + f2(kLeft + pw - 4) + "\" y=\"" + f2(Y(target) - 5) + "\" text-anchor=\"end\" fill=\"#d62728\">target " + f2(target) + " ms</text>\n";
   // Frames.
   for (const FrameRecord& r : f)
-    s += "<circle cx=\"" + f2(X(r.time_s)) + "\" cy=\"" + f2(Y(r.latency_ms)) + "\" r=\"2.2\" fill=\"" + kPalette[r.level % 10] + "\"/>\n";
+    s += "<circle cx=\"" + f2(X(r.time_s)) + "\" cy=\"" + f2(Y(r.latency_ms)) + "\" r=\"2.2\" fill=\"" + common::palette_colour(static_cast<std::size_t>(r.level)) + "\"/>\n";
   // Legend.
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const double y = kTop + 10 + 18 * static_cast<double>(i);
-    s += "<circle cx=\"" + f2(kLeft + pw + 20) + "\" cy=\"" + f2(y) + "\" r=\"5\" fill=\"" + kPalette[i % 10] + "\"/>\n";
+    s += "<circle cx=\"" + f2(kLeft + pw + 20) + "\" cy=\"" + f2(y) + "\" r=\"5\" fill=\"" + common::palette_colour(i) + "\"/>\n";
     char label[96];
     std::snprintf(label, sizeof label, "level %zu: %.1f ms, %.2f %%", i, levels[i].latency_ms, 100 * levels[i].accuracy);
     s += "<text x=\"" + f2(kLeft + pw + 30) + "\" y=\"" + f2(y + 4) + "\">" + label + "</text>\n";

@@ -8,6 +8,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/number_format.hpp"
+#include "ofa/search/front_plot.hpp"
 
 namespace ofa::search {
 
@@ -119,6 +120,13 @@ std::string run_pareto(const ParetoOptions& o) {
   std::size_t with_accuracy = 0;
   for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();
   write_file_atomic(o.out, common::format_library_yaml(lib));
+  if (!o.plot.empty()) {
+    const common::LibraryFile front = build_library(m, o.measured.string(), 0, o.accuracy);
+    write_file_atomic(o.plot, plot_front_svg(m, front, lib,
+                                             (m.profile_name.empty() ? std::string("front") : m.profile_name) + ": " + std::to_string(lib.levels.size()) +
+                                                 " levels of " + std::to_string(front.levels.size()) + " front points, " + lib.accuracy_source +
+                                                 " accuracy, " + m.device));
+  }
   std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
   char line[160];
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
@@ -128,7 +136,7 @@ std::string run_pareto(const ParetoOptions& o) {
     s += line;
   }
   s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +
-       lib.accuracy_source + " accuracy) written to " + o.out.string() + "\n";
+       lib.accuracy_source + " accuracy) written to " + o.out.string() + (o.plot.empty() ? "" : ", plot " + o.plot.string()) + "\n";
   if (o.accuracy == AccuracySource::Measured && with_accuracy < m.rows.size())
     s += "pareto: " + std::to_string(m.rows.size() - with_accuracy) + " rows without measured_accuracy left out\n";
   return s;

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   cmd->add_option("--threads", predict.threads, "Predictor threads (0: all cores)")->check(CLI::NonNegativeNumber);
 
   ofa::search::ParetoOptions pareto;
-  std::string pa_measured, pa_out, pa_accuracy = "predicted";
+  std::string pa_measured, pa_out, pa_plot, pa_accuracy = "predicted";
   auto* pcmd = app.add_subcommand(
       "pareto",
       "Build the runtime's library: the measured Pareto front (median latency, accuracy) of a measured.yaml,\n"
@@ -61,9 +61,10 @@ int main(int argc, char** argv) {
   pcmd->add_option("--levels", pareto.levels, "Keep K levels spread over the latency range (default: the whole front)")
       ->check(CLI::Range(0, 100000));
   pcmd->add_option("--accuracy", pa_accuracy,
-                   "predicted (the predictor's figure) or measured (each row's measured_accuracy, added by the user)")
+                   "predicted (the predictor's figure) or measured (measured_accuracy from ofa-measure accuracy; rows without it are left out)")
       ->check(CLI::IsMember({"predicted", "measured"}));
   pcmd->add_option("--out", pa_out, "Output library file, e.g. runs/x/library.yaml")->required();
+  pcmd->add_option("--plot", pa_plot, "SVG: candidates (predicted and measured accuracy), the front and the levels kept");
 
   try {
     app.parse(argc, argv);
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
     if (pcmd->parsed()) {
       pareto.measured = pa_measured;
       pareto.out = pa_out;
+      pareto.plot = pa_plot;
       pareto.accuracy = pa_accuracy == "measured" ? ofa::search::AccuracySource::Measured : ofa::search::AccuracySource::Predicted;
       std::cout << ofa::search::run_pareto(pareto);
       return;

@@ -24,6 +24,7 @@ struct ParetoOptions {
   std::filesystem::path out;
   int levels = 0;
   AccuracySource accuracy = AccuracySource::Predicted;
+  std::filesystem::path plot;  // --plot: an SVG of the candidates, the front and the levels ("" for none)
 };
 
 // `ofa-search pareto`: reads measured.yaml, writes library.yaml atomically; returns the table

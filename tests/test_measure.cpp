@@ -220,9 +220,14 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   o.selection.top = 2;
   o.device.warmup = 1;
   o.device.repeats = 3;
+  o.rounds = 3;  // one call per candidate per round
   o.device.quiet = true;
   const MeasuredFile m = run_measure_latency(o);
   REQUIRE(m.rows.size() == 2);
+  CHECK(m.rounds == 3);
+  REQUIRE(m.noise);  // the half-split noise of the two candidates
+  CHECK(m.noise->items == 2);
+  CHECK(m.noise->mape >= 0);
   for (const auto& row : m.rows) {
     CHECK(row.measured.count == 3);
     CHECK(row.measured.p10_ms <= row.measured.median_ms);
@@ -237,6 +242,9 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   const MeasuredFile back = read_measured(o.out);
   REQUIRE(back.rows.size() == 2);
   CHECK(back.rows[0].candidate.arch == m.rows[0].candidate.arch);
+  CHECK(back.rounds == 3);
+  REQUIRE(back.noise);
+  CHECK(back.noise->spearman == Approx(m.noise->spearman).margin(1e-5));
 
   // Interrupted after the first candidate: keep it, measure the rest.
   MeasuredFile cut = back;
@@ -249,6 +257,9 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   CHECK(resumed.rows[0].measured.median_ms == 999.0);
   CHECK(resumed.rows[1].measured.median_ms < 999.0);
   o.device.repeats = 4;
+  CHECK_THROWS_WITH(run_measure_latency(o), ofa::test::contains("measured with other settings"));
+  o.device.repeats = 3;
+  o.rounds = 1;
   CHECK_THROWS_WITH(run_measure_latency(o), ofa::test::contains("measured with other settings"));
 }
 

@@ -23,6 +23,10 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   s += "batch: " + std::to_string(f.batch) + "\n";
   s += "warmup: " + std::to_string(f.warmup) + "\n";
   s += "repeats: " + std::to_string(f.repeats) + "\n";
+  s += "rounds: " + std::to_string(f.rounds) + "\n";
+  if (f.noise)
+    s += "noise: {spearman: " + format_g(f.noise->spearman, 6) + ", mape: " + format_g(f.noise->mape, 6) + ", items: " + std::to_string(f.noise->items) +
+         "}  # first half of the rounds against the second\n";
   s += "weights: " + yaml_quoted(f.weights) + "\n";
   s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
   if (f.accuracy_setup) {
@@ -68,6 +72,16 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   f.batch = num("batch");
   f.warmup = num("warmup");
   f.repeats = num("repeats");
+  if (root["rounds"]) {
+    f.rounds = yaml_int(root["rounds"], where + ": key 'rounds'");
+    if (f.rounds < 1) throw Error(where + ": key 'rounds' = " + std::to_string(f.rounds) + " must be >= 1");
+  }
+  if (const YAML::Node n = root["noise"]; n && !n.IsNull()) {
+    if (!n.IsMap()) throw Error(where + ": key 'noise' must be a map");
+    check_yaml_keys(n, {"spearman", "mape", "items"}, where + ": noise");
+    f.noise = MeasurementNoise{yaml_double(n["spearman"], where + ": noise.spearman"), yaml_double(n["mape"], where + ": noise.mape"),
+                               yaml_int(n["items"], where + ": noise.items")};
+  }
   f.weights = str("weights");
   f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
   if (const YAML::Node a = root["accuracy_setup"]; a && !a.IsNull()) {

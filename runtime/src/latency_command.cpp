@@ -1,5 +1,7 @@
 #include "ofa/runtime/latency_command.hpp"
 
+#include "ofa/runtime/interleaved_rounds.hpp"
+#include "ofa/runtime/latency_model_command.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/runtime/measurement.hpp"
 
@@ -27,18 +29,21 @@ namespace {
 
 bool same_settings(const common::MeasuredFile& a, const common::MeasuredFile& b) {
   return a.candidates == b.candidates && a.device == b.device && a.engine == b.engine && a.threads == b.threads && a.batch == b.batch &&
-         a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights && a.allow_tf32 == b.allow_tf32;
+         a.warmup == b.warmup && a.repeats == b.repeats && a.weights == b.weights && a.allow_tf32 == b.allow_tf32 && a.rounds == b.rounds;
 }
 
 }  // namespace
 
 common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
+  if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
+  if (o.chunk < 1) throw Error("--chunk " + std::to_string(o.chunk) + " must be >= 1");
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
   search::check_selection(o.selection);
   const common::CandidatesFile cands = common::read_candidates(o.candidates);
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   const int threads = apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
 
@@ -69,13 +74,14 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   out.batch = o.batch;
   out.warmup = o.device.warmup;
   out.repeats = o.device.repeats;
+  out.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
   out.weights = o.weights ? o.weights->string() : "random";
 
   std::error_code ec;
   if (o.resume && std::filesystem::exists(o.out, ec)) {
     common::MeasuredFile previous = common::read_measured(o.out);
     if (!same_settings(previous, out))
-      throw Error(o.out.string() + ": was measured with other settings (candidates, device, threads, batch, warmup, repeats or weights); "
+      throw Error(o.out.string() + ": was measured with other settings (candidates, device, threads, batch, warmup, repeats, rounds or weights); "
                   "use the same flags or another --out");
     for (const auto& row : previous.rows) {
       const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) {
@@ -86,25 +92,50 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   }
 
   ProgressBar bar("measure", !o.device.quiet && ProgressBar::stderr_is_terminal());
-  const TimingOptions timing{device, o.device.warmup, o.device.repeats};
-  std::size_t done = 0;
-  for (const auto& c : selected) {
-    ++done;
-    const bool measured = std::any_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; });
-    if (measured) continue;
+  // Interleaved rounds (interleaved_rounds.hpp) over chunks of candidates: each chunk's
+  // networks are built together and timed round by round in a shuffled order, so a slow
+  // spell of the machine slows them alike; the file is rewritten after each chunk.
+  std::vector<common::CandidateRow> pending;
+  for (const auto& c : selected)
+    if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
+  RoundsOptions rounds;
+  // Fewer repeats than rounds: one call per round, as many rounds as repeats.
+  rounds.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
+  rounds.calls = std::max(1, (o.device.repeats + rounds.rounds - 1) / rounds.rounds);
+  rounds.warmup = o.device.warmup;
+  rounds.seed = o.seed;
+  rounds.cancel = o.device.cancel;
+  std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
+  const std::size_t chunk = static_cast<std::size_t>(std::max(1, o.chunk));
+  torch::NoGradGuard no_grad;
+  for (std::size_t first = 0; first < pending.size(); first += chunk) {
     check_cancel(o.device);
-    Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
-    net.to(device);
-    const Engine engine(net, parse_engine(o.device.engine));
-    const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
-    torch::NoGradGuard no_grad;
-    common::MeasuredRow row;
-    row.candidate = c;
-    row.measured = time_calls([&] { engine.forward(input); }, timing);
-    out.rows.push_back(row);
+    const std::size_t n = std::min(chunk, pending.size() - first);
+    std::vector<Engine> engines;
+    std::vector<torch::Tensor> inputs;
+    for (std::size_t k = 0; k < n; ++k) {
+      const common::CandidateRow& c = pending[first + k];
+      Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
+      net.to(device);
+      engines.emplace_back(net, parse_engine(o.device.engine));
+      inputs.push_back(torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device));
+    }
+    rounds.on_round_done = [&](int r) {
+      bar.update((static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
+                 "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
+    };
+    const RoundsResult result =
+        measure_in_rounds(n, [&](std::size_t k) { return time_one_call([&] { engines[k].forward(inputs[k]); }, device); }, rounds);
+    for (std::size_t k = 0; k < n; ++k) {
+      common::MeasuredRow row;
+      row.candidate = pending[first + k];
+      row.measured = result.stats[k];
+      out.rows.push_back(row);
+      all_rounds.push_back(result.round_medians[k]);
+    }
     write_file_atomic(o.out, common::format_measured_yaml(out));
-    bar.update(static_cast<double>(done) / static_cast<double>(selected.size()), "candidate " + std::to_string(c.id));
   }
+  if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
   // Keep the file in the candidates' order whatever order a resumed run filled it in.
   std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
   write_file_atomic(o.out, common::format_measured_yaml(out));

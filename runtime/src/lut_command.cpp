@@ -13,7 +13,9 @@
 #include "ofa/common/layers.hpp"
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/progress_bar.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/runtime/engine.hpp"
+#include "ofa/runtime/interleaved_rounds.hpp"
 #include "ofa/runtime/subnet.hpp"
 #include "ofa/search/library_builder.hpp"
 
@@ -48,6 +50,7 @@ std::vector<LayerSpec> distinct_layers(const SearchSpace& space, int r) {
 void run_build_lut(const BuildLutOptions& o) {
   check_device_options(o.device);
   apply_tf32(o.device.allow_tf32);
+  if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
   const SearchSpace space = search_space(o.space, o.elastic_kernel);
   std::vector<int> resolutions = o.resolutions.empty() ? space.resolutions : o.resolutions;
   if (resolutions.empty()) throw Error("--resolutions: empty list");
@@ -55,7 +58,15 @@ void run_build_lut(const BuildLutOptions& o) {
     if (!space.has_resolution(r)) throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
   const torch::Device device = parse_device(o.device.device);
   apply_threads(o.device.threads);
-  const TimingOptions timing{device, o.device.warmup, o.device.repeats};
+  RoundsOptions rounds;
+  // Fewer repeats than rounds: one call per round, as many rounds as repeats.
+  rounds.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
+  rounds.calls = std::max(1, (o.device.repeats + rounds.rounds - 1) / rounds.rounds);
+  rounds.warmup = o.device.warmup;
+  rounds.seed = o.seed;
+  rounds.cancel = o.device.cancel;
+  const std::size_t chunk = 32;
+  std::string noise_report;  // per resolution measured now
 
   std::size_t total = 0, done = 0;
   for (int r : resolutions) total += distinct_layers(space, r).size();
@@ -78,24 +89,52 @@ void run_build_lut(const BuildLutOptions& o) {
     }
     table.clear();
     if (o.resume && std::filesystem::exists(partial_file, ec)) table = read_lut_file(partial_file);
+    // Interleaved rounds over chunks of the pending layers (interleaved_rounds.hpp): a slow
+    // spell of the machine slows a chunk's layers alike; progress is saved after each chunk.
+    std::vector<const LayerSpec*> pending;
     for (const LayerSpec& l : layers) {
-      ++done;
-      const std::string key = lut_key(l);
-      if (table.count(key)) continue;
+      if (table.count(lut_key(l))) ++done;
+      else pending.push_back(&l);
+    }
+    std::vector<std::vector<double>> round_medians;
+    for (std::size_t first = 0; first < pending.size(); first += chunk) {
       check_cancel(o.device);
-      Subnet one = single_layer(l, done);
-      one.to(device);
-      // The layer alone in the engine that will run it, so the table predicts that engine.
-      const Engine engine(one, parse_engine(o.device.engine));
-      const torch::Tensor x = layer_input(l, device);
-      const TimingStats t = time_calls([&] { engine.forward(x); }, timing);
-      table[key] = LutEntry{t.count, t.interdecile_mean_ms, t.interdecile_std_ms};
+      const std::size_t n = std::min(chunk, pending.size() - first);
+      std::vector<Engine> engines;
+      std::vector<torch::Tensor> inputs;
+      for (std::size_t k = 0; k < n; ++k) {
+        const LayerSpec& l = *pending[first + k];
+        Subnet one = single_layer(l, done + k + 1);
+        one.to(device);
+        // The layer alone in the engine that will run it, so the table predicts that engine.
+        engines.emplace_back(one, parse_engine(o.device.engine));
+        inputs.push_back(layer_input(l, device));
+      }
+      const RoundsResult result =
+          measure_in_rounds(n, [&](std::size_t k) { return time_one_call([&] { engines[k].forward(inputs[k]); }, device); }, rounds);
+      for (std::size_t k = 0; k < n; ++k) {
+        const TimingStats& t = result.stats[k];
+        table[lut_key(*pending[first + k])] = LutEntry{t.count, t.interdecile_mean_ms, t.interdecile_std_ms};
+        round_medians.push_back(result.round_medians[k]);
+      }
+      done += n;
       write_lut_file(partial_file, table);
       bar.update(static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r));
+    }
+    if (const auto noise = half_split_noise(round_medians)) {
+      noise_report += "  " + std::to_string(r) + ": {spearman: " + common::format_g(noise->spearman, 4) + ", mape: " + common::format_g(noise->mape, 4) +
+                      ", layers: " + std::to_string(noise->items) + "}\n";
     }
     write_lut_file(final_file, table);
     std::filesystem::remove(partial_file, ec);
   }
+  // The machine's noise while the tables were measured, beside them (OFA's layout has no
+  // room for it; table readers ignore the file).
+  if (!noise_report.empty())
+    write_file_atomic(o.out_dir / "measurement.yaml", "format: ofa-lut-measurement/1\nrounds: " + std::to_string(rounds.rounds) +
+                                                          "\ncalls_per_round: " + std::to_string(rounds.calls) +
+                                                          "\n# per resolution: layer medians of the first half of the rounds against the second\nnoise:\n" +
+                                                          noise_report);
 }
 
 }  // namespace ofa::runtime

@@ -32,6 +32,14 @@ TimingStats time_calls(const std::function<void()>& run, const TimingOptions& o)
   return summarize(std::move(samples));
 }
 
+double time_one_call(const std::function<void()>& run, const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+  const auto t0 = std::chrono::steady_clock::now();
+  run();
+  if (device.is_cuda()) torch::cuda::synchronize();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 torch::Device parse_device(const std::string& text) {
   torch::Device d = torch::kCPU;
   try {

@@ -12,6 +12,7 @@
 #include "ofa/runtime/bn_recalibration.hpp"
 #include "ofa/runtime/calibration.hpp"
 #include "ofa/runtime/latency_command.hpp"
+#include "ofa/runtime/latency_model_command.hpp"
 #include "ofa/runtime/lut_command.hpp"
 
 namespace {
@@ -48,7 +49,11 @@ int main(int argc, char** argv) {
   int top = 0, spread = 0;
   auto* c_lat = app.add_subcommand("latency", "End-to-end latency of the candidates of an ofa-search run (writes measured.yaml)");
   c_lat->add_option("--candidates", cands, "candidates.yaml from ofa-search")->required();
-  c_lat->add_option("--out", out, "Output measured.yaml (rewritten after every candidate)")->required();
+  c_lat->add_option("--out", out, "Output measured.yaml (rewritten after every chunk of candidates)")->required();
+  c_lat->add_option("--rounds", lat.rounds, "Interleaved rounds the repeats are spread over; the half-split noise is written (default 5; 1: one candidate after another)");
+  c_lat->add_option("--chunk", lat.chunk, "Candidates built and interleaved together (default 16)");
+  c_lat->add_option("--seed", lat.seed, "Seed of the rounds' order (default 0)");
+  c_lat->add_option("--pin-cpus", lat.pin_cpus, "Pin the process to these CPUs while measuring, e.g. 0 or 0-1 (default: no pinning)");
   c_lat->add_flag("--only-front", lat.selection.only_front, "Only the candidates on the predicted front");
   auto* o_top = c_lat->add_option("--top", top, "Only the N candidates of highest predicted accuracy");
   auto* o_spread = c_lat->add_option("--spread", spread,
@@ -66,6 +71,8 @@ int main(int argc, char** argv) {
   c_lut->add_option("--resolutions", resolutions, "A list 160,192 or a range 160:224:4 (default: the space's)");
   c_lut->add_option("--out", lut_out, "Output folder for <r>_lookup_table.json")->required();
   c_lut->add_flag("--resume", lut.resume, "Keep finished resolutions and layers already timed");
+  c_lut->add_option("--rounds", lut.rounds, "Interleaved rounds the repeats are spread over (default 5; measurement.yaml says the noise)");
+  c_lut->add_option("--seed", lut.seed, "Seed of the rounds' order (default 0)");
   add_device_options(c_lut, lut.device);
 
   ofa::runtime::BnOptions bn;
@@ -139,6 +146,35 @@ int main(int argc, char** argv) {
   c_acc->add_flag("--quiet", acc.device.quiet, "No progress bar");
   c_acc->add_option("--out", acc_out, "Output measured.yaml (rewritten after each resolution's rows)")->required();
 
+  ofa::runtime::LatencyModelOptions lm;
+  lm.device.warmup = 3;
+  lm.device.repeats = 5;
+  std::string lm_lut, lm_out, lm_res;
+  double lm_budget = 0;
+  auto* c_lm = app.add_subcommand(
+      "latency-model",
+      "Fit a latency model of this device from networks measured end to end (interleaved rounds) and report it on held-out\n"
+      "networks against the per-layer table, beside the machine's retest floor; DIR is a table folder a profile's `lut` can name.\n"
+      "  ofa-measure latency-model --lut runs/local-cpu/lut --threads 1 --networks 90 --budget-minutes 10 --out runs/local-cpu/model");
+  c_lm->add_option("--device", lm.device.device, "cpu | cuda | cuda:N (default cpu)");
+  c_lm->add_option("--engine", lm.device.engine, "optimized (default) | eager: the engine the levels will run on");
+  c_lm->add_option("--threads", lm.device.threads, "LibTorch threads (0: LibTorch's default)");
+  c_lm->add_option("--networks", lm.networks, "Networks measured, spread over the latency range; a third held out (default 90)");
+  c_lm->add_option("--rounds", lm.rounds, "Interleaved rounds, each timing every network (default 6)");
+  c_lm->add_option("--repeats", lm.device.repeats, "Timed calls per network per round (default 5)");
+  c_lm->add_option("--warmup", lm.device.warmup, "Untimed calls per network before the first round (default 3)");
+  c_lm->add_option("--budget-minutes", lm_budget, "Fit the measurement into this time (fewer calls, then fewer rounds)");
+  c_lm->add_option("--lut", lm_lut, "The per-layer table to start from (OFA layout); default: MACs at a fitted rate");
+  c_lm->add_option("--resolutions", lm_res, "A list 160,192 or a range 160:224:16 (default 160,176,192,208,224)");
+  c_lm->add_option("--space", lm.space, "ofa-mbv3-w1.2 (default), ofa-mbv3-w1.0, compofa-mbv3-w1.2");
+  c_lm->add_option("--seed", lm.seed, "Seed of the networks' draw and the rounds' order (default 0)");
+  c_lm->add_option("--regularization", lm.regularization, "Pull of the prior table on the fitted costs (default 0.1)");
+  c_lm->add_option("--pin-cpus", lm.pin_cpus, "Pin the process to these CPUs while measuring, e.g. 0 or 0-1 (default: no pinning)");
+  c_lm->add_flag("--allow-tf32", lm.device.allow_tf32, "TF32 on CUDA (default: exact float32)");
+  c_lm->add_flag("--force", lm.force, "Replace --out if it exists and is not empty");
+  c_lm->add_flag("--quiet", lm.device.quiet, "No progress bar");
+  c_lm->add_option("--out", lm_out, "Output folder: <r>_lookup_table.json, quality.yaml, quality.svg, networks.yaml")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -183,6 +219,13 @@ int main(int argc, char** argv) {
       std::string report;
       ofa::runtime::run_accuracy(acc, &report);
       std::cerr << report << "\n";
+    } else if (c_lm->parsed()) {
+      if (!lm_lut.empty()) lm.lut = lm_lut;
+      if (!lm_res.empty()) lm.resolutions = parse_resolutions(lm_res);
+      if (c_lm->count("--budget-minutes")) lm.budget_minutes = lm_budget;
+      lm.out = lm_out;
+      lm.device.cancel = &ofa::common::interrupt_flag();
+      std::cerr << ofa::runtime::run_latency_model(lm) << "\n";
     } else if (c_cal->parsed()) {
       cal.lut = cal_lut;
       cal.measured = cal_measured;

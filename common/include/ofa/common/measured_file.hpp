@@ -39,6 +39,14 @@ struct AccuracySetup {
   bool operator==(const AccuracySetup&) const = default;
 };
 
+// The machine's own noise during a measurement: per-candidate medians of the first half of
+// the rounds against the second half.
+struct MeasurementNoise {
+  double spearman = 0;
+  double mape = 0;  // %
+  int items = 0;
+};
+
 // measured.yaml (format ofa-measured/1, docs/formats.md).
 struct MeasuredFile {
   std::string candidates;     // the candidates file measured
@@ -51,6 +59,8 @@ struct MeasuredFile {
   std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
   bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
   int threads = 0, batch = 1, warmup = 0, repeats = 0;
+  int rounds = 1;                       // interleaved rounds (files before the key: 1)
+  std::optional<MeasurementNoise> noise;  // the half-split noise of the rows measured last (rounds >= 2)
   std::string weights;        // "random" or the supernet file
   std::optional<LutCalibration> lut_calibration;  // carried from the candidates: their latency_ms used it
   std::optional<AccuracySetup> accuracy_setup;     // set by `ofa-measure accuracy`

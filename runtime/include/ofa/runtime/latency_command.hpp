@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "ofa/common/measured_file.hpp"
 #include "ofa/runtime/device_options.hpp"
@@ -15,6 +16,14 @@ struct MeasureLatencyOptions {
   std::filesystem::path out;
   search::CandidateSelection selection;  // --only-front, --top, --spread (over the predicted latency, else MACs)
   int batch = 1;
+  // Interleaved rounds: the device's repeats are spread over `rounds` rounds, every candidate
+  // of a chunk timed once per round in a shuffled order (seeded); the median over rounds is
+  // each candidate's median_ms, and the first half of the rounds against the second is the
+  // machine's noise, written as `noise`.
+  int rounds = 5;
+  int chunk = 16;                  // candidates built and interleaved together
+  std::uint64_t seed = 0;
+  std::string pin_cpus;            // CPU affinity while measuring ("" leaves it)
   bool resume = false;
   std::optional<std::filesystem::path> weights;  // supernet; random weights when absent
 };

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ struct BuildLutOptions {
   std::vector<int> resolutions;  // empty: the space's
   std::filesystem::path out_dir;
   bool resume = false;
+  // Interleaved rounds, as `ofa-measure latency`: the repeats spread over `rounds`, layers of
+  // a chunk of 32 timed once per round in a shuffled order; measurement.yaml in out_dir says
+  // the half-split noise per resolution.
+  int rounds = 5;
+  std::uint64_t seed = 0;
 };
 
 // Writes out_dir/<r>_lookup_table.json per resolution. Progress is kept per layer in

@@ -22,6 +22,8 @@ struct TimingOptions {
 // around each call so the time is end to end.
 TimingStats time_calls(const std::function<void()>& run, const TimingOptions& options);
 
+// Milliseconds of one call of `run`, CUDA synchronised before and after.
+double time_one_call(const std::function<void()>& run, const torch::Device& device);
 // Parses "cpu", "cuda", "cuda:1"; Error when CUDA is asked for and not available.
 torch::Device parse_device(const std::string& text);
 

@@ -18,6 +18,16 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, const std::atomic<bool>* cancel) {
+  RoundsOptions o;
+  o.rounds = std::max(1, std::min(rounds, repeats));
+  o.calls = std::max(1, (repeats + o.rounds - 1) / o.rounds);
+  o.warmup = warmup;
+  o.seed = seed;
+  o.cancel = cancel;
+  return o;
+}
+
 std::vector<std::size_t> round_order(std::size_t items, std::uint64_t seed, int round) {
   std::vector<std::size_t> order(items);
   for (std::size_t i = 0; i < items; ++i) order[i] = i;

@@ -74,7 +74,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   out.batch = o.batch;
   out.warmup = o.device.warmup;
   out.repeats = o.device.repeats;
-  out.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
+  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;
   out.weights = o.weights ? o.weights->string() : "random";
 
   std::error_code ec;
@@ -98,13 +98,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o) {
   std::vector<common::CandidateRow> pending;
   for (const auto& c : selected)
     if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
-  RoundsOptions rounds;
-  // Fewer repeats than rounds: one call per round, as many rounds as repeats.
-  rounds.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
-  rounds.calls = std::max(1, (o.device.repeats + rounds.rounds - 1) / rounds.rounds);
-  rounds.warmup = o.device.warmup;
-  rounds.seed = o.seed;
-  rounds.cancel = o.device.cancel;
+  RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
   std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
   const std::size_t chunk = static_cast<std::size_t>(std::max(1, o.chunk));
   torch::NoGradGuard no_grad;

@@ -58,13 +58,7 @@ void run_build_lut(const BuildLutOptions& o) {
     if (!space.has_resolution(r)) throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
   const torch::Device device = parse_device(o.device.device);
   apply_threads(o.device.threads);
-  RoundsOptions rounds;
-  // Fewer repeats than rounds: one call per round, as many rounds as repeats.
-  rounds.rounds = std::max(1, std::min(o.rounds, o.device.repeats));
-  rounds.calls = std::max(1, (o.device.repeats + rounds.rounds - 1) / rounds.rounds);
-  rounds.warmup = o.device.warmup;
-  rounds.seed = o.seed;
-  rounds.cancel = o.device.cancel;
+  RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
   const std::size_t chunk = 32;
   std::string noise_report;  // per resolution measured now
 

@@ -37,6 +37,10 @@ struct RoundsResult {
   std::optional<HalfSplitNoise> noise;
 };
 
+// `repeats` timed calls per item spread over `rounds` rounds (fewer repeats than rounds: one
+// call per round, as many rounds as repeats), as `ofa-measure latency` and `lut` take them.
+RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, const std::atomic<bool>* cancel);
+
 // The order of round `round` (a seeded shuffle of 0..items-1).
 std::vector<std::size_t> round_order(std::size_t items, std::uint64_t seed, int round);
 

@@ -1,7 +1,6 @@
 #include "ofa/runtime/latency_command.hpp"
 
 #include "ofa/runtime/interleaved_rounds.hpp"
-#include "ofa/runtime/latency_model_command.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/runtime/measurement.hpp"
 

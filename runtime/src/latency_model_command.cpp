@@ -1,7 +1,5 @@
 #include "ofa/runtime/latency_model_command.hpp"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,26 +29,6 @@ namespace ofa::runtime {
 
 using common::Error;
 namespace fs = std::filesystem;
-
-void pin_to_cpus(const std::string& cpus) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::stringstream ss(cpus);
-  int count = 0;
-  for (std::string part; std::getline(ss, part, ',');) {
-    int a = -1, b = -1;
-    char dash = 0;
-    std::stringstream ps(part);
-    if (!(ps >> a) || a < 0 || a >= CPU_SETSIZE) throw Error("--pin-cpus '" + cpus + "': '" + part + "' is not a CPU number or range");
-    b = a;
-    if (ps >> dash) {
-      if (dash != '-' || !(ps >> b) || b < a || b >= CPU_SETSIZE) throw Error("--pin-cpus '" + cpus + "': '" + part + "' is not a CPU number or range");
-    }
-    for (int c = a; c <= b; ++c, ++count) CPU_SET(c, &set);
-  }
-  if (count == 0) throw Error("--pin-cpus '" + cpus + "' names no CPU");
-  if (sched_setaffinity(0, sizeof set, &set) != 0) throw Error("--pin-cpus '" + cpus + "': the system refused it (no such CPU here?)");
-}
 
 namespace {
 

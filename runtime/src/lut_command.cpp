@@ -57,6 +57,7 @@ void run_build_lut(const BuildLutOptions& o) {
   for (int r : resolutions)
     if (!space.has_resolution(r)) throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
   const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   apply_threads(o.device.threads);
   RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
   const std::size_t chunk = 32;

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   c_lut->add_flag("--resume", lut.resume, "Keep finished resolutions and layers already timed");
   c_lut->add_option("--rounds", lut.rounds, "Interleaved rounds the repeats are spread over (default 5; measurement.yaml says the noise)");
   c_lut->add_option("--seed", lut.seed, "Seed of the rounds' order (default 0)");
+  c_lut->add_option("--pin-cpus", lut.pin_cpus, "Pin the process to these CPUs while measuring, e.g. 0 or 0-1 (default: no pinning)");
   add_device_options(c_lut, lut.device);
 
   ofa::runtime::BnOptions bn;

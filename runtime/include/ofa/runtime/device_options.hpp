@@ -27,6 +27,10 @@ void check_cancel(const DeviceOptions& options);
 // (--allow-tf32), so float32 is exact by default. No effect on CPU.
 void apply_tf32(bool allow);
 
+// Pins the process to the listed CPUs ("0,2-3", --pin-cpus); Error naming the list when it
+// is malformed or the kernel refuses it.
+void pin_to_cpus(const std::string& cpus);
+
 // Applies --threads to LibTorch and returns the thread count in effect.
 int apply_threads(int threads);
 

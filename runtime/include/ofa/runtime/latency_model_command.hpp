@@ -30,8 +30,4 @@ struct LatencyModelOptions {
 };
 std::string run_latency_model(const LatencyModelOptions& options);
 
-// Pins the process to the listed CPUs ("0,2-3"); Error naming the list when it is malformed
-// or the kernel refuses it.
-void pin_to_cpus(const std::string& cpus);
-
 }  // namespace ofa::runtime

@@ -23,6 +23,7 @@ struct BuildLutOptions {
   // the half-split noise per resolution.
   int rounds = 5;
   std::uint64_t seed = 0;
+  std::string pin_cpus;  // CPU affinity while measuring ("" leaves it)
 };
 
 // Writes out_dir/<r>_lookup_table.json per resolution. Progress is kept per layer in

@@ -88,12 +88,13 @@ std::string run_latency_model(const LatencyModelOptions& o) {
     a.r = resolutions[static_cast<std::size_t>(rng.uniform_int(static_cast<int>(resolutions.size())))];
     pool.push_back(a);
   }
-  std::sort(pool.begin(), pool.end(), [&](const auto& a, const auto& b) {
-    return search::predict_latency(o.lut ? table : macs, space, a) < search::predict_latency(o.lut ? table : macs, space, b);
-  });
-  for (const auto& a : pool) cost.push_back(search::predict_latency(o.lut ? table : macs, space, a));
+  // Each candidate predicted once, then sorted by it.
+  std::vector<std::pair<double, std::size_t>> ranked;
+  for (std::size_t i = 0; i < pool.size(); ++i) ranked.emplace_back(search::predict_latency(o.lut ? table : macs, space, pool[i]), i);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [c, i] : ranked) cost.push_back(c);
   std::vector<common::ArchConfig> archs;
-  for (std::size_t i : search::spread_levels(cost, static_cast<std::size_t>(o.networks))) archs.push_back(pool[i]);
+  for (std::size_t k : search::spread_levels(cost, static_cast<std::size_t>(o.networks))) archs.push_back(pool[ranked[k].second]);
   // Every third network by predicted latency is held out: both sets span the range.
   std::vector<char> held(archs.size(), 0);
   for (std::size_t i = 0; i < archs.size(); ++i) held[i] = i % 3 == 1;

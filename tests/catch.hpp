@@ -1,3 +1,4 @@
+// Catch2 2 or 3, whichever is installed, with the matchers the tests use.
 #pragma once
 // One include for Catch2 2 (Debian 12, one header) and Catch2 3 (Debian 13, split headers).
 // Include it after LibTorch's headers: their glog defines CHECK too, and the later one wins.

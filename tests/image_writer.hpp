@@ -1,3 +1,4 @@
+// Writes small JPEG and PNG files for the image tests.
 #pragma once
 // Test-side image encoders (libjpeg, libpng): images of every kind the decoder must handle,
 // made here so each test knows exactly what it wrote.

@@ -1,3 +1,4 @@
+// Writes torch.save files byte by byte for the reader's tests.
 #pragma once
 // Writes torch.save-shaped files by hand for the reader's tests: a pickle opcode by opcode
 // and a zip archive of stored members. Independent of the reader, so that its tests can

@@ -5,8 +5,8 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/layers.hpp"
-#include "ofa/runtime/adaptive_network.hpp"
-#include "ofa/runtime/state_dict.hpp"
+#include "ofa/runtime/adaptive/adaptive_network.hpp"
+#include "ofa/runtime/engine/state_dict.hpp"
 #include "ofa/common/library_file.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.

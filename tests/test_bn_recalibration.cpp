@@ -2,9 +2,9 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/torch_file.hpp"
-#include "ofa/runtime/bn_recalibration.hpp"
-#include "ofa/runtime/subnet.hpp"
-#include "ofa/runtime/tensor_io.hpp"
+#include "ofa/runtime/engine/bn_recalibration.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/tensor_io.hpp"
 #include "torch_test_support.hpp"
 
 #include "catch.hpp"
@@ -110,7 +110,7 @@ TEST_CASE("ofa-measure bn writes the BN file the runtime reads, and refuses bad 
     std::string args, expect;
   };
   const std::vector<Bad> bad = {
-      {" --tensors " + (dir / "calib.pt").string() + " --batch-size 0", "--batch-size 0 must be at least 1"},
+      {" --tensors " + (dir / "calib.pt").string() + " --batch-size 0", "--batch-size: '0' is not a whole number in [1, 100000]"},
       {" --tensors " + (dir / "small.pt").string(), "small.pt: has shape [2, 3, 100, 100], expected [N, 3, " + std::to_string(c.arch.r)},
       {" --tensors " + (dir / "nan.pt").string(), "nan.pt: holds NaN or infinite values"},
       {" --tensors " + (dir / "a.yaml").string(), "a.yaml: not a torch.save file"},

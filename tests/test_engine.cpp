@@ -3,11 +3,11 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/layers.hpp"
-#include "ofa/runtime/batchnorm_folding.hpp"
-#include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/inference_optimization.hpp"
-#include "ofa/runtime/scripted_subnet.hpp"
-#include "ofa/runtime/state_dict.hpp"
+#include "ofa/runtime/engine/batchnorm_folding.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
+#include "ofa/runtime/engine/scripted_subnet.hpp"
+#include "ofa/runtime/engine/state_dict.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -111,4 +111,23 @@ TEST_CASE("the optimized engine checks the input's shape", "[engine]") {
   const auto a = read_archs(ofa::test::source_dir() / "configs/examples/dynamic-ofa-levels.yaml", w12()).front();
   const Engine e(Subnet::random(w12(), a.arch, 1), EngineKind::Optimized);
   CHECK_THROWS_WITH(e.forward(torch::zeros({1, 3, 100, 100})), ofa::test::contains("the subnet expects [N, 3, 160, 160]"));
+}
+
+TEST_CASE("a whole network is built as the runtime serves it, with or without a cache", "[engine]") {
+  // Defect: `ofa-measure` built levels without an EngineCache as one module while the runtime
+  // ran a body and a shared head: the library's latencies came from another layout.
+  const auto a = read_archs(ofa::test::source_dir() / "configs/examples/dynamic-ofa-levels.yaml", w12()).front();
+  const Supernet s = Supernet::random(w12(), 3);
+  const Subnet net = Subnet::from_supernet(w12(), a.arch, s);
+  EngineCache cache;
+  const Engine measured(net, EngineKind::Optimized);
+  const Engine served(net, EngineKind::Optimized, &cache);
+  CHECK(measured.modules() == 2);
+  CHECK(served.modules() == measured.modules());
+  CHECK(cache.heads() == 1);
+  const torch::Tensor x = torch::randn({1, 3, a.arch.r, a.arch.r});
+  CHECK(max_abs_diff(measured.forward(x), served.forward(x)) == 0.0);
+  // A single layer (per-layer tables) stays one module.
+  const Engine layer(single_layer(net.layers()[1], 1), EngineKind::Optimized);
+  CHECK(layer.modules() == 1);
 }

@@ -5,8 +5,8 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/runtime/export_command.hpp"
-#include "ofa/runtime/inference_optimization.hpp"
+#include "runtime/commands/export_command.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -89,8 +89,45 @@ TEST_CASE("an unknown --engine is one line and exit 2 in every tool that takes i
     INFO(cmd);
     const auto r = shell(cmd);
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, ofa::test::contains("--engine 'turbo' is not eager or optimized"));
+    CHECK_THAT(r.output, ofa::test::contains("--engine: 'turbo' is not one of optimized, eager"));
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
   }
   CHECK_FALSE(std::filesystem::exists(dir / "lut"));
+}
+
+TEST_CASE("export never replaces a folder holding its library or the current folder, --force or not", "[export][errors]") {
+  TempDir dir("export-here");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
+  std::size_t before = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++before;
+  // Run inside the library's folder, as the user who lost their files did.
+  const auto here = shell("cd " + dir.path().string() + " && " + tool("ofa-runtime") + " export --library library.yaml --out . --force");
+  CHECK(here.status == 2);
+  CHECK(here.output == "ofa-runtime: error: --out .: is the current folder or holds it; an output folder is replaced whole, so it must be another\n");
+  const auto parent = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + dir.path().string() + " --force");
+  CHECK(parent.status == 2);
+  CHECK_THAT(parent.output, ofa::test::contains("holds --library"));
+  std::size_t after = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++after;
+  CHECK(after == before);
+  CHECK(std::filesystem::exists(dir / "library.yaml"));
+}
+
+TEST_CASE("a level whose BN file belongs to another architecture is refused, naming the tensor and both sizes", "[export][errors]") {
+  TempDir dir("export-bn");
+  ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  REQUIRE(g.library.levels.size() >= 2);
+  REQUIRE(!g.library.levels[0].bn.empty());
+  // Level 1 pointing at level 0's statistics: it used to run (and export) with them.
+  std::size_t other = 1;
+  while (other < g.library.levels.size() && g.library.levels[other].arch == g.library.levels[0].arch) ++other;
+  REQUIRE(other < g.library.levels.size());
+  g.library.levels[other].bn = g.library.levels[0].bn;
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
+  const auto run = shell(tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string());
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, ofa::test::starts_with("ofa-runtime: error: level " + std::to_string(other) + " (") &&
+                             (ofa::test::contains("BN file of another") || ofa::test::contains("lacks running_mean")));
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }

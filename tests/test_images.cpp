@@ -1,16 +1,17 @@
 // The image pipeline without LibTorch: decoding as Pillow's convert('RGB'), Pillow's
 // antialiased bilinear resize, torchvision's crops, the augmentation and ImageFolder.
 // Real images against torchvision's output are checked in test_image_commands.cpp.
+#include <array>
 #include <cmath>
 #include <zlib.h>
 
 #include "image_writer.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/runtime/image_decoder.hpp"
-#include "ofa/runtime/image_folder.hpp"
-#include "ofa/runtime/image_resample.hpp"
-#include "ofa/runtime/image_transforms.hpp"
+#include "ofa/runtime/images/image_decoder.hpp"
+#include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/runtime/images/image_resample.hpp"
+#include "ofa/runtime/images/image_transforms.hpp"
 #include "test_support.hpp"
 #include "catch.hpp"
 
@@ -198,9 +199,16 @@ TEST_CASE("resize is Pillow's antialiased bilinear in fixed point", "[images]") 
   }
   const RgbImage g = gradient(13, 9);
   CHECK(resize_bilinear(g, 13, 9).pixels == g.pixels);
+  // A region of a resize is those bytes of the whole one, whichever passes run.
+  for (auto [a, b] : {std::pair{13, 9}, {40, 9}, {13, 30}, {5, 4}, {29, 31}}) {
+    const RgbImage whole = resize_bilinear(g, a, b);
+    for (auto [x, y, w, h] : {std::array{0, 0, a, b}, {1, 2, a - 1, b - 2}, {a / 2, b / 3, a - a / 2, 1}, {a - 1, 0, 1, b}})
+      CHECK(resize_bilinear_region(g, a, b, x, y, w, h).pixels == crop(whole, x, y, w, h).pixels);
+  }
+  CHECK_THROWS_AS(resize_bilinear_region(g, 20, 20, 10, 0, 11, 5), std::invalid_argument);
 }
 
-TEST_CASE("torchvision's Resize, CenterCrop and Normalize, and the eval transform's size check", "[images]") {
+TEST_CASE("torchvision's Resize, CenterCrop and Normalize, and the eval transform on small images", "[images]") {
   CHECK(eval_resize_size(160) == 183);
   CHECK(eval_resize_size(224) == 256);
   const RgbImage wide = resize_shorter_side(gradient(500, 375), 256);
@@ -218,8 +226,25 @@ TEST_CASE("torchvision's Resize, CenterCrop and Normalize, and the eval transfor
   const RgbImage crop = eval_crop(gradient(240, 200), 160, "a.JPEG");
   CHECK(crop.width == 160);
   CHECK(crop.height == 160);
-  CHECK_THROWS_WITH(eval_crop(gradient(300, 150), 160, "dir/small.JPEG"),
-                    "dir/small.JPEG: image of 300x150 pixels is smaller than the 160 px crop");
+  // An image smaller than the crop is upscaled as torchvision does, not refused (it was, once:
+  // "smaller than the 160 px crop"); only an image without pixels is an error.
+  const RgbImage small = eval_crop(gradient(300, 150), 160, "dir/small.JPEG");
+  CHECK(small.width == 160);
+  CHECK(small.height == 160);
+  CHECK(small.pixels == center_crop(resize_shorter_side(gradient(300, 150), 183), 160).pixels);
+  CHECK(eval_crop(gradient(1, 1), 160, "dot.png").width == 160);
+  CHECK_THROWS_WITH(eval_crop(RgbImage(0, 0), 160, "dir/empty.JPEG"), "dir/empty.JPEG: image of 0x0 pixels is empty");
+  CHECK_THROWS_AS(eval_crop(RgbImage(5, 0), 160, "e"), Error);
+  CHECK_THROWS_AS(train_augment(RgbImage(0, 3), 16, 1), Error);
+  // Only the crop is resampled: the same bytes as the whole resize then the crop, and a very
+  // thin image is cheap (1x700000 upscales to 256x179200000); a side past 2^31 - 1 is refused.
+  for (auto [w, h, r] : {std::array{2, 3001, 32}, {3001, 2, 32}, {97, 61, 224}, {61, 97, 160}, {640, 480, 224}}) {
+    INFO(w << "x" << h << " at " << r);
+    CHECK(eval_crop(gradient(w, h), r, "x").pixels == center_crop(resize_shorter_side(gradient(w, h), eval_resize_size(r)), r).pixels);
+  }
+  CHECK(eval_crop(RgbImage(1, 700000), 224, "thin.png").width == 224);
+  CHECK_THROWS_WITH(eval_crop(RgbImage(1, 1000000), 2000, "thin.png"),
+                    ofa::test::contains("thin.png: image of 1x1000000 pixels would be resized to 2286000000 px by 2286"));
   RgbImage two(2, 1);
   two.pixels = {0, 255, 128, 255, 0, 64};
   std::vector<float> out(6);
@@ -228,6 +253,42 @@ TEST_CASE("torchvision's Resize, CenterCrop and Normalize, and the eval transfor
   CHECK(out[1] == Approx((1.0 - 0.485) / 0.229).epsilon(1e-6));  // R of pixel 1
   CHECK(out[2] == Approx((1.0 - 0.456) / 0.224).epsilon(1e-6));  // G of pixel 0
   CHECK(out[5] == Approx((64 / 255.0 - 0.406) / 0.225).epsilon(1e-6));
+}
+
+TEST_CASE("small images through the eval crop and the bilinear resize are Pillow's bytes (tests/data/upscale)", "[images]") {
+  // Made by scripts/make-upscale-fixture.py with Pillow itself: src_WxH.png and, for each,
+  // torchvision's eval crop at r (crop_WxH_rR.png) or a plain Image.resize (resize_*.png).
+  const std::filesystem::path dir = ofa::test::source_dir() / "tests/data/upscale";
+  struct EvalCase {
+    int width, height, r;
+  };
+  for (const EvalCase c : {EvalCase{200, 150, 208}, {150, 116, 224}, {116, 150, 224}, {7, 5, 32}, {3, 1, 16}, {48, 36, 32}}) {
+    const std::string name = std::to_string(c.width) + "x" + std::to_string(c.height);
+    INFO(name << " at r = " << c.r);
+    const RgbImage src = read_image(dir / ("src_" + name + ".png"));
+    REQUIRE(src.width == c.width);
+    REQUIRE(src.height == c.height);
+    const RgbImage expected = read_image(dir / ("crop_" + name + "_r" + std::to_string(c.r) + ".png"));
+    const RgbImage got = eval_crop(src, c.r, name);
+    REQUIRE(got.width == c.r);
+    REQUIRE(got.height == c.r);
+    REQUIRE(expected.width == c.r);
+    CHECK(got.pixels == expected.pixels);
+  }
+  // The passes eval_crop never skips alone (one dimension unchanged), and up in one
+  // dimension while down in the other: RandomResizedCrop's resize to r x r reaches them.
+  for (auto [w, h, nw, nh] : {std::array{9, 6, 9, 17}, {6, 9, 19, 9}, {23, 5, 7, 13}, {5, 23, 13, 7}}) {
+    const std::string from = std::to_string(w) + "x" + std::to_string(h), to = std::to_string(nw) + "x" + std::to_string(nh);
+    INFO(from << " to " << to);
+    const RgbImage expected = read_image(dir / ("resize_" + from + "_to_" + to + ".png"));
+    const RgbImage got = resize_bilinear(read_image(dir / ("src_" + from + ".png")), nw, nh);
+    REQUIRE(got.width == nw);
+    REQUIRE(got.height == nh);
+    CHECK(got.pixels == expected.pixels);
+  }
+  // Undecodable input stays an error, and a zero-width PNG is undecodable.
+  CHECK_THROWS_AS(read_image(dir / "README.md"), Error);
+  CHECK_THROWS_AS(decode_image(with_ihdr(encode_png(2, 1, PNG_COLOR_TYPE_RGB, 8, {{1, 2, 3, 4, 5, 6}}), 0, 1), "zero.png"), Error);
 }
 
 TEST_CASE("the calibration augmentation is seeded, r x r, and varies with the seed", "[images]") {

@@ -6,7 +6,7 @@
 #include "catch.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/fit_statistics.hpp"
-#include "ofa/runtime/interleaved_rounds.hpp"
+#include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/search/latency_model.hpp"
 #include "ofa/search/random.hpp"
 #include "ofa/search/sampling.hpp"

@@ -64,7 +64,7 @@ TEST_CASE("latency-model refuses too few networks, a budget too small and a devi
     CHECK_FALSE(std::filesystem::exists(dir / "m"));
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) FAIL("left behind: " << e.path());
   };
-  fails("--networks 5", "--networks 5 must be at least 6");
+  fails("--networks 5", "--networks: '5' is not a whole number in [6, 100000]");
   fails("--networks 9", "too few for 5 resolutions");
   fails("--networks 9 --resolutions 160 --budget-minutes 0.00001", "too small to measure 9 networks");
   fails("--networks 9 --resolutions 161", "161 is not a resolution");

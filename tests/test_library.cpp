@@ -4,6 +4,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/search/library_builder.hpp"
+#include "search/commands/pareto_command.hpp"
 #include "ofa/common/library_file.hpp"
 #include "ofa/search/random.hpp"
 #include "ofa/search/sampling.hpp"

@@ -3,7 +3,7 @@
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/search/predict_command.hpp"
+#include "search/commands/predict_command.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"

@@ -1,14 +1,18 @@
 // `ofa-runtime run` end to end with contention: the trace's structure and the direction of the
 // switches (down during contention, back up after), not their timing. Runs alone (RUN_SERIAL):
 // it measures the levels, then competes with its own busy threads.
+#include <csignal>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ofa/common/files.hpp"
-#include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/measurement.hpp"
-#include "ofa/runtime/subnet.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/common/library_file.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
@@ -170,6 +174,46 @@ TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file
     INFO(d);
     const auto r = shell(tool("ofa-runtime") + " run --library " + (dir / "bad.yaml").string() + " --latency-target 10 --duration " + d);
     CHECK(r.status == 2);
-    CHECK(r.output.find("must be a positive number of seconds") != std::string::npos);
+    CHECK(r.output == "ofa-runtime: error: --duration: '" + std::string(d) + "' is not a finite number in (0, 604800]\n");
   }
+}
+
+TEST_CASE("ofa-runtime run stopped with Ctrl-C writes what it served and exits 130", "[runtime][e2e][cli]") {
+  TempDir dir("runtime-sigint");
+  ofa::common::LibraryFile lib = measured_library();
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(lib));
+  const std::string library = (dir / "library.yaml").string(), trace = (dir / "trace.csv").string(), summary = (dir / "summary.json").string();
+  const std::string target = std::to_string(lib.levels[2].latency_median_ms * 2);
+  int err[2];
+  REQUIRE(::pipe(err) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::freopen("/dev/null", "w", stdout);
+    ::dup2(err[1], 2);
+    ::close(err[0]);
+    ::execl(tool("ofa-runtime").c_str(), "ofa-runtime", "run", "--library", library.c_str(), "--latency-target", target.c_str(), "--duration",
+            "60", "--warmup", "1", "--trace", trace.c_str(), "--summary-json", summary.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  // Interrupt once it has served for a second (its first progress line), not after a guessed delay.
+  std::string said;
+  char c;
+  while (said.find(" s  level") == std::string::npos && ::read(err[0], &c, 1) == 1) said += c;
+  REQUIRE_THAT(said, ofa::test::contains("run:"));
+  ::kill(pid, SIGINT);
+  while (::read(err[0], &c, 1) == 1) said += c;
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK_THAT(said, ofa::test::contains("ofa-runtime: interrupted; "));
+  // The trace holds the frames served before the interrupt, and the summary counts them.
+  const auto rows = read_csv(trace);
+  REQUIRE(rows.size() > 2);
+  CHECK(rows[0][0] == "frame");
+  const std::string json = read_file(summary);
+  CHECK_THAT(json, ofa::test::contains("\"frames\": " + std::to_string(rows.size() - 1)));
 }

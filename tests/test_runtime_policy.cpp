@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/runtime_manager.hpp"
 
 using namespace ofa::runtime;
 

@@ -5,9 +5,9 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/runtime/contention.hpp"
-#include "ofa/runtime/run_summary.hpp"
-#include "ofa/runtime/trace_plot.hpp"
+#include "ofa/runtime/adaptive/contention.hpp"
+#include "ofa/runtime/adaptive/run_summary.hpp"
+#include "ofa/runtime/adaptive/trace_plot.hpp"
 #include "test_support.hpp"
 
 using namespace ofa::runtime;

@@ -1,6 +1,6 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/subnet.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"

@@ -1,3 +1,4 @@
+// What the tests share: the data folder, temporary folders, running a tool.
 #pragma once
 #include <cstdlib>
 #include <filesystem>

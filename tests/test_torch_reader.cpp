@@ -4,8 +4,8 @@
 
 #include "ofa/common/files.hpp"
 #include "ofa/common/torch_file.hpp"
-#include "ofa/runtime/state_dict.hpp"
-#include "ofa/runtime/tensor_io.hpp"
+#include "ofa/runtime/engine/state_dict.hpp"
+#include "ofa/runtime/engine/tensor_io.hpp"
 #include "torch_test_support.hpp"
 
 #include "catch.hpp"

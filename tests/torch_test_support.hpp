@@ -1,12 +1,13 @@
+// What the LibTorch tests share: the golden supernet and cases.
 #pragma once
 // Shared by the tests that link LibTorch.
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/torch_file.hpp"
-#include "ofa/runtime/state_dict.hpp"
-#include "ofa/runtime/tensor_io.hpp"
-#include "ofa/runtime/supernet.hpp"
+#include "ofa/runtime/engine/state_dict.hpp"
+#include "ofa/runtime/engine/tensor_io.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/common/library_file.hpp"
 #include "test_support.hpp"
 

@@ -1,5 +1,7 @@
 #include "ofa/common/candidates_file.hpp"
 
+#include <set>
+
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/number_format.hpp"
@@ -54,6 +56,8 @@ CandidateRow parse_candidate_fields(const YAML::Node& n, const std::string& w) {
   c.id = yaml_int(n["id"], w + ": key 'id'");
   if (n["constraint"] && !n["constraint"].IsNull()) c.constraint = yaml_double(n["constraint"], w + ": key 'constraint'");
   c.predicted_accuracy = yaml_double(n["predicted_accuracy"], w + ": key 'predicted_accuracy'");
+  if (!(c.predicted_accuracy >= 0 && c.predicted_accuracy <= 1))
+    throw Error(w + ": key 'predicted_accuracy' = " + format_g(c.predicted_accuracy, 6) + " is not a fraction in [0, 1]");
   if (n["latency_ms"] && !n["latency_ms"].IsNull()) c.latency_ms = yaml_double(n["latency_ms"], w + ": key 'latency_ms'");
   c.macs_m = yaml_double(n["macs_m"], w + ": key 'macs_m'");
   c.params_m = yaml_double(n["params_m"], w + ": key 'params_m'");
@@ -115,11 +119,14 @@ static CandidatesFile read_candidates_unguarded(const std::filesystem::path& pat
   f.space = str("space");
   f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
   f.metric = str("metric");
+  if (f.metric != "latency" && f.metric != "flops") throw Error(where + ": key 'metric' = '" + f.metric + "' is not latency or flops");
   f.unit = str("unit");
   f.predictor = str("predictor");
   f.lut = str("lut");
   f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
   f.algorithm = str("algorithm");
+  if (f.algorithm != "evolution" && f.algorithm != "nsga2" && f.algorithm != "exhaustive")
+    throw Error(where + ": key 'algorithm' = '" + f.algorithm + "' is not evolution, nsga2 or exhaustive");
   f.seed = yaml_uint64(root["seed"], where + ": key 'seed'");
   if (const YAML::Node st = root["settings"]; st && st.IsMap()) {
     f.population = yaml_int(st["population"], where + ": settings.population");
@@ -136,10 +143,13 @@ static CandidatesFile read_candidates_unguarded(const std::filesystem::path& pat
   const YAML::Node list = root["candidates"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'candidates' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
+  std::set<int> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node n = list[i];
-    const CandidateRow c = parse_candidate_fields(n, where + ": candidates[" + std::to_string(i) + "]");
-    check_row_arch(space, c, where + ": candidates[" + std::to_string(i) + "]");
+    const std::string w = where + ": candidates[" + std::to_string(i) + "]";
+    const CandidateRow c = parse_candidate_fields(n, w);
+    check_row_arch(space, c, w);
+    if (!ids.insert(c.id).second) throw Error(w + ": candidate id " + std::to_string(c.id) + " appears twice");
     f.candidates.push_back(c);
   }
   return f;

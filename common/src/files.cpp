@@ -17,7 +17,21 @@ namespace ofa::common {
 
 namespace fs = std::filesystem;
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
+fs::path output_target(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(link)) return path;
+  const fs::path target = fs::is_symlink(link) ? fs::weakly_canonical(path, ec) : path;
+  if (ec) throw Error(path.string() + ": cannot resolve the link: " + ec.message());
+  const fs::file_status st = fs::status(target, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st))
+    throw Error(path.string() + ": " + (fs::is_directory(st) ? "is a folder" : "is not a regular file") +
+                "; an output must be a regular file or a new path");
+  return target;
+}
+
+void write_file_atomic(const fs::path& requested, std::string_view content) {
+  const fs::path path = output_target(requested);
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   if (ec) throw Error(path.parent_path().string() + ": cannot create folder: " + ec.message());
@@ -73,6 +87,8 @@ fs::path resolve_data_dir(const std::string& flag) {
     }
   }
   std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw Error("data folder '" + dir + "' (from " + source + ") is a file, not a folder; pass --data-dir or set OFA_DATA_DIR");
   if (!fs::is_directory(dir, ec))
     throw Error("data folder '" + dir + "' (from " + source +
                 ") does not exist; pass --data-dir or set OFA_DATA_DIR");

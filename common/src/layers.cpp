@@ -1,5 +1,7 @@
 #include "ofa/common/layers.hpp"
 
+#include <set>
+
 #include "ofa/common/error.hpp"
 
 namespace ofa::common {
@@ -199,6 +201,20 @@ Complexity complexity(const std::vector<LayerSpec>& layers) {
     });
   }
   return {static_cast<double>(macs), static_cast<double>(params)};
+}
+
+std::vector<LayerSpec> distinct_layers(const SearchSpace& space, int r) {
+  std::vector<LayerSpec> out;
+  std::set<std::string> keys;
+  auto add = [&](const LayerSpec& l) {
+    if (keys.insert(lut_key(l)).second) out.push_back(l);
+  };
+  for (const auto& l : stem_layers(space, r)) add(l);
+  for (int b = 0; b < kBlocks; ++b)
+    for (int ks : space.kernel_choices(b / kMaxDepth))
+      for (int e : space.e_choices) add(block_layer(space, r, b, ks, e));
+  for (const auto& l : head_layers(space, r)) add(l);
+  return out;
 }
 
 }  // namespace ofa::common

@@ -12,17 +12,7 @@ using namespace ofa::common;
 
 std::string format_library_yaml(const LibraryFile& f) {
   std::string s = "format: ofa-library/2\n";
-  s += "space: " + f.space + "\n";
-  s += std::string("elastic_kernel: ") + (f.elastic_kernel ? "true" : "false") + "\n";
-  s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
-  s += "device: " + yaml_quoted(f.device) + "\n";
-  s += "engine: " + f.engine + "\n";
-  s += std::string("allow_tf32: ") + (f.allow_tf32 ? "true" : "false") + "\n";
-  s += "machine: " + yaml_quoted(f.machine) + "\n";
-  s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
-  s += "threads: " + std::to_string(f.threads) + "\n";
-  s += "batch: " + std::to_string(f.batch) + "\n";
-  s += "weights: " + yaml_quoted(f.weights) + "\n";
+  s += format_setup_yaml(f);
   s += "measured: " + yaml_quoted(f.measured) + "\n";
   s += "accuracy_source: " + f.accuracy_source + "\n";
   s += "levels:\n";
@@ -76,8 +66,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   LibraryFile f;
   f.format_version = format == "ofa-library/1" ? 1 : 2;
   auto str = [&](const char* key) { return required_string(root, key, where); };
-  f.space = str("space");
-  f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
+  static_cast<MeasurementSetup&>(f) = read_setup_yaml(root, where, false);
   const SearchSpace space = [&] {
     try {
       return search_space(f.space, f.elastic_kernel);
@@ -85,15 +74,6 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
       throw Error(where + ": key 'space': " + e.what());
     }
   }();
-  f.profile_name = str("profile_name");
-  f.device = str("device");
-  f.engine = read_engine_key(root, where);
-  f.allow_tf32 = !root["allow_tf32"] || yaml_bool(root["allow_tf32"], where + ": key 'allow_tf32'");
-  f.machine = str("machine");
-  f.libtorch = str("libtorch");
-  f.threads = root["threads"] ? yaml_int(root["threads"], where + ": key 'threads'") : 0;
-  f.batch = root["batch"] ? yaml_int(root["batch"], where + ": key 'batch'") : 1;
-  f.weights = str("weights");
   f.measured = str("measured");
   f.accuracy_source = str("accuracy_source");
   if (f.accuracy_source != "predicted" && f.accuracy_source != "measured")

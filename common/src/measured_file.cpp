@@ -1,5 +1,7 @@
 #include "ofa/common/measured_file.hpp"
 
+#include <set>
+
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/number_format.hpp"
@@ -11,23 +13,13 @@ using namespace ofa::common;
 std::string format_measured_yaml(const MeasuredFile& f) {
   std::string s = "format: ofa-measured/1\n";
   s += "candidates: " + yaml_quoted(f.candidates) + "\n";
-  s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
-  s += "space: " + f.space + "\n";
-  s += std::string("elastic_kernel: ") + (f.elastic_kernel ? "true" : "false") + "\n";
-  s += "machine: " + yaml_quoted(f.machine) + "\n";
-  s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
-  s += "device: " + yaml_quoted(f.device) + "\n";
-  s += "engine: " + f.engine + "\n";
-  s += std::string("allow_tf32: ") + (f.allow_tf32 ? "true" : "false") + "\n";
-  s += "threads: " + std::to_string(f.threads) + "\n";
-  s += "batch: " + std::to_string(f.batch) + "\n";
+  s += format_setup_yaml(f);
   s += "warmup: " + std::to_string(f.warmup) + "\n";
   s += "repeats: " + std::to_string(f.repeats) + "\n";
   s += "rounds: " + std::to_string(f.rounds) + "\n";
   if (f.noise)
     s += "noise: {spearman: " + format_g(f.noise->spearman, 6) + ", mape: " + format_g(f.noise->mape, 6) + ", items: " + std::to_string(f.noise->items) +
          "}  # first half of the rounds against the second\n";
-  s += "weights: " + yaml_quoted(f.weights) + "\n";
   s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
   if (f.accuracy_setup) {
     const AccuracySetup& a = *f.accuracy_setup;
@@ -60,16 +52,7 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   auto str = [&](const char* key) { return required_string(root, key, where); };
   auto num = [&](const char* key) { return required_int(root, key, where); };
   f.candidates = str("candidates");
-  f.profile_name = str("profile_name");
-  f.space = str("space");
-  f.elastic_kernel = root["elastic_kernel"] && yaml_bool(root["elastic_kernel"], where + ": key 'elastic_kernel'");
-  f.machine = str("machine");
-  f.libtorch = str("libtorch");
-  f.device = str("device");
-  f.engine = read_engine_key(root, where);
-  f.allow_tf32 = !root["allow_tf32"] || yaml_bool(root["allow_tf32"], where + ": key 'allow_tf32'");
-  f.threads = num("threads");
-  f.batch = num("batch");
+  static_cast<MeasurementSetup&>(f) = read_setup_yaml(root, where, true);
   f.warmup = num("warmup");
   f.repeats = num("repeats");
   if (root["rounds"]) {
@@ -82,7 +65,6 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
     f.noise = MeasurementNoise{yaml_double(n["spearman"], where + ": noise.spearman"), yaml_double(n["mape"], where + ": noise.mape"),
                                yaml_int(n["items"], where + ": noise.items")};
   }
-  f.weights = str("weights");
   f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
   if (const YAML::Node a = root["accuracy_setup"]; a && !a.IsNull()) {
     const std::string w = where + ": accuracy_setup";
@@ -104,6 +86,7 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
+  std::set<int> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node n = list[i];
     const std::string w = where + ": measurements[" + std::to_string(i) + "]";
@@ -118,6 +101,13 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
     m.measured.p10_ms = yaml_double(t["p10_ms"], w + ": measured.p10_ms");
     m.measured.p90_ms = yaml_double(t["p90_ms"], w + ": measured.p90_ms");
     m.measured.std_ms = yaml_double(t["std_ms"], w + ": measured.std_ms");
+    // A file the library is built from must describe a distribution: a p90 below the median
+    // would be silently "repaired" downstream, a non-positive median would rank first.
+    if (!(m.measured.median_ms > 0)) throw Error(w + ": measured.median_ms = " + format_g(m.measured.median_ms, 6) + " must be positive");
+    if (!(m.measured.p10_ms <= m.measured.median_ms && m.measured.median_ms <= m.measured.p90_ms))
+      throw Error(w + ": measured p10_ms <= median_ms <= p90_ms does not hold (" + format_g(m.measured.p10_ms, 6) + ", " +
+                  format_g(m.measured.median_ms, 6) + ", " + format_g(m.measured.p90_ms, 6) + ")");
+    if (!ids.insert(m.candidate.id).second) throw Error(w + ": candidate id " + std::to_string(m.candidate.id) + " appears twice");
     if (n["measured_accuracy"] && !n["measured_accuracy"].IsNull()) {
       m.measured_accuracy = yaml_double(n["measured_accuracy"], w + ": key 'measured_accuracy'");
       if (!(*m.measured_accuracy >= 0 && *m.measured_accuracy <= 1))

@@ -1,5 +1,7 @@
 #include "ofa/common/profile.hpp"
 
+#include "ofa/common/limits.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -40,7 +42,9 @@ Algorithm parse_algorithm(const std::string& s) {
 void validate(const SearchSettings& s, const std::string& where) {
   auto fail = [&where](const std::string& msg) { throw Error(where + msg); };
   if (s.population < 4) fail("population = " + std::to_string(s.population) + " must be at least 4");
+  if (s.population > kMaxCount) fail("population = " + std::to_string(s.population) + " is more than " + std::to_string(kMaxCount));
   if (s.generations < 1) fail("generations = " + std::to_string(s.generations) + " must be at least 1");
+  if (s.generations > kMaxCount) fail("generations = " + std::to_string(s.generations) + " is more than " + std::to_string(kMaxCount));
   auto ratio = [&fail](const char* name, double v) {
     if (!(v > 0.0 && v <= 1.0)) {
       std::ostringstream os;
@@ -52,6 +56,8 @@ void validate(const SearchSettings& s, const std::string& where) {
   ratio("mutation_ratio", s.mutation_ratio);
   ratio("mutate_prob", s.mutate_prob);
   if (s.threads < 0) fail("threads = " + std::to_string(s.threads) + " must be >= 0");
+  if (s.threads > kMaxThreads)
+    fail("threads = " + std::to_string(s.threads) + " is more than the " + std::to_string(kMaxThreads) + " threads a search may use");
   for (double c : s.constraints) {
     if (!std::isfinite(c) || c <= 0) {
       std::ostringstream os;

@@ -1,6 +1,5 @@
 #include "ofa/common/svg_text.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 namespace ofa::common {
@@ -20,20 +19,6 @@ std::string svg_escape(const std::string& s) {
     else o += c;
   }
   return o;
-}
-
-double tick_step(double range, int count) {
-  const double raw = range / count;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * p >= raw) return m * p;
-  return 10 * p;
-}
-
-std::string tick_label(double v, double step) {
-  char b[32];
-  std::snprintf(b, sizeof b, step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : step >= 0.01 ? "%.2f" : "%.3f", v);
-  return b;
 }
 
 const char* palette_colour(std::size_t index) {

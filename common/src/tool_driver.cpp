@@ -5,6 +5,8 @@
 #include <exception>
 #include <string>
 
+#include "ofa/common/error.hpp"
+
 namespace ofa::common {
 
 namespace {
@@ -16,11 +18,6 @@ extern "C" void on_sigint(int) {
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
-// The message's first line: an error is one line, whatever a library put after it.
-std::string first_line(const char* what) {
-  std::string s(what);
-  return s.substr(0, s.find('\n'));
-}
 
 }  // namespace
 

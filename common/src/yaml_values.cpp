@@ -1,5 +1,8 @@
 #include "ofa/common/yaml_values.hpp"
 
+#include <set>
+#include <vector>
+
 #include <charconv>
 #include <cmath>
 
@@ -7,15 +10,45 @@
 
 namespace ofa::common {
 
+namespace {
+
+// yaml-cpp keeps every entry of a mapping and its lookups return the first, so a repeated key
+// would be silently ignored: every mapping of a file is checked once, on load (an explicit
+// stack, so a deeply nested file cannot exhaust the call stack).
+void check_duplicate_keys(const YAML::Node& root, const std::string& where) {
+  std::vector<std::pair<YAML::Node, std::string>> stack{{root, ""}};
+  while (!stack.empty()) {
+    auto [node, path] = stack.back();
+    stack.pop_back();
+    if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& kv : node) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("(a non-scalar key)");
+        const std::string at = path.empty() ? key : path + "." + key;
+        if (kv.first.IsScalar() && !keys.insert(key).second) throw Error(where + ": key '" + at + "' appears twice");
+        stack.emplace_back(kv.second, at);
+      }
+    } else if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i) stack.emplace_back(node[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
+}
+
+}  // namespace
+
 YAML::Node load_yaml_file(const std::filesystem::path& file) {
   std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw Error(file.string() + ": is a folder, expected a file");
   if (!std::filesystem::is_regular_file(file, ec)) throw Error(file.string() + ": no such file");
+  YAML::Node root;
   try {
-    return YAML::LoadFile(file.string());
+    root = YAML::LoadFile(file.string());
   } catch (const YAML::Exception& ex) {
     throw Error(file.string() + ":" + std::to_string(ex.mark.line + 1) + ":" + std::to_string(ex.mark.column + 1) +
                 ": malformed YAML: " + ex.msg);
   }
+  check_duplicate_keys(root, file.string());
+  return root;
 }
 
 namespace {

@@ -31,11 +31,11 @@
 #include "ofa/common/profile.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
-#include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/inference_optimization.hpp"
-#include "ofa/runtime/measurement.hpp"
-#include "ofa/runtime/scripted_subnet.hpp"
-#include "ofa/runtime/supernet.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/engine/scripted_subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/common/library_file.hpp"
 
 using namespace ofa::runtime;

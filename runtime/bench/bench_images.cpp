@@ -18,11 +18,11 @@
 
 #include "ofa/common/files.hpp"
 #include "ofa/common/search_space.hpp"
-#include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/image_batch.hpp"
-#include "ofa/runtime/image_folder.hpp"
-#include "ofa/runtime/subnet.hpp"
-#include "ofa/runtime/supernet.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/images/image_batch.hpp"
+#include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
 
 using namespace ofa::runtime;
 

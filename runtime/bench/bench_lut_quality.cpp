@@ -9,12 +9,12 @@
 #include <string>
 
 #include "ofa/common/fit_statistics.hpp"
-#include "ofa/runtime/calibration.hpp"
-#include "ofa/runtime/engine.hpp"
-#include "ofa/runtime/latency_command.hpp"
-#include "ofa/runtime/lut_command.hpp"
-#include "ofa/runtime/measurement.hpp"
-#include "ofa/runtime/subnet.hpp"
+#include "runtime/commands/calibrate_command.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "runtime/commands/latency_command.hpp"
+#include "runtime/commands/lut_command.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/search/latency_table.hpp"
 #include "ofa/search/sampling.hpp"
 

@@ -18,9 +18,9 @@
 
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
-#include "ofa/runtime/adaptive_network.hpp"
-#include "ofa/runtime/latency_command.hpp"
-#include "ofa/runtime/lut_command.hpp"
+#include "ofa/runtime/adaptive/adaptive_network.hpp"
+#include "runtime/commands/latency_command.hpp"
+#include "runtime/commands/lut_command.hpp"
 
 using namespace ofa::runtime;
 

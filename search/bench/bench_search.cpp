@@ -16,7 +16,7 @@
 #include "ofa/search/evolution.hpp"
 #include "ofa/search/exhaustive.hpp"
 #include "ofa/search/nsga2.hpp"
-#include "ofa/search/predict_command.hpp"
+#include "search/commands/predict_command.hpp"
 
 using namespace ofa;
 

@@ -1,99 +1,135 @@
 #include "ofa/search/front_plot.hpp"
 
 #include <algorithm>
-#include <cmath>
+#include <cstdio>
 
+#include "ofa/common/svg_plot.hpp"
 #include "ofa/common/svg_text.hpp"
 
 namespace ofa::search {
 
-using common::svg_number;
-
 namespace {
 
-constexpr double kWidth = 860, kHeight = 520, kLeft = 70, kRight = 170, kTop = 40, kBottom = 50;
+using common::Marker;
+using common::MarkStyle;
+using common::Range;
+
+// Points whose accuracy lies farther than this many front heights from the front are not
+// allowed to stretch the axis: with random weights every measured accuracy is 0 % while the
+// front (predicted) sits near 80 %, and fitting both would squash the front into a sliver.
+constexpr double kReachInFrontHeights = 1.0;
+// The least reach (a fraction, one percentage point), so a front of one or two near-equal
+// levels still admits the candidates' points close to it.
+constexpr double kMinReach = 0.01;
+
+// Points drawn on an edge because their value lies beyond the axis; counted for the note.
+struct Pinned {
+  int count = 0;
+  double lo = 1e300, hi = -1e300;
+  void add(double v) { ++count, lo = std::min(lo, v), hi = std::max(hi, v); }
+};
+
+std::string percent(double fraction) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f", 100 * fraction);
+  return b;
+}
+
+// "20 measured accuracies at 0.00 %" or "... at 0.00 .. 3.10 %".
+std::string pinned_note(const Pinned& p, const std::string& what, const std::string& where) {
+  const std::string at = p.hi - p.lo < 5e-5 ? percent(p.lo) : percent(p.lo) + " .. " + percent(p.hi);
+  return std::to_string(p.count) + " " + what + (p.count == 1 ? " accuracy" : " accuracies") + " at " + at + " %, " + where;
+}
 
 }  // namespace
 
 std::string plot_front_svg(const common::MeasuredFile& m, const common::LibraryFile& front, const common::LibraryFile& chosen,
                            const std::string& title) {
-  double x_lo = 1e300, x_hi = -1e300, y_lo = 1e300, y_hi = -1e300;
-  auto extend = [&](double x, double y) {
-    x_lo = std::min(x_lo, x);
-    x_hi = std::max(x_hi, x);
-    y_lo = std::min(y_lo, y);
-    y_hi = std::max(y_hi, y);
+  std::vector<double> latencies, core, all_acc;
+  for (const auto& r : m.rows) {
+    latencies.push_back(r.measured.median_ms);
+    all_acc.push_back(r.candidate.predicted_accuracy);
+    if (r.measured_accuracy) all_acc.push_back(*r.measured_accuracy);
+  }
+  for (const auto* lib : {&front, &chosen})
+    for (const auto& l : lib->levels) {
+      latencies.push_back(l.latency_median_ms);
+      core.push_back(l.accuracy);
+    }
+  // The y range serves the front and the levels; the candidates' points join it when near.
+  const Range c = common::range_of(core, common::range_of(all_acc, {0, 1}));
+  const double reach = std::max(kReachInFrontHeights * c.span(), kMinReach);
+  const Range allowed{c.lo - reach, c.hi + reach};
+  std::vector<double> shown = core;
+  for (double a : all_acc)
+    if (allowed.contains(a)) shown.push_back(a);
+  const Range x = common::padded(common::range_of(latencies, {0, 1}), 0.05, 1);
+  const Range data = common::range_of(shown, c);
+  Range y = common::padded(data, 0.05, 0.01);
+  // Accuracy lies in 0 .. 100 %: the padding stops there rather than label -0.5 %.
+  if (data.lo >= 0) y.lo = std::max(y.lo, 0.0);
+  if (data.hi <= 1) y.hi = std::min(y.hi, 1.0);
+
+  common::PlotLayout layout;  // 860 x 520, the legend on the right
+  common::SvgPlot plot(layout, {x, "measured latency, median (ms)", 8, 1}, {y, "top-1 accuracy (%)", 6, 100}, title);
+
+  const std::string grey = "#9a9a9a", blue = common::palette_colour(0), orange = common::palette_colour(1);
+  const MarkStyle predicted_mark{Marker::Circle, 3, "none", grey}, measured_mark{Marker::Circle, 3, blue, "none"};
+  const MarkStyle level_mark{Marker::Circle, 6, orange, "black"};
+  // Beyond the axis: a triangle on the edge, pointing the way the value lies.
+  const MarkStyle below_mark{Marker::TriangleDown, 4, blue, "none"}, above_mark{Marker::TriangleUp, 4, blue, "none"};
+  const MarkStyle predicted_below{Marker::TriangleDown, 4, "none", grey}, predicted_above{Marker::TriangleUp, 4, "none", grey};
+  Pinned measured_below, measured_above, pred_below, pred_above;
+
+  auto draw = [&](double ms, double acc, const MarkStyle& in, const MarkStyle& below, const MarkStyle& above, Pinned& nb, Pinned& na) {
+    if (acc < y.lo) {
+      plot.mark_px(plot.x_px(ms), plot.area_bottom(), below);
+      nb.add(acc);
+    } else if (acc > y.hi) {
+      plot.mark_px(plot.x_px(ms), plot.area_top(), above);
+      na.add(acc);
+    } else {
+      plot.mark({ms, acc}, in);
+    }
   };
   for (const auto& r : m.rows) {
-    extend(r.measured.median_ms, r.candidate.predicted_accuracy);
-    if (r.measured_accuracy) extend(r.measured.median_ms, *r.measured_accuracy);
+    const double ms = r.measured.median_ms, p = r.candidate.predicted_accuracy;
+    // The join from predicted to measured, when both are on the plot (a pinned one's x says which it is).
+    if (r.measured_accuracy && y.contains(p) && y.contains(*r.measured_accuracy)) plot.segment({ms, p}, {ms, *r.measured_accuracy}, {"#c8d8ea"});
+    draw(ms, p, predicted_mark, predicted_below, predicted_above, pred_below, pred_above);
+    if (r.measured_accuracy) draw(ms, *r.measured_accuracy, measured_mark, below_mark, above_mark, measured_below, measured_above);
   }
-  for (const auto& l : front.levels) extend(l.latency_median_ms, l.accuracy);
-  if (!(x_hi > x_lo)) x_hi = x_lo + 1;
-  if (!(y_hi > y_lo)) y_hi = y_lo + 0.01;
-  // A margin of 5 % around the points.
-  const double dx = (x_hi - x_lo) * 0.05, dy = (y_hi - y_lo) * 0.05;
-  x_lo -= dx, x_hi += dx, y_lo -= dy, y_hi += dy;
-  const double pw = kWidth - kLeft - kRight, ph = kHeight - kTop - kBottom;
-  auto X = [&](double v) { return kLeft + (v - x_lo) / (x_hi - x_lo) * pw; };
-  auto Y = [&](double v) { return kTop + ph - (v - y_lo) / (y_hi - y_lo) * ph; };
-
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + svg_number(kWidth) + "\" height=\"" + svg_number(kHeight) +
-                  "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  s += "<text x=\"" + svg_number(kLeft) + "\" y=\"22\" font-size=\"15\">" + common::svg_escape(title) + "</text>\n";
-  s += "<line x1=\"" + svg_number(kLeft) + "\" y1=\"" + svg_number(kTop + ph) + "\" x2=\"" + svg_number(kLeft + pw) + "\" y2=\"" +
-       svg_number(kTop + ph) + "\" stroke=\"black\"/>\n";
-  s += "<line x1=\"" + svg_number(kLeft) + "\" y1=\"" + svg_number(kTop) + "\" x2=\"" + svg_number(kLeft) + "\" y2=\"" + svg_number(kTop + ph) +
-       "\" stroke=\"black\"/>\n";
-  const double xs = common::tick_step(x_hi - x_lo, 8), ys = common::tick_step((y_hi - y_lo) * 100, 6) / 100;
-  for (double t = std::ceil(x_lo / xs) * xs; t <= x_hi; t += xs)
-    s += "<text x=\"" + svg_number(X(t)) + "\" y=\"" + svg_number(kTop + ph + 16) + "\" text-anchor=\"middle\">" + common::tick_label(t, xs) + "</text>\n";
-  for (double t = std::ceil(y_lo / ys) * ys; t <= y_hi; t += ys)
-    s += "<text x=\"" + svg_number(kLeft - 6) + "\" y=\"" + svg_number(Y(t) + 4) + "\" text-anchor=\"end\">" + common::tick_label(t * 100, ys * 100) +
-         "</text>\n";
-  s += "<text x=\"" + svg_number(kLeft + pw / 2) + "\" y=\"" + svg_number(kHeight - 10) + "\" text-anchor=\"middle\">measured latency, median (ms)</text>\n";
-  s += "<text x=\"16\" y=\"" + svg_number(kTop + ph / 2) + "\" transform=\"rotate(-90 16 " + svg_number(kTop + ph / 2) +
-       ")\" text-anchor=\"middle\">top-1 accuracy (%)</text>\n";
-
-  const char* grey = "#9a9a9a";
-  const char* blue = common::palette_colour(0);
-  const char* orange = common::palette_colour(1);
-  for (const auto& r : m.rows) {
-    const double x = X(r.measured.median_ms);
-    if (r.measured_accuracy)
-      s += "<line x1=\"" + svg_number(x) + "\" y1=\"" + svg_number(Y(r.candidate.predicted_accuracy)) + "\" x2=\"" + svg_number(x) + "\" y2=\"" +
-           svg_number(Y(*r.measured_accuracy)) + "\" stroke=\"#c8d8ea\"/>\n";
-    s += "<circle cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(Y(r.candidate.predicted_accuracy)) + "\" r=\"3\" fill=\"none\" stroke=\"" + grey +
-         "\"/>\n";
-    if (r.measured_accuracy)
-      s += "<circle cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(Y(*r.measured_accuracy)) + "\" r=\"3\" fill=\"" + blue + "\"/>\n";
-  }
-  std::string line;
-  for (const auto& l : front.levels) line += svg_number(X(l.latency_median_ms)) + "," + svg_number(Y(l.accuracy)) + " ";
-  s += "<polyline points=\"" + line + "\" fill=\"none\" stroke=\"" + orange + "\" stroke-width=\"1.5\"/>\n";
+  std::vector<common::Point> line;
+  for (const auto& l : front.levels) line.push_back({l.latency_median_ms, l.accuracy});
+  plot.polyline(line, {orange, 1.5});
   for (std::size_t i = 0; i < chosen.levels.size(); ++i) {
     const auto& l = chosen.levels[i];
-    s += "<circle cx=\"" + svg_number(X(l.latency_median_ms)) + "\" cy=\"" + svg_number(Y(l.accuracy)) + "\" r=\"6\" fill=\"" + orange +
-         "\" stroke=\"black\"/>\n";
-    s += "<text x=\"" + svg_number(X(l.latency_median_ms) + 8) + "\" y=\"" + svg_number(Y(l.accuracy) - 8) + "\">" + std::to_string(i) + "</text>\n";
+    plot.mark({l.latency_median_ms, l.accuracy}, level_mark);
+    plot.text_px(plot.x_px(l.latency_median_ms) + 8, plot.y_px(l.accuracy) - 8, std::to_string(i));
   }
-  // Legend.
-  const double lx = kLeft + pw + 20;
-  auto legend = [&](double y, const std::string& mark, const std::string& text) {
-    s += mark + "<text x=\"" + svg_number(lx + 14) + "\" y=\"" + svg_number(y + 4) + "\">" + common::svg_escape(text) + "</text>\n";
-  };
-  legend(kTop + 10, "<circle cx=\"" + svg_number(lx) + "\" cy=\"" + svg_number(kTop + 10) + "\" r=\"3\" fill=\"none\" stroke=\"" + grey + "\"/>",
-         "predicted");
-  legend(kTop + 30, "<circle cx=\"" + svg_number(lx) + "\" cy=\"" + svg_number(kTop + 30) + "\" r=\"3\" fill=\"" + std::string(blue) + "\"/>",
-         "measured");
-  legend(kTop + 50,
-         "<line x1=\"" + svg_number(lx - 6) + "\" y1=\"" + svg_number(kTop + 50) + "\" x2=\"" + svg_number(lx + 6) + "\" y2=\"" +
-             svg_number(kTop + 50) + "\" stroke=\"" + orange + "\" stroke-width=\"1.5\"/>",
-         "front (" + front.accuracy_source + ")");
-  legend(kTop + 70, "<circle cx=\"" + svg_number(lx) + "\" cy=\"" + svg_number(kTop + 70) + "\" r=\"6\" fill=\"" + std::string(orange) + "\" stroke=\"black\"/>",
-         "levels kept");
-  s += "</svg>\n";
-  return s;
+  // Notes for pinned points: below the axis at the bottom right (the front never reaches
+  // there: slow and inaccurate is dominated), above it at the top left (fast and accurate).
+  double below_y = plot.area_bottom() - 14, above_y = plot.area_top() + 24;
+  for (const auto& [p, what] : {std::pair{&measured_below, "measured"}, std::pair{&pred_below, "predicted"}})
+    if (p->count) {
+      plot.text_px(plot.area_right() - 6, below_y, pinned_note(*p, what, "below the axis: drawn on its bottom edge"), "end");
+      below_y -= 16;
+    }
+  for (const auto& [p, what] : {std::pair{&measured_above, "measured"}, std::pair{&pred_above, "predicted"}})
+    if (p->count) {
+      plot.text_px(plot.area_left() + 6, above_y, pinned_note(*p, what, "above the axis: drawn on its top edge"));
+      above_y += 16;
+    }
+
+  plot.legend({common::LegendEntry::Kind::Mark, predicted_mark, {}, "", "predicted"});
+  plot.legend({common::LegendEntry::Kind::Mark, measured_mark, {}, "", "measured"});
+  plot.legend({common::LegendEntry::Kind::Line, {}, {orange, 1.5}, "", "front (" + front.accuracy_source + ")"});
+  plot.legend({common::LegendEntry::Kind::Mark, level_mark, {}, "", "levels kept"});
+  if (measured_below.count || pred_below.count)
+    plot.legend({common::LegendEntry::Kind::Mark, measured_below.count ? below_mark : predicted_below, {}, "", "below the axis"});
+  if (measured_above.count || pred_above.count)
+    plot.legend({common::LegendEntry::Kind::Mark, measured_above.count ? above_mark : predicted_above, {}, "", "above the axis"});
+  return plot.svg();
 }
 
 }  // namespace ofa::search

@@ -5,12 +5,11 @@
 
 #include "ofa/common/fit_statistics.hpp"
 #include "ofa/common/number_format.hpp"
+#include "ofa/common/svg_plot.hpp"
 #include "ofa/common/svg_text.hpp"
 #include "ofa/common/candidates_file.hpp"
 
 namespace ofa::search {
-
-using common::svg_number;
 
 PredictionQuality prediction_quality(const std::vector<double>& p, const std::vector<double>& m) {
   PredictionQuality q;
@@ -48,46 +47,31 @@ std::string format_quality_yaml(const ModelQualityReport& r) {
 
 std::string plot_quality_svg(const std::vector<double>& measured, const std::vector<double>& model, const std::vector<double>& table,
                              const std::string& title) {
-  constexpr double W = 620, H = 560, L = 70, Rm = 150, T = 40, B = 50;
+  // Both axes from 0 to the same top, so the diagonal is predicted = measured and the band
+  // keeps its shape: a prediction's distance from the diagonal reads as its error.
   double hi = 0;
   for (const auto* v : {&measured, &model, &table})
-    for (double x : *v) hi = std::max(hi, x);
+    for (double x : *v)
+      if (std::isfinite(x)) hi = std::max(hi, x);
   hi = hi > 0 ? hi * 1.08 : 1;
-  const double pw = W - L - Rm, ph = H - T - B;
-  auto X = [&](double v) { return L + v / hi * pw; };
-  auto Y = [&](double v) { return T + ph - v / hi * ph; };
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + svg_number(W) + "\" height=\"" + svg_number(H) +
-                  "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  s += "<text x=\"" + svg_number(L) + "\" y=\"22\" font-size=\"14\">" + common::svg_escape(title) + "</text>\n";
-  // The ±10 % band and the diagonal.
-  s += "<polygon points=\"" + svg_number(X(0)) + "," + svg_number(Y(0)) + " " + svg_number(X(hi)) + "," + svg_number(Y(std::min(hi, hi * 1.1))) + " " +
-       svg_number(X(hi / 1.1)) + "," + svg_number(Y(hi)) + " " + svg_number(X(hi)) + "," + svg_number(Y(hi * 0.9)) + "\" fill=\"#eef3ee\"/>\n";
-  s += "<line x1=\"" + svg_number(X(0)) + "\" y1=\"" + svg_number(Y(0)) + "\" x2=\"" + svg_number(X(hi)) + "\" y2=\"" + svg_number(Y(hi)) +
-       "\" stroke=\"#888\"/>\n";
-  s += "<line x1=\"" + svg_number(L) + "\" y1=\"" + svg_number(T + ph) + "\" x2=\"" + svg_number(L + pw) + "\" y2=\"" + svg_number(T + ph) + "\" stroke=\"black\"/>\n";
-  s += "<line x1=\"" + svg_number(L) + "\" y1=\"" + svg_number(T) + "\" x2=\"" + svg_number(L) + "\" y2=\"" + svg_number(T + ph) + "\" stroke=\"black\"/>\n";
-  const double step = common::tick_step(hi, 6);
-  for (double t = 0; t <= hi; t += step) {
-    s += "<text x=\"" + svg_number(X(t)) + "\" y=\"" + svg_number(T + ph + 16) + "\" text-anchor=\"middle\">" + common::tick_label(t, step) + "</text>\n";
-    s += "<text x=\"" + svg_number(L - 6) + "\" y=\"" + svg_number(Y(t) + 4) + "\" text-anchor=\"end\">" + common::tick_label(t, step) + "</text>\n";
-  }
-  s += "<text x=\"" + svg_number(L + pw / 2) + "\" y=\"" + svg_number(H - 10) + "\" text-anchor=\"middle\">measured (ms)</text>\n";
-  s += "<text x=\"16\" y=\"" + svg_number(T + ph / 2) + "\" transform=\"rotate(-90 16 " + svg_number(T + ph / 2) + ")\" text-anchor=\"middle\">predicted (ms)</text>\n";
+  common::PlotLayout layout;
+  layout.width = 620, layout.height = 560, layout.right = 150, layout.title_size = 14;
+  common::SvgPlot plot(layout, {{0, hi}, "measured (ms)", 6, 1}, {{0, hi}, "predicted (ms)", 6, 1}, title);
+  const std::string band = "#eef3ee";
+  // The region between predicted = 0.9 x measured and 1.1 x measured over the x range: along
+  // the lower line left to right, back along the upper one; the plot clips its top corner.
+  plot.polygon({{0, 0}, {hi, 0.9 * hi}, {hi, 1.1 * hi}}, band);
+  plot.segment({0, 0}, {hi, hi}, {"#888"});
+  const common::MarkStyle model_mark{common::Marker::Circle, 3, common::palette_colour(0), "none"};
+  const common::MarkStyle table_mark{common::Marker::Circle, 3, "none", "#9a9a9a"};
   for (std::size_t i = 0; i < measured.size(); ++i) {
-    if (i < table.size())
-      s += "<circle cx=\"" + svg_number(X(measured[i])) + "\" cy=\"" + svg_number(Y(table[i])) + "\" r=\"3\" fill=\"none\" stroke=\"#9a9a9a\"/>\n";
-    if (i < model.size())
-      s += "<circle cx=\"" + svg_number(X(measured[i])) + "\" cy=\"" + svg_number(Y(model[i])) + "\" r=\"3\" fill=\"" + common::palette_colour(0) + "\"/>\n";
+    if (i < table.size()) plot.mark({measured[i], table[i]}, table_mark);
+    if (i < model.size()) plot.mark({measured[i], model[i]}, model_mark);
   }
-  const double lx = L + pw + 20;
-  s += "<circle cx=\"" + svg_number(lx) + "\" cy=\"" + svg_number(T + 10) + "\" r=\"3\" fill=\"" + common::palette_colour(0) + "\"/><text x=\"" +
-       svg_number(lx + 10) + "\" y=\"" + svg_number(T + 14) + "\">model</text>\n";
-  s += "<circle cx=\"" + svg_number(lx) + "\" cy=\"" + svg_number(T + 30) + "\" r=\"3\" fill=\"none\" stroke=\"#9a9a9a\"/><text x=\"" + svg_number(lx + 10) +
-       "\" y=\"" + svg_number(T + 34) + "\">per-layer table</text>\n";
-  s += "<rect x=\"" + svg_number(lx - 5) + "\" y=\"" + svg_number(T + 45) + "\" width=\"10\" height=\"10\" fill=\"#eef3ee\"/><text x=\"" + svg_number(lx + 10) +
-       "\" y=\"" + svg_number(T + 54) + "\">within ±10 %</text>\n";
-  s += "</svg>\n";
-  return s;
+  plot.legend({common::LegendEntry::Kind::Mark, model_mark, {}, "", "model"});
+  plot.legend({common::LegendEntry::Kind::Mark, table_mark, {}, "", "per-layer table"});
+  plot.legend({common::LegendEntry::Kind::Swatch, {}, {}, band, "within ±10 %"});
+  return plot.svg();
 }
 
 }  // namespace ofa::search

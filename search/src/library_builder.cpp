@@ -76,17 +76,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
   std::vector<double> lat;
   for (std::size_t i : front) lat.push_back(m.rows[i].measured.median_ms);
   common::LibraryFile f;
-  f.space = m.space;
-  f.elastic_kernel = m.elastic_kernel;
-  f.profile_name = m.profile_name;
-  f.device = m.device;
-  f.engine = m.engine;
-  f.allow_tf32 = m.allow_tf32;
-  f.machine = m.machine;
-  f.libtorch = m.libtorch;
-  f.threads = m.threads;
-  f.batch = m.batch;
-  f.weights = m.weights;
+  static_cast<common::MeasurementSetup&>(f) = m;  // where and how the levels were measured
   f.measured = measured_path;
   f.accuracy_source = measured_acc ? "measured" : "predicted";
   for (std::size_t k : spread_levels(lat, static_cast<std::size_t>(levels))) {
@@ -106,40 +96,6 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
   }
   common::check_levels(f.levels, measured_path);
   return f;
-}
-
-std::string run_pareto(const ParetoOptions& o) {
-  const common::MeasuredFile m = common::read_measured(o.measured);
-  common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
-  // measured.yaml names the weights from the working directory; the library, from its own folder.
-  lib.weights = common::weights_for_library(lib.weights, o.out);
-  // BN files written by `ofa-measure accuracy` sit beside measured.yaml; the library names
-  // them from its own folder.
-  for (common::Level& l : lib.levels)
-    if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
-  std::size_t with_accuracy = 0;
-  for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();
-  write_file_atomic(o.out, common::format_library_yaml(lib));
-  if (!o.plot.empty()) {
-    const common::LibraryFile front = build_library(m, o.measured.string(), 0, o.accuracy);
-    write_file_atomic(o.plot, plot_front_svg(m, front, lib,
-                                             (m.profile_name.empty() ? std::string("front") : m.profile_name) + ": " + std::to_string(lib.levels.size()) +
-                                                 " levels of " + std::to_string(front.levels.size()) + " front points, " + lib.accuracy_source +
-                                                 " accuracy, " + m.device));
-  }
-  std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
-  char line[160];
-  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
-    const common::Level& l = lib.levels[i];
-    std::snprintf(line, sizeof line, "%5zu  %18.3f  %7.3f  %8.5f  %3d  %d\n", i, l.latency_median_ms, l.latency_p90_ms, l.accuracy,
-                  l.arch.r, l.candidate_id);
-    s += line;
-  }
-  s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +
-       lib.accuracy_source + " accuracy) written to " + o.out.string() + (o.plot.empty() ? "" : ", plot " + o.plot.string()) + "\n";
-  if (o.accuracy == AccuracySource::Measured && with_accuracy < m.rows.size())
-    s += "pareto: " + std::to_string(m.rows.size() - with_accuracy) + " rows without measured_accuracy left out\n";
-  return s;
 }
 
 }  // namespace ofa::search

@@ -15,8 +15,8 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/state_dict_file.hpp"
 #include "ofa/common/torch_file.hpp"
-#include "ofa/runtime/image_decoder.hpp"
-#include "ofa/runtime/image_transforms.hpp"
+#include "ofa/runtime/images/image_decoder.hpp"
+#include "ofa/runtime/images/image_transforms.hpp"
 
 namespace ofa::fuzz {
 
@@ -91,8 +91,8 @@ void run_one(Target target, std::string_view bytes) {
         break;
       }
       case Target::Image: {
-        // Decoded, then through both transforms at a small size (an image smaller than the
-        // crop is an Error like any other).
+        // Decoded, then through both transforms at a small size (a small image is upscaled;
+        // an empty or impossibly thin one is an Error like any other).
         const runtime::RgbImage image = runtime::decode_image(bytes, "input.jpg");
         if (static_cast<double>(image.width) * image.height <= 4096.0 * 4096.0) {
           (void)runtime::eval_crop(image, 32, "input.jpg");

@@ -1,3 +1,4 @@
+// The readers as the fuzzers (and test_core's replay of their seeds) drive them.
 #pragma once
 // The readers the fuzzers drive, one entry point per input format. Shared by the libFuzzer
 // binaries (scripts/fuzz) and by test_core, which replays every input a fuzzer ever broke

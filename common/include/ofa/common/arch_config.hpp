@@ -1,3 +1,4 @@
+// One architecture of a space ({ks, e, d, r}), its canonical form and its checks against the space.
 #pragma once
 #include <array>
 #include <cstddef>

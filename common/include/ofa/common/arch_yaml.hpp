@@ -1,3 +1,4 @@
+// Architectures in YAML: one {ks, e, d, r} or a mapping name -> {ks, e, d, r}, read and written.
 #pragma once
 #include <filesystem>
 #include <string>

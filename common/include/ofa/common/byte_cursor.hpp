@@ -1,3 +1,4 @@
+// A bounds-checked reader over a span of bytes, for the binary formats (zip, pickle, storages).
 #pragma once
 #include <cstdint>
 #include <cstring>

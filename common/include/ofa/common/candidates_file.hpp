@@ -1,3 +1,4 @@
+// candidates.yaml and candidates.csv (ofa-candidates/1): a search's predicted front, written and read.
 #pragma once
 #include <filesystem>
 #include <optional>

@@ -1,3 +1,4 @@
+// The one-hot encoding of an architecture that OFA's accuracy predictor takes.
 #pragma once
 #include <array>
 #include <cstdint>

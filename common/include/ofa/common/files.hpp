@@ -1,3 +1,4 @@
+// Files: atomic writes (temp file + rename), reading whole files, and where the data folder is.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -6,8 +7,14 @@
 namespace ofa::common {
 
 // Writes `content` to a temporary file beside `path` and renames it into place, so a reader
-// never sees a half-written file. Creates missing parent folders.
+// never sees a half-written file. Creates missing parent folders. `path` goes through
+// output_target first.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// Where writing `path` lands: the file a symbolic link points to (the link stays), or `path`.
+// Error when it exists and is not a regular file (a device such as /dev/full, a folder, a
+// pipe): outputs are regular files or new paths, and a rename would replace the node.
+std::filesystem::path output_target(const std::filesystem::path& path);
 
 // The whole file, or Error naming it.
 std::string read_file(const std::filesystem::path& path);

@@ -1,3 +1,4 @@
+// Agreement statistics of predictions against measurements: Spearman, MAPE, a least-squares line.
 #pragma once
 #include <span>
 

@@ -1,3 +1,4 @@
+// The layer enumeration: the one place that knows the network's shape (LUT keys, MACs, params, modules).
 #pragma once
 #include <string>
 #include <vector>
@@ -66,5 +67,8 @@ struct Complexity {
 // so totals above 2^24 carry float32 rounding (843101056 where the exact count is 843101040).
 // Use the exact per-layer sums (layer_macs) where the rounding is unwanted.
 Complexity complexity(const std::vector<LayerSpec>& layers);
+
+// Every distinct layer (by LUT key) the space can produce at resolution r: what a per-layer table times.
+std::vector<LayerSpec> distinct_layers(const SearchSpace& space, int r);
 
 }  // namespace ofa::common

@@ -1,3 +1,4 @@
+// library.yaml (ofa-library/2): the runtime's levels, written by `ofa-search pareto` and read by the runtime.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -5,6 +6,8 @@
 #include <vector>
 
 #include "ofa/common/arch_config.hpp"
+
+#include "ofa/common/measurement_setup.hpp"
 
 namespace ofa::common {
 
@@ -23,18 +26,8 @@ struct Level {
 
 // library.yaml (format ofa-library/2, docs/formats.md; /1 is read too): the measured Pareto front, fastest
 // level first; every level is faster and more accurate than the one before.
-struct LibraryFile {
-  std::string space;
-  bool elastic_kernel = false;
-  std::string profile_name;
-  std::string device;              // the device the latencies were measured on
-  std::string engine = "eager";    // the engine they were measured with (eager | optimized)
-  bool allow_tf32 = true;          // whether TF32 was allowed on CUDA then (absent: LibTorch's default, allowed)
-  std::string machine;
-  std::string libtorch;
-  int threads = 0, batch = 1;
-  std::string weights;             // "random" or the supernet file the measurement used (see weights_path)
-  int format_version = 2;          // 1: a relative `weights` meant the working directory
+struct LibraryFile : MeasurementSetup {
+  int format_version = 2;          // 1: a relative `weights` meant the working directory (see weights_path)
   std::string measured;            // the measured file the front was taken from
   std::string accuracy_source;     // predicted | measured
   std::vector<Level> levels;

@@ -1,3 +1,4 @@
+// Latency look-up tables in OFA's layout (<r>_lookup_table.json or .yaml) and their calibration.yaml.
 #pragma once
 #include <filesystem>
 #include <map>

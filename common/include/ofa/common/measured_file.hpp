@@ -1,3 +1,4 @@
+// measured.yaml (ofa-measured/1): candidates re-measured on the device, with their accuracy when evaluated.
 #pragma once
 #include <filesystem>
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/common/candidates_file.hpp"
+
+#include "ofa/common/measurement_setup.hpp"
 
 namespace ofa::common {
 
@@ -48,20 +51,11 @@ struct MeasurementNoise {
 };
 
 // measured.yaml (format ofa-measured/1, docs/formats.md).
-struct MeasuredFile {
+struct MeasuredFile : MeasurementSetup {
   std::string candidates;     // the candidates file measured
-  std::string profile_name;
-  std::string space;
-  bool elastic_kernel = false;
-  std::string machine;
-  std::string libtorch;
-  std::string device;
-  std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
-  bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
-  int threads = 0, batch = 1, warmup = 0, repeats = 0;
+  int warmup = 0, repeats = 0;
   int rounds = 1;                       // interleaved rounds (files before the key: 1)
   std::optional<MeasurementNoise> noise;  // the half-split noise of the rows measured last (rounds >= 2)
-  std::string weights;        // "random" or the supernet file
   std::optional<LutCalibration> lut_calibration;  // carried from the candidates: their latency_ms used it
   std::optional<AccuracySetup> accuracy_setup;     // set by `ofa-measure accuracy`
   std::vector<MeasuredRow> rows;

@@ -1,3 +1,4 @@
+// How numbers are written into the project's files (round-trip precision, fixed decimals).
 #pragma once
 #include <cstdio>
 #include <string>

@@ -1,3 +1,4 @@
+// A Python pickle run as data (classes named, never called): the subset torch.save and LibTorch write.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,3 +1,4 @@
+// Device profiles (configs/*.yaml): space, predictor, latency table and search settings, read and checked.
 #pragma once
 #include <cstdint>
 #include <filesystem>

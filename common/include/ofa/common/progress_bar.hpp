@@ -1,3 +1,4 @@
+// A one-line progress bar on stderr, drawn by the tools' driver only (libraries report through Reporter).
 #pragma once
 #include <chrono>
 #include <string>

@@ -1,3 +1,4 @@
+// A tensor read from a torch.save file without LibTorch: dtype, shape, strides and a view of its bytes.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -1,3 +1,4 @@
+// The search spaces (OFA MobileNetV3 w1.2 and w1.0, CompOFA): their choices and resolutions.
 #pragma once
 #include <array>
 #include <optional>

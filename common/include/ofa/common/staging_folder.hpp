@@ -1,3 +1,4 @@
+// An output folder written beside its target and renamed into place, so it appears whole or not at all.
 #pragma once
 #include <filesystem>
 

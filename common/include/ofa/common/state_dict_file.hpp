@@ -1,3 +1,4 @@
+// A state_dict read from a torch.save file without LibTorch (plain or OFA's {'state_dict': ...} layout).
 #pragma once
 #include <filesystem>
 #include <map>

@@ -1,3 +1,4 @@
+// Summary statistics of timed calls: median, mean, percentiles and the interdecile mean OFA's tables use.
 #pragma once
 #include <vector>
 

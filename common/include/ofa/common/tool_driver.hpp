@@ -1,3 +1,4 @@
+// The process-wide Ctrl-C flag and the error-to-exit-status wrapper the tools' driver runs commands in.
 #pragma once
 #include <atomic>
 #include <functional>

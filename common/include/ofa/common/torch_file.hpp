@@ -1,3 +1,4 @@
+// The torch-free reader of torch.save files, both serializations (zip and legacy).
 #pragma once
 #include <filesystem>
 #include <memory>

@@ -1,3 +1,4 @@
+// Typed YAML values that name the key and value at fault, and the guard every reader runs inside.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -1,3 +1,4 @@
+// A reader of stored (uncompressed) zip archives with ZIP64 and CRC-32 checks: torch.save's container.
 #pragma once
 #include <cstdint>
 #include <string>

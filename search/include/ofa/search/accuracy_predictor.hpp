@@ -1,3 +1,4 @@
+// OFA's MLP accuracy predictor on Eigen.
 #pragma once
 #include <span>
 #include <string>

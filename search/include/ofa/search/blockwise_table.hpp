@@ -1,3 +1,4 @@
+// A per-layer quantity summed over a subnet's layers, precomputed per block for fast search.
 #pragma once
 #include <array>
 #include <functional>

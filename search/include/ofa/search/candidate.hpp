@@ -1,3 +1,4 @@
+// One architecture a search produced, with the scores it was selected by.
 #pragma once
 #include <limits>
 #include <string>

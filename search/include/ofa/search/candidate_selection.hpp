@@ -1,3 +1,4 @@
+// Which candidates a measuring command takes: --only-front, --top N, --spread N.
 #pragma once
 #include <functional>
 #include <optional>

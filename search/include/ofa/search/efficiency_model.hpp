@@ -1,3 +1,4 @@
+// The quantity a search constrains and minimises: table latency or MACs.
 #pragma once
 #include <string>
 

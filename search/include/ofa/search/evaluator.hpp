@@ -1,3 +1,4 @@
+// Evaluator: everything one architecture is scored by (predictor, table, MACs, params).
 #pragma once
 #include <limits>
 #include <optional>

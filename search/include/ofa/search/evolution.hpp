@@ -1,3 +1,4 @@
+// OFA's regularized evolution, run once per constraint.
 #pragma once
 #include "ofa/search/search_algorithm.hpp"
 

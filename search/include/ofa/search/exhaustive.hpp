@@ -1,3 +1,4 @@
+// Every architecture of a small space scored, and its front.
 #pragma once
 #include <functional>
 

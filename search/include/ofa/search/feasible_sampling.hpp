@@ -1,3 +1,4 @@
+// Rejection sampling of architectures under an efficiency limit, with an attempt budget.
 #pragma once
 #include "ofa/common/arch_config.hpp"
 #include "ofa/search/blockwise_table.hpp"

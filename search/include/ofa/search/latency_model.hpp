@@ -1,3 +1,4 @@
+// The fitted latency model of a device, in OFA's table layout.
 #pragma once
 #include <map>
 #include <string>

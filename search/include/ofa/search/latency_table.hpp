@@ -1,3 +1,4 @@
+// LatencyTable: a device's look-up table for one space, loaded from a folder and calibrated.
 #pragma once
 #include <filesystem>
 #include <optional>

@@ -1,3 +1,4 @@
+// The library from a measured file: the measured front, thinned to K levels.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -19,16 +20,5 @@ common::LibraryFile build_library(const common::MeasuredFile& measured, const st
 // fastest, the slowest, and between them the nearest to evenly spaced latencies.
 std::vector<std::size_t> spread_levels(const std::vector<double>& sorted_latencies, std::size_t count);
 
-struct ParetoOptions {
-  std::filesystem::path measured;
-  std::filesystem::path out;
-  int levels = 0;
-  AccuracySource accuracy = AccuracySource::Predicted;
-  std::filesystem::path plot;  // --plot: an SVG of the candidates, the front and the levels ("" for none)
-};
-
-// `ofa-search pareto`: reads measured.yaml, writes library.yaml atomically; returns the table
-// it prints.
-std::string run_pareto(const ParetoOptions& options);
 
 }  // namespace ofa::search

@@ -1,3 +1,4 @@
+// The weights of a fully connected network (PyTorch's nn.Linear layout).
 #pragma once
 #include <string>
 #include <vector>

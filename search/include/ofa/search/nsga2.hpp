@@ -1,3 +1,4 @@
+// NSGA-II over (accuracy, efficiency) in one run.
 #pragma once
 #include <span>
 

@@ -1,3 +1,4 @@
+// Pareto fronts, non-dominated sorting and crowding distance.
 #pragma once
 #include <span>
 #include <vector>

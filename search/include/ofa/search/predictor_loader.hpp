@@ -1,3 +1,4 @@
+// OFA's predictor state_dict read (torch-free) into an AccuracyPredictor.
 #pragma once
 #include <filesystem>
 

@@ -1,3 +1,4 @@
+// A small seeded generator with a fixed algorithm, so a seed gives the same result everywhere.
 #pragma once
 #include <cstdint>
 

@@ -1,3 +1,4 @@
+// Random architectures, mutation and crossover as OFA's evolution draws them.
 #pragma once
 #include "ofa/common/arch_config.hpp"
 #include "ofa/search/random.hpp"

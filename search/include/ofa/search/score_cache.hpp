@@ -1,3 +1,4 @@
+// Predicted accuracy cached by the canonical architecture.
 #pragma once
 #include <span>
 #include <vector>

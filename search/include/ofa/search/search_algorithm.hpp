@@ -1,3 +1,4 @@
+// The interface every search algorithm implements, and what it is given.
 #pragma once
 #include <atomic>
 #include <functional>

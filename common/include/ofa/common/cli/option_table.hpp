@@ -1,0 +1,96 @@
+// The one table of command-line options shared by ofa-search, ofa-measure and ofa-runtime.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ofa/common/limits.hpp"
+
+namespace ofa::common::cli {
+
+// How an option's value is checked when the command line is parsed, before any command runs:
+// a bad value is one line naming the flag and the value (llama.cpp's common/arg.cpp keeps the
+// check with the option's declaration the same way).
+struct Check {
+  enum class Kind {
+    Flag,     // takes no value
+    Text,     // any non-empty text (paths, lists the command parses itself)
+    Integer,  // a whole number in [min, max]
+    Seed,     // a whole number in 0..2^64-1, never read through a double
+    Real,     // a finite number in [min, max], `min` excluded when min_open
+    Choice,   // one of `choices`
+  };
+  Kind kind = Kind::Text;
+  double min = 0, max = 0;
+  bool min_open = false;
+  std::vector<std::string_view> choices;
+};
+
+Check flag();
+Check text();
+Check integer(std::int64_t min, std::int64_t max);
+Check seed();
+Check real(double min, double max, bool min_open = false);
+Check choice(std::vector<std::string_view> choices);
+
+using common::kMaxThreads;
+
+// What a path option names, so the driver can check a command's outputs against its inputs
+// and each other before the command starts (no output may overwrite an input or a device).
+enum class Role {
+  None,
+  InputFile,
+  InputFolder,
+  Output,  // a file; --out is what its CommandSpec's `out` says
+};
+
+// What a command's --out names.
+enum class OutKind {
+  File,
+  FolderInto,      // a folder the command writes its files into (ofa-search, lut)
+  FolderReplaced,  // a folder written whole beside its target and renamed into place (export, latency-model)
+};
+
+// One option, declared once for every command that takes it.
+struct OptionSpec {
+  std::string_view name;  // "--threads"
+  std::string_view hint;  // "N" (empty for a flag)
+  std::string_view help;  // what it means, for every command that takes it
+  Check check;
+  Role role = Role::None;
+};
+
+enum class Need { Optional, Required };
+
+// An option as one command takes it: whether it must be given, the command's default (shown
+// by --help) and, where the command gives the shared meaning a particular sense, a note.
+struct CommandOption {
+  std::string_view name;
+  Need need = Need::Optional;
+  std::string_view default_text = {};
+  std::string_view note = {};
+};
+
+struct CommandSpec {
+  std::string_view tool;     // "ofa-measure"
+  std::string_view name;     // "latency"; "" for a tool's command without a name (ofa-search's search)
+  std::string_view summary;  // one paragraph, with an example
+  std::vector<CommandOption> options;
+  // Pairs of options that cannot be given together.
+  std::vector<std::pair<std::string_view, std::string_view>> exclusive;
+  OutKind out = OutKind::File;
+};
+
+// Every option, each once.
+std::span<const OptionSpec> option_table();
+// Every command of the three tools.
+std::span<const CommandSpec> command_table();
+
+// The option named `name`; nullptr when there is none.
+const OptionSpec* find_option(std::string_view name);
+// The commands of `tool`, in the table's order.
+std::vector<const CommandSpec*> tool_commands(std::string_view tool);
+
+}  // namespace ofa::common::cli

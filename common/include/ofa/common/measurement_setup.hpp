@@ -1,0 +1,32 @@
+// Where and how a set of latencies was measured: the provenance a measured file and a library share.
+#pragma once
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ofa::common {
+
+// One type, so the measured file and the library built from it declare, read, write and copy
+// these fields in one place (a library is `static_cast<MeasurementSetup&>(lib) = measured`).
+struct MeasurementSetup {
+  std::string space;
+  bool elastic_kernel = false;
+  std::string profile_name;
+  std::string device;            // the device the latencies were measured on
+  std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
+  bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
+  std::string machine;
+  std::string libtorch;
+  int threads = 0, batch = 1;
+  std::string weights;  // "random" or the supernet file the measurement used
+};
+
+// The fields as YAML lines ("space: ...\n" ...), in the order both formats write them.
+std::string format_setup_yaml(const MeasurementSetup& setup);
+
+// Reads the fields from a file's root mapping. `threads` and `batch` are required in measured
+// files and optional (0 and 1) in libraries; every other key is required, except
+// elastic_kernel, engine and allow_tf32, which files older than those keys lack.
+MeasurementSetup read_setup_yaml(const YAML::Node& root, const std::string& where, bool threads_and_batch_required);
+
+}  // namespace ofa::common

@@ -1,0 +1,179 @@
+#include "ofa/common/cli/arg_parser.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "ofa/common/error.hpp"
+
+namespace ofa::common::cli {
+
+namespace {
+
+std::string str(std::string_view s) { return std::string(s); }
+
+// A number as a person would write it in the message: 1024, not 1024.000000.
+std::string number_text(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string range_text(const Check& c) {
+  if (c.max >= 1e300) return (c.min_open ? "> " : ">= ") + number_text(c.min);
+  return (c.min_open ? "in (" : "in [") + number_text(c.min) + ", " + number_text(c.max) + "]";
+}
+
+[[noreturn]] void bad_value(const OptionSpec& o, const std::string& value, const std::string& what) {
+  throw Error(str(o.name) + ": '" + value + "' is not " + what);
+}
+
+bool is_whole(const std::string& s, bool allow_sign) {
+  std::size_t i = allow_sign && !s.empty() && s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+const CommandSpec* find_command(std::string_view tool, std::string_view name) {
+  for (const CommandSpec* c : tool_commands(tool))
+    if (c->name == name) return c;
+  return nullptr;
+}
+
+std::string command_label(const CommandSpec& c) { return c.name.empty() ? str(c.tool) : str(c.tool) + " " + str(c.name); }
+
+}  // namespace
+
+void check_value(const OptionSpec& o, const std::string& v) {
+  const Check& c = o.check;
+  switch (c.kind) {
+    case Check::Kind::Flag:
+      throw Error(str(o.name) + " takes no value (given '" + v + "')");
+    case Check::Kind::Text:
+      if (v.empty()) throw Error(str(o.name) + ": an empty value");
+      return;
+    case Check::Kind::Integer: {
+      const std::string what = "a whole number " + range_text(c);
+      if (!is_whole(v, true)) bad_value(o, v, what);
+      long long n = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || static_cast<double>(n) < c.min || static_cast<double>(n) > c.max)
+        bad_value(o, v, what);
+      return;
+    }
+    case Check::Kind::Seed: {
+      std::uint64_t n = 0;
+      const std::string what = "a whole number in [0, 18446744073709551615]";
+      if (!is_whole(v, false)) bad_value(o, v, what);
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size()) bad_value(o, v, what);
+      return;
+    }
+    case Check::Kind::Real: {
+      const std::string what = "a finite number " + range_text(c);
+      char* end = nullptr;
+      const double d = v.empty() ? std::nan("") : std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d) || d < c.min || d > c.max || (c.min_open && d == c.min))
+        bad_value(o, v, what);
+      return;
+    }
+    case Check::Kind::Choice: {
+      if (std::find(c.choices.begin(), c.choices.end(), v) != c.choices.end()) return;
+      std::string list;
+      for (std::string_view s : c.choices) list += (list.empty() ? "" : ", ") + str(s);
+      bad_value(o, v, "one of " + list);
+    }
+  }
+}
+
+ParseResult parse_command_line(std::string_view tool, std::span<const std::string> args) {
+  std::size_t i = 0;
+  const CommandSpec* cmd = nullptr;
+  const bool wants_help = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+  if (!args.empty() && args[0].rfind("-", 0) != 0) {
+    cmd = find_command(tool, args[0]);
+    if (!cmd || cmd->name.empty()) {
+      std::string names;
+      for (const CommandSpec* c : tool_commands(tool))
+        if (!c->name.empty()) names += (names.empty() ? "" : ", ") + str(c->name);
+      throw Error("unknown command '" + args[0] + "' (commands: " + names + "; see --help)");
+    }
+    if (wants_help) return {ParsedArgs(cmd, {}), command_help(*cmd), false};
+    i = 1;
+  } else {
+    if (wants_help || args.empty()) return {{}, {}, true};
+    cmd = find_command(tool, "");
+    if (!cmd) throw Error("give a command first (see --help)");
+  }
+  const std::string label = command_label(*cmd);
+  std::map<std::string, std::string, std::less<>> values;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
+    const std::size_t eq = a.find('=');
+    const std::string name = a.substr(0, eq);
+    const auto takes = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const CommandOption& o) { return o.name == name; });
+    const OptionSpec* spec = find_option(name);
+    if (takes == cmd->options.end() || !spec) throw Error(label + ": unknown option " + name + " (see --help)");
+    if (values.count(name)) throw Error(label + ": " + name + " given twice");
+    std::string value;
+    if (spec->check.kind == Check::Kind::Flag) {
+      if (eq != std::string::npos) throw Error(name + " takes no value (given '" + a.substr(eq + 1) + "')");
+    } else if (eq != std::string::npos) {
+      value = a.substr(eq + 1);
+    } else {
+      if (i + 1 >= args.size()) throw Error(name + " needs a value (" + str(spec->hint) + ")");
+      value = args[++i];
+    }
+    if (spec->check.kind != Check::Kind::Flag) check_value(*spec, value);
+    values.emplace(name, std::move(value));
+  }
+  for (const CommandOption& o : cmd->options)
+    if (o.need == Need::Required && !values.count(o.name)) throw Error(label + ": " + str(o.name) + " is required (see --help)");
+  for (const auto& [a, b] : cmd->exclusive)
+    if (values.count(a) && values.count(b)) throw Error(label + ": " + str(a) + " and " + str(b) + " cannot be given together");
+  return {ParsedArgs(cmd, std::move(values)), {}, false};
+}
+
+std::string tool_help(std::string_view tool, std::string_view about) {
+  std::string s = str(about) + "\n\nCommands:\n";
+  const CommandSpec* unnamed = nullptr;
+  for (const CommandSpec* c : tool_commands(tool)) {
+    if (c->name.empty()) {
+      unnamed = c;
+      continue;
+    }
+    std::string name = "  " + str(c->name);
+    name.resize(std::max<std::size_t>(name.size() + 1, 18), ' ');
+    s += name + str(c->summary.substr(0, c->summary.find('\n'))) + "\n";
+  }
+  s += "\n" + str(tool) + " COMMAND --help lists a command's options.\n";
+  // A tool whose main job has no command name (ofa-search) shows that job's options here.
+  if (unnamed) s += "\nWithout a command:\n" + command_help(*unnamed);
+  return s;
+}
+
+std::string command_help(const CommandSpec& c) {
+  std::string s = "Usage: " + command_label(c) + " [options]\n" + str(c.summary) + "\n\nOptions:\n";
+  for (const CommandOption& o : c.options) {
+    const OptionSpec* spec = find_option(o.name);
+    std::string head = "  " + str(o.name) + (spec->hint.empty() ? "" : " " + str(spec->hint));
+    if (head.size() < 26) head.resize(26, ' ');
+    else head += "\n" + std::string(26, ' ');
+    std::string help = str(spec->help);
+    if (!o.note.empty()) help += "; here: " + str(o.note);
+    if (o.need == Need::Required) help += " (required)";
+    else if (!o.default_text.empty()) help += " (default: " + str(o.default_text) + ")";
+    s += head + help + "\n";
+  }
+  s += "  --help                  This text\n";
+  return s;
+}
+
+}  // namespace ofa::common::cli

@@ -1,0 +1,99 @@
+#include "ofa/common/cli/output_checks.hpp"
+
+#include <vector>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+
+namespace ofa::common::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct NamedPath {
+  std::string_view flag;
+  std::string given;
+  fs::path resolved;  // absolute, links resolved as far as the path exists
+};
+
+fs::path resolve(const fs::path& cwd, const std::string& p) {
+  std::error_code ec;
+  const fs::path abs = fs::path(p).is_absolute() ? fs::path(p) : cwd / p;
+  fs::path r = fs::weakly_canonical(abs, ec);
+  return ec ? abs.lexically_normal() : r;
+}
+
+// Whether `inner` is `outer` or lies below it (both resolved).
+bool within(const fs::path& inner, const fs::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // a trailing separator
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return true;
+}
+
+bool same_file(const NamedPath& a, const NamedPath& b) {
+  std::error_code ec;
+  if (fs::exists(a.resolved, ec) && fs::exists(b.resolved, ec)) return fs::equivalent(a.resolved, b.resolved, ec);
+  return a.resolved == b.resolved;
+}
+
+std::string label(const NamedPath& p) { return std::string(p.flag) + " " + p.given; }
+
+}  // namespace
+
+void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
+  const CommandSpec& command = args.command();
+  std::vector<NamedPath> inputs, outputs;
+  for (const CommandOption& o : command.options) {
+    const OptionSpec* spec = find_option(o.name);
+    if (!spec || spec->role == Role::None || !args.has(o.name)) continue;
+    NamedPath p{o.name, args.value(o.name), resolve(cwd, args.value(o.name))};
+    std::error_code ec;
+    switch (spec->role) {
+      case Role::InputFile:
+        if (fs::is_directory(p.resolved, ec)) throw Error(label(p) + ": is a folder, expected a file");
+        inputs.push_back(p);
+        break;
+      case Role::InputFolder:
+        inputs.push_back(p);
+        break;
+      case Role::Output:
+        outputs.push_back(p);
+        break;
+      case Role::None:
+        break;
+    }
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const NamedPath& out = outputs[i];
+    const OutKind kind = out.flag == "--out" ? command.out : OutKind::File;
+    const bool replaced = kind == OutKind::FolderReplaced;
+    std::error_code ec;
+    if (kind != OutKind::File) {
+      if (fs::exists(out.resolved, ec) && !fs::is_directory(out.resolved, ec))
+        throw Error(label(out) + ": exists and is not a folder");
+      if (replaced && within(resolve(cwd, "."), out.resolved))
+        throw Error(label(out) + ": is the current folder or holds it; an output folder is replaced whole, so it must be another");
+    } else {
+      try {
+        output_target(out.resolved);
+      } catch (const Error& e) {
+        // Its message starts with the resolved path; the user typed another.
+        const std::string what = e.what(), resolved = out.resolved.string();
+        throw Error(label(out) + (what.rfind(resolved, 0) == 0 ? what.substr(resolved.size()) : ": " + what));
+      }
+    }
+    for (const NamedPath& in : inputs) {
+      if (same_file(out, in)) throw Error(label(out) + ": is also " + label(in) + "; an output must not overwrite an input");
+      if (replaced && within(in.resolved, out.resolved))
+        throw Error(label(out) + ": holds " + label(in) + "; an output folder is replaced whole, so it must not hold an input");
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (same_file(out, outputs[j])) throw Error(label(outputs[j]) + " and " + label(out) + " are the same file");
+  }
+}
+
+}  // namespace ofa::common::cli

@@ -1,0 +1,47 @@
+#include "ofa/common/output_set.hpp"
+
+#include <fstream>
+
+#include <unistd.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+
+namespace ofa::common {
+
+namespace fs = std::filesystem;
+
+OutputSet::~OutputSet() {
+  if (committed_) return;
+  for (const auto& [temp, target] : staged_) {
+    std::error_code ignore;
+    fs::remove(temp, ignore);
+  }
+}
+
+void OutputSet::add(const fs::path& path, std::string_view content) {
+  const fs::path target = output_target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  if (ec) throw Error(target.parent_path().string() + ": cannot create folder: " + ec.message());
+  const fs::path temp = target.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(staged_.size());
+  staged_.emplace_back(temp, target);  // registered first, so a failed write is removed too
+  std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+  if (!f) throw Error(target.string() + ": cannot open for writing");
+  f.write(content.data(), static_cast<std::streamsize>(content.size()));
+  f.flush();
+  if (!f) throw Error(target.string() + ": write failed (disk full?)");
+}
+
+void OutputSet::adopt(const fs::path& temp, const fs::path& path) { staged_.emplace_back(temp, output_target(path)); }
+
+void OutputSet::commit() {
+  for (const auto& [temp, target] : staged_) {
+    std::error_code ec;
+    fs::rename(temp, target, ec);
+    if (ec) throw Error(target.string() + ": cannot rename temporary file into place: " + ec.message());
+  }
+  committed_ = true;
+}
+
+}  // namespace ofa::common

@@ -1,0 +1,220 @@
+#include "runtime/commands/accuracy_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <map>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/engine/bn_recalibration.hpp"
+#include "ofa/runtime/images/calibration_images.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/images/image_batch.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/images/image_batch.hpp"
+#include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
+#include "ofa/runtime/engine/tensor_io.hpp"
+#include "ofa/runtime/measure/topk_counts.hpp"
+
+namespace ofa::runtime {
+
+using common::Error;
+namespace fs = std::filesystem;
+
+namespace {
+
+// --limit N: N images spread evenly over the sorted list, so a short run still sees every
+// part of it (the first N would be the first few classes only).
+std::vector<LabeledImage> evaluation_images(std::vector<LabeledImage> all, std::int64_t limit) {
+  if (limit <= 0 || static_cast<std::size_t>(limit) >= all.size()) return all;
+  std::vector<LabeledImage> out;
+  const std::size_t n = all.size(), k = static_cast<std::size_t>(limit);
+  for (std::size_t i = 0; i < k; ++i) out.push_back(all[i * n / k]);
+  return out;
+}
+
+struct Network {
+  std::size_t row;  // in the output file
+  std::optional<Subnet> subnet;
+  BnStatistics stats;
+  std::optional<Engine> engine;
+  TopKCounts counts;
+  std::string bn;  // the BN file, relative to the output's folder
+};
+
+// Images through networks per second (an image evaluated by 4 networks counts 4).
+std::string rate(std::size_t evaluations, std::chrono::steady_clock::time_point since) {
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  char b[64];
+  std::snprintf(b, sizeof b, "%.1f images/s through the networks", s > 0 ? static_cast<double>(evaluations) / s : 0.0);
+  return b;
+}
+
+}  // namespace
+
+common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report, const common::Reporter& reporter) {
+  check_device_options(o.device);
+  search::check_selection(o.selection);
+  if (o.limit < 0) throw Error("--limit " + std::to_string(o.limit) + " must be >= 0");
+  if (o.batch_size < 1) throw Error("--batch-size " + std::to_string(o.batch_size) + " must be >= 1");
+  if (o.calib_images && (o.calib_count < 1 || o.calib_batch < 1))
+    throw Error("--calib-count and --calib-batch must be >= 1 (got " + std::to_string(o.calib_count) + ", " + std::to_string(o.calib_batch) + ")");
+  const common::MeasuredFile in = common::read_measured(o.measured);
+  if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
+  const common::SearchSpace space = common::search_space(in.space, in.elastic_kernel);
+  const fs::path classes = class_list_path(o.classes, o.data_dir);
+  const int decoders = decode_threads(o.decode_threads);
+  const torch::Device device = parse_device(o.device.device);
+  apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  const EngineKind kind = parse_engine(o.device.engine);
+
+  std::vector<common::CandidateRow> candidates;
+  for (const auto& r : in.rows) candidates.push_back(r.candidate);
+  const std::vector<std::size_t> selected =
+      search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; });
+  if (selected.empty()) throw Error(o.measured.string() + ": no rows to evaluate" + (o.selection.only_front ? " on the front" : ""));
+
+  // Everything that can be refused is checked before the first network runs.
+  const std::vector<LabeledImage> val = evaluation_images(list_image_folder(o.val_images, classes), o.limit);
+  std::optional<CalibrationImages> calib;
+  if (o.calib_images)
+    calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, decoders, o.skip_unreadable});
+
+  common::MeasuredFile out = in;
+  common::AccuracySetup setup;
+  setup.weights = o.weights ? o.weights->string() : "random";
+  setup.val_images = o.val_images.string();
+  setup.limit = o.limit;
+  setup.calibration = calib ? "images" : "none";
+  setup.calib_images = o.calib_images ? o.calib_images->string() : "";
+  setup.calib_count = calib ? o.calib_count : 0;
+  setup.calib_batch = calib ? o.calib_batch : 0;
+  setup.seed = o.seed;
+  out.accuracy_setup = setup;
+  const fs::path out_dir = o.out.parent_path();
+  const std::string bn_folder = o.out.stem().string() + "_bn";
+
+  // --resume: rows already evaluated with the same settings are kept.
+  std::vector<char> done(out.rows.size(), 0);
+  std::error_code ec;
+  if (o.resume && fs::exists(o.out, ec)) {
+    const common::MeasuredFile previous = common::read_measured(o.out);
+    if (!previous.accuracy_setup || !(*previous.accuracy_setup == setup))
+      throw Error(o.out.string() + ": was evaluated with other settings (weights, images, limit, calibration or seed); "
+                  "use the same flags or another --out");
+    for (std::size_t i : selected) {
+      for (const common::MeasuredRow& p : previous.rows) {
+        if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;
+        if (!p.bn.empty() && !fs::exists(out_dir / p.bn, ec)) continue;  // its BN file is gone: evaluate again
+        out.rows[i].measured_accuracy = p.measured_accuracy;
+        out.rows[i].top5 = p.top5;
+        out.rows[i].accuracy_images = p.accuracy_images;
+        out.rows[i].bn = p.bn;
+        done[i] = 1;
+      }
+    }
+  }
+
+  // Pending rows by resolution.
+  std::map<int, std::vector<std::size_t>> groups;
+  for (std::size_t i : selected)
+    if (!done[i]) groups[out.rows[i].candidate.arch.r].push_back(i);
+
+  std::optional<Supernet> supernet_storage;
+  auto supernet = [&]() -> const Supernet& {
+    if (!supernet_storage) {
+      supernet_storage = o.weights ? Supernet::load(*o.weights, space) : Supernet::random(space, o.seed);
+      supernet_storage->to(device);
+    }
+    return *supernet_storage;
+  };
+
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t evaluated_images = 0, skipped = 0, group_no = 0;  // evaluated: image x network
+  const std::size_t val_batches = (val.size() + static_cast<std::size_t>(o.batch_size) - 1) / static_cast<std::size_t>(o.batch_size);
+  for (auto& [r, rows] : groups) {
+    ++group_no;
+    const std::string tag = "r=" + std::to_string(r) + " (" + std::to_string(group_no) + "/" + std::to_string(groups.size()) + "), " +
+                            std::to_string(rows.size()) + " networks";
+    std::vector<Network> nets(rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      nets[k].row = rows[k];
+      nets[k].subnet = Subnet::from_supernet(space, out.rows[rows[k]].candidate.arch, supernet());
+    }
+    // 1. BN recalibration: every network of the group on the same calibration batches.
+    if (calib) {
+      for (std::size_t b = 0; b < calib->batch_count(); ++b) {
+        check_cancel(o.device);
+        const ImageBatch batch = calib->batch(b, r);
+        skipped += batch.skipped.size();
+        if (batch.kept.empty()) continue;
+        const torch::Tensor x = batch.images.to(device);
+        for (Network& n : nets) n.subnet->forward_collecting_bn(x, n.stats);
+        reporter.progress("accuracy", (static_cast<double>(group_no - 1) + 0.2 * static_cast<double>(b + 1) / static_cast<double>(calib->batch_count())) /
+                       static_cast<double>(groups.size()),
+                   tag + ": calibrating BN");
+      }
+      for (Network& n : nets) {
+        if (n.stats.size() == 0) throw Error(calib->batch_count() ? "no readable calibration image" : "no calibration batch");
+        const common::CandidateRow& c = out.rows[n.row].candidate;
+        const StateDict bn = n.stats.state_dict();
+        n.bn = bn_folder + "/cand_" + std::to_string(c.id) + ".pt";
+        save_state_dict(out_dir / n.bn, bn);
+        n.subnet = Subnet::from_supernet(space, c.arch, supernet().with_bn_overrides(bn, (out_dir / n.bn).string()));
+      }
+    }
+    for (Network& n : nets) {
+      n.engine.emplace(*n.subnet, kind);
+      n.subnet.reset();  // the engine holds what it needs
+    }
+    // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
+    const ImageBatchOptions load{r, decoders, o.skip_unreadable};
+    auto fetch = [&](std::size_t b) {
+      const std::size_t first = b * static_cast<std::size_t>(o.batch_size);
+      const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(o.batch_size), val.size() - first);
+      return std::async(std::launch::async, [&, first, n] { return load_eval_batch(std::span(val).subspan(first, n), load); });
+    };
+    std::future<ImageBatch> next = fetch(0);
+    for (std::size_t b = 0; b < val_batches; ++b) {
+      ImageBatch batch = next.get();
+      if (b + 1 < val_batches) next = fetch(b + 1);
+      check_cancel(o.device);
+      skipped += batch.skipped.size();
+      if (batch.kept.empty()) continue;
+      const torch::Tensor x = batch.images.to(device);
+      for (Network& n : nets) n.counts.add(n.engine->forward(x), batch.labels);
+      evaluated_images += batch.kept.size() * nets.size();
+      reporter.progress("accuracy", (static_cast<double>(group_no - 1) + (calib ? 0.2 : 0.0) + (calib ? 0.8 : 1.0) * static_cast<double>(b + 1) / static_cast<double>(val_batches)) /
+                     static_cast<double>(groups.size()),
+                 tag + ": " + rate(evaluated_images, started));
+    }
+    for (Network& n : nets) {
+      if (n.counts.images == 0) throw Error(o.val_images.string() + ": no readable image to evaluate");
+      common::MeasuredRow& row = out.rows[n.row];
+      row.measured_accuracy = n.counts.top1_fraction();
+      row.top5 = n.counts.top5_fraction();
+      row.accuracy_images = n.counts.images;
+      row.bn = n.bn;
+    }
+    common::write_file_atomic(o.out, common::format_measured_yaml(out));
+  }
+  reporter.done("accuracy");
+  common::write_file_atomic(o.out, common::format_measured_yaml(out));
+  if (report) {
+    std::size_t fresh = 0;
+    for (const auto& [r, rows] : groups) fresh += rows.size();
+    *report = "accuracy: " + std::to_string(fresh) + " rows evaluated (" + std::to_string(selected.size() - fresh) + " kept from --resume) on " +
+              std::to_string(val.size()) + " images, BN " + (calib ? "recalibrated on " + std::to_string(calib->image_count()) + " images" : std::string("not recalibrated")) +
+              ", " + rate(evaluated_images, started) + ", written to " + o.out.string();
+    if (skipped) *report += "; " + std::to_string(skipped) + " unreadable images skipped";
+    if (setup.weights == "random") *report += "\naccuracy: these are RANDOM weights: the figures measure nothing but the pipeline (give --weights)";
+  }
+  return out;
+}
+
+}  // namespace ofa::runtime

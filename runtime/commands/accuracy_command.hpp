@@ -1,0 +1,41 @@
+// `ofa-measure accuracy`: BN recalibration and top-1/top-5 per row of a measured file.
+#pragma once
+#include <atomic>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "ofa/common/measured_file.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/search/candidate_selection.hpp"
+#include "ofa/common/reporter.hpp"
+
+namespace ofa::runtime {
+
+// `ofa-measure accuracy`: per selected row of a measured file, OFA's BN recalibration on
+// calibration images, then top-1 and top-5 on an ImageNet folder, written as the row's
+// measured_accuracy, top5, accuracy_images and bn (its BN file, in <out stem>_bn/ beside
+// the output). Rows are grouped by resolution: each image is decoded and transformed once
+// per resolution, every network of the group runs on it (nothing is cached beyond a batch).
+struct AccuracyOptions {
+  std::filesystem::path measured;
+  search::CandidateSelection selection;           // --spread N spreads over the measured latency
+  std::optional<std::filesystem::path> weights;   // supernet; random weights (seeded) when absent
+  std::filesystem::path val_images;
+  std::int64_t limit = 0;                          // 0: every image; else N spread evenly over the sorted list
+  std::optional<std::filesystem::path> calib_images;  // absent: the supernet's BN statistics (--no-recalibrate)
+  int calib_count = 2000, calib_batch = 200;
+  std::uint64_t seed = 0;                          // calibration draw and augmentation; random weights
+  int batch_size = 100;                            // evaluation batch
+  int decode_threads = 0;                          // 0: all cores
+  std::string classes, data_dir;
+  bool skip_unreadable = false;
+  bool resume = false;
+  DeviceOptions device;                            // device, engine, threads, cancel
+  std::filesystem::path out;
+};
+
+// Writes `out` after every resolution group (atomically); returns the file written.
+common::MeasuredFile run_accuracy(const AccuracyOptions& options, std::string* report = nullptr, const common::Reporter& reporter = {});
+
+}  // namespace ofa::runtime

@@ -1,0 +1,88 @@
+#include "runtime/commands/calibrate_command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/fit_statistics.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/lut_file.hpp"
+#include "ofa/common/measured_file.hpp"
+#include "ofa/search/latency_table.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+using common::MeasuredFile;
+using common::read_measured;
+
+namespace {
+
+// Whether `path` lies inside `folder` (both resolved, so links and ../ do not hide it).
+bool inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code ec;
+  const auto p = std::filesystem::weakly_canonical(path, ec);
+  const auto f = std::filesystem::weakly_canonical(folder, ec);
+  if (ec) return false;
+  const auto [fi, pi] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+  return fi == f.end() || (fi->empty() && std::next(fi) == f.end());  // a trailing '/' is an empty last element
+}
+
+}  // namespace
+
+std::string run_calibrate(const CalibrateOptions& o) {
+  if (!o.force) {
+    std::optional<std::filesystem::path> data;
+    try {
+      data = resolve_data_dir(o.data_dir);
+    } catch (const Error&) {  // no data folder: nothing shipped to protect
+    }
+    if (data && inside(o.lut, *data))
+      throw Error("--lut " + o.lut.string() + " is inside the data folder " + data->string() +
+                  ": a calibration there changes the table for every profile that uses it; copy the table to a folder of "
+                  "your own and calibrate that, or pass --force");
+  }
+  const common::MeasuredFile m = common::read_measured(o.measured);
+  if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));
+  SearchSpace space = search_space(m.space, m.elastic_kernel);
+  std::set<int> rs;
+  for (const auto& row : m.rows) rs.insert(row.candidate.arch.r);
+  space.resolutions.assign(rs.begin(), rs.end());
+  const auto table = search::LatencyTable::load(o.lut, space, /*calibrated=*/false);
+  for (std::size_t i = 0; i < m.rows.size(); ++i)
+    if (!(m.rows[i].measured.median_ms > 0) || !std::isfinite(m.rows[i].measured.median_ms))
+      throw Error(o.measured.string() + ": measurements[" + std::to_string(i) + "] (candidate " + std::to_string(m.rows[i].candidate.id) +
+                  "): median_ms = " + std::to_string(m.rows[i].measured.median_ms) + " is not a positive latency");
+  std::vector<double> sums, measured;
+  for (const auto& row : m.rows) {
+    sums.push_back(table(row.candidate.arch));
+    measured.push_back(row.measured.median_ms);
+  }
+  const LinearFit fit = fit_line(sums, measured);
+  if (!(fit.a > 0)) throw Error("calibrate: the fitted scale " + std::to_string(fit.a) + " is not positive; the table does not track the measurements");
+  std::vector<double> corrected;
+  for (double s : sums) corrected.push_back(fit.a * s + fit.b);
+  LutCalibration c;
+  c.scale = fit.a;
+  c.offset_ms = fit.b;
+  c.points = static_cast<int>(sums.size());
+  c.mape_before = mape(sums, measured);
+  c.mape_after = mape(corrected, measured);
+  c.spearman = spearman(sums, measured);
+  c.measured = o.measured.string();
+  write_lut_calibration(o.lut, c);
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "calibration of %s from %d measured networks:\n  latency = %.4f * table sum %+.4f ms\n"
+                "  Spearman rank correlation %.4f\n  MAPE before %.2f %%, after %.2f %%\n  written to %s\n",
+                o.lut.string().c_str(), c.points, c.scale, c.offset_ms, c.spearman, c.mape_before, c.mape_after,
+                calibration_path(o.lut).string().c_str());
+  return buf;
+}
+
+}  // namespace ofa::runtime

@@ -1,0 +1,69 @@
+#include "runtime/commands/export_command.hpp"
+
+#include <unistd.h>
+
+#include <sstream>
+
+#include "ofa/common/yaml_values.hpp"
+#include "ofa/common/error.hpp"
+#include "ofa/common/staging_folder.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/adaptive/library_levels.hpp"
+#include "ofa/runtime/engine/scripted_subnet.hpp"
+#include "ofa/common/candidates_file.hpp"
+#include "ofa/common/number_format.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string inline_list(const auto& values) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+std::string run_export(const ExportOptions& o) {
+  const common::LibraryFile lib = common::read_library(o.library);
+  common::StagingFolder tmp(o.out_dir, o.force);
+  const fs::path out = o.out_dir.has_filename() ? o.out_dir : o.out_dir.parent_path();
+  const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);
+  WeightSlicer slicer(WeightSlicer::Mode::Copy);
+  std::string manifest = "format: ofa-export/1\n";
+  manifest += "library: " + common::yaml_quoted(o.library.string()) + "\n";
+  manifest += "weights: " + common::yaml_quoted(supernet.source()) + "\n";
+  manifest += "space: " + lib.space + "\n";
+  manifest += "input: 'float32 [N, 3, r, r], normalised as for ImageNet (mean 0.485 0.456 0.406, std 0.229 0.224 0.225)'\n";
+  manifest += "levels:\n";
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    const common::Level& l = lib.levels[i];
+    if (o.cancel && o.cancel->load()) throw Error("interrupted; nothing written");
+    const Subnet net = level_subnet(lib, i, o.library.parent_path(), supernet, slicer);
+    const std::string file = "level_" + std::to_string(i) + ".pt";
+    // Saved into memory, then written with our own checks: LibTorch's file writer finishes the
+    // archive in its destructor, and a write failing there (a full disk) ends the process.
+    std::ostringstream bytes;
+    try {
+      script_subnet(net).save(bytes);
+    } catch (const std::exception& e) {
+      throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + "): cannot export it: " + common::first_line(e.what()));
+    }
+    write_file_atomic(tmp / file, bytes.str());
+    manifest += "  - file: " + file + "\n";
+    manifest += "    r: " + std::to_string(l.arch.r) + "\n";
+    manifest += "    ks: " + inline_list(l.arch.ks) + "\n    e: " + inline_list(l.arch.e) + "\n    d: " + inline_list(l.arch.d) + "\n";
+    manifest += "    accuracy: " + common::format_accuracy(l.accuracy) + "\n";
+    manifest += "    accuracy_source: " + l.accuracy_source + "\n";
+    manifest += "    latency_median_ms: " + common::format_g(l.latency_median_ms, 6) + "\n";
+  }
+  write_file_atomic(tmp / "export.yaml", manifest);
+  tmp.commit();
+  return "export: " + std::to_string(lib.levels.size()) + " levels (weights: " + supernet.source() + ") written to " + out.string();
+}
+
+}  // namespace ofa::runtime

@@ -1,0 +1,147 @@
+#include "runtime/commands/latency_command.hpp"
+
+#include "ofa/runtime/measure/interleaved_rounds.hpp"
+#include "ofa/runtime/measure/network_rounds.hpp"
+#include "ofa/search/candidate_selection.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include <torch/version.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/layers.hpp"
+#include "ofa/common/lut_file.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/search/library_builder.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+namespace {
+
+// The first setting in which a resumed file differs from this run, as "key: file's vs now's";
+// "" when they agree.
+std::string differing_setting(const common::MeasuredFile& a, const common::MeasuredFile& b) {
+  auto differ = [](const char* key, const auto& x, const auto& y) -> std::string {
+    if (x == y) return "";
+    std::ostringstream s;
+    s << std::boolalpha << key << " " << x << " in the file, " << y << " now";
+    return s.str();
+  };
+  for (const std::string& d : {differ("candidates", a.candidates, b.candidates), differ("device", a.device, b.device),
+                               differ("engine", a.engine, b.engine), differ("threads", a.threads, b.threads),
+                               differ("batch", a.batch, b.batch), differ("warmup", a.warmup, b.warmup),
+                               differ("repeats", a.repeats, b.repeats), differ("weights", a.weights, b.weights),
+                               differ("allow_tf32", a.allow_tf32, b.allow_tf32), differ("rounds", a.rounds, b.rounds)})
+    if (!d.empty()) return d;
+  return "";
+}
+
+}  // namespace
+
+common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const common::Reporter& reporter) {
+  check_device_options(o.device);
+  if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
+  if (o.chunk < 1) throw Error("--chunk " + std::to_string(o.chunk) + " must be >= 1");
+  if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
+  search::check_selection(o.selection);
+  const common::CandidatesFile cands = common::read_candidates(o.candidates);
+  const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+
+  std::vector<common::CandidateRow> selected;
+  // Spread over the predicted latency (or MACs) range.
+  for (std::size_t i : search::select_candidates(cands.candidates, o.selection, [&](std::size_t k) {
+         const common::CandidateRow& c = cands.candidates[k];
+         return c.latency_ms ? *c.latency_ms : c.macs_m;
+       }))
+    selected.push_back(cands.candidates[i]);
+  if (selected.empty()) throw Error(o.candidates.string() + ": no candidates to measure" + (o.selection.only_front ? " on the front" : ""));
+
+  std::optional<Supernet> supernet;
+  if (o.weights) supernet = Supernet::load(*o.weights, space);
+
+  common::MeasuredFile out;
+  out.candidates = o.candidates.string();
+  out.lut_calibration = cands.lut_calibration;
+  out.profile_name = cands.profile_name;
+  out.space = cands.space;
+  out.elastic_kernel = cands.elastic_kernel;
+  out.machine = machine_description();
+  out.libtorch = TORCH_VERSION;
+  out.device = device.str();
+  out.engine = o.device.engine;
+  out.allow_tf32 = o.device.allow_tf32;
+  out.threads = threads;
+  out.batch = o.batch;
+  out.warmup = o.device.warmup;
+  out.repeats = o.device.repeats;
+  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;
+  out.weights = o.weights ? o.weights->string() : "random";
+
+  std::error_code ec;
+  if (o.resume && std::filesystem::exists(o.out, ec)) {
+    common::MeasuredFile previous = common::read_measured(o.out);
+    if (const std::string d = differing_setting(previous, out); !d.empty())
+      throw Error(o.out.string() + ": was measured with other settings (" + d + "); use the same flags or another --out");
+    for (const auto& row : previous.rows) {
+      const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) {
+        return c.id == row.candidate.id && c.arch == row.candidate.arch;
+      });
+      if (wanted) out.rows.push_back(row);
+    }
+  }
+
+  // Interleaved rounds (interleaved_rounds.hpp) over chunks of candidates: each chunk's
+  // networks are built together and timed round by round in a shuffled order, so a slow
+  // spell of the machine slows them alike; the file is rewritten after each chunk.
+  std::vector<common::CandidateRow> pending;
+  for (const auto& c : selected)
+    if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  if (rounds.rounds < o.rounds)
+    reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
+                std::to_string(rounds.rounds) + " rounds of one call each");
+  std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
+  const EngineKind kind = parse_engine(o.device.engine);
+  auto build = [&](std::size_t i) {
+    const common::CandidateRow& c = pending[i];
+    Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
+    net.to(device);
+    return TimedNetwork{Engine(net, kind), torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device)};
+  };
+  auto store = [&](std::size_t first, const RoundsResult& result) {
+    for (std::size_t k = 0; k < result.stats.size(); ++k) {
+      common::MeasuredRow row;
+      row.candidate = pending[first + k];
+      row.measured = result.stats[k];
+      out.rows.push_back(row);
+      all_rounds.push_back(result.round_medians[k]);
+    }
+    write_file_atomic(o.out, common::format_measured_yaml(out));
+  };
+  time_in_chunks(pending.size(), static_cast<std::size_t>(std::max(1, o.chunk)), build, device, rounds, store,
+                 [&](std::size_t first, std::size_t n, int r) {
+                   reporter.progress("measure",
+                                     (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
+                                     "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
+                 });
+  if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
+  // Keep the file in the candidates' order whatever order a resumed run filled it in.
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
+  write_file_atomic(o.out, common::format_measured_yaml(out));
+  return out;
+}
+
+}  // namespace ofa::runtime

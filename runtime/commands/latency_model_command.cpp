@@ -1,0 +1,201 @@
+#include "runtime/commands/latency_model_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/fit_statistics.hpp"
+#include "ofa/common/layers.hpp"
+#include "ofa/common/lut_file.hpp"
+#include "ofa/common/model_networks_file.hpp"
+#include "ofa/common/number_format.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/common/staging_folder.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/interleaved_rounds.hpp"
+#include "ofa/runtime/measure/network_rounds.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
+#include "ofa/search/latency_model.hpp"
+#include "ofa/search/latency_model_report.hpp"
+#include "ofa/search/library_builder.hpp"
+#include "ofa/search/random.hpp"
+#include "ofa/search/sampling.hpp"
+
+namespace ofa::runtime {
+
+using common::Error;
+namespace fs = std::filesystem;
+
+namespace {
+
+}  // namespace
+
+std::string run_latency_model(const LatencyModelOptions& o, const common::Reporter& reporter) {
+  const auto started = std::chrono::steady_clock::now();
+  check_device_options(o.device);
+  if (o.networks < 6) throw Error("--networks " + std::to_string(o.networks) + " must be at least 6 (4 to fit, 2 held out)");
+  if (o.rounds < 2) throw Error("--rounds " + std::to_string(o.rounds) + " must be at least 2 (the retest floor compares halves)");
+  if (o.budget_minutes && !(*o.budget_minutes > 0)) throw Error("--budget-minutes must be positive");
+  if (!(o.regularization > 0)) throw Error("--regularization must be positive");
+  common::SearchSpace space = common::search_space(o.space);
+  std::vector<int> resolutions = o.resolutions.empty() ? std::vector<int>{160, 176, 192, 208, 224} : o.resolutions;
+  for (int r : resolutions)
+    if (std::find(space.resolutions.begin(), space.resolutions.end(), r) == space.resolutions.end())
+      throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
+  const int fit_count = o.networks - o.networks / 3;
+  if (fit_count < static_cast<int>(resolutions.size()) + 2)
+    throw Error("--networks " + std::to_string(o.networks) + " is too few for " + std::to_string(resolutions.size()) + " resolutions: " +
+                std::to_string(fit_count) + " would be fitted, the model needs at least " + std::to_string(resolutions.size() + 2) +
+                " (two thirds of --networks are fitted)");
+  // The prior: the per-layer table, read whole (every key the space can have at these
+  // resolutions must be there), else MACs at a rate fitted later.
+  search::LatencyTables table;
+  if (o.lut) {
+    for (int r : resolutions) {
+      const auto file = common::find_lut_file(*o.lut, r);
+      if (!file) throw Error(o.lut->string() + ": no " + std::to_string(r) + "_lookup_table.json (or .yaml)");
+      table[r] = common::read_lut_file(*file);
+    }
+  }
+  common::StagingFolder staging(o.out, o.force);  // refuses an occupied --out before any measuring
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  const EngineKind kind = parse_engine(o.device.engine);
+
+  // Networks spread over the latency range the prior predicts: 20 random candidates per
+  // network wanted, sorted, and spread_levels' picks (the extremes included).
+  search::Rng rng(o.seed);
+  const search::LatencyTables macs = search::macs_prior(space, resolutions, 1e-6);
+  std::vector<common::ArchConfig> pool;
+  std::vector<double> cost;
+  for (int i = 0; i < 20 * o.networks; ++i) {
+    common::ArchConfig a = search::random_arch(space, rng);
+    a.r = resolutions[static_cast<std::size_t>(rng.uniform_int(static_cast<int>(resolutions.size())))];
+    pool.push_back(a);
+  }
+  // Each candidate predicted once, then sorted by it.
+  std::vector<std::pair<double, std::size_t>> ranked;
+  for (std::size_t i = 0; i < pool.size(); ++i) ranked.emplace_back(search::predict_latency(o.lut ? table : macs, space, pool[i]), i);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [c, i] : ranked) cost.push_back(c);
+  std::vector<common::ArchConfig> archs;
+  for (std::size_t k : search::spread_levels(cost, static_cast<std::size_t>(o.networks))) archs.push_back(pool[ranked[k].second]);
+  // Every third network by predicted latency is held out: both sets span the range.
+  std::vector<char> held(archs.size(), 0);
+  for (std::size_t i = 0; i < archs.size(); ++i) held[i] = i % 3 == 1;
+
+  std::vector<TimedNetwork> networks;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    check_cancel(o.device);
+    Subnet net = Subnet::random(space, archs[i], o.seed + i);
+    net.to(device);
+    networks.push_back({Engine(net, kind), torch::randn({1, 3, archs[i].r, archs[i].r}).to(device)});
+    reporter.progress("latency-model", 0.1 * static_cast<double>(i + 1) / static_cast<double>(archs.size()), "building " + std::to_string(i + 1) + " networks");
+  }
+  torch::NoGradGuard no_grad;
+  // The budget: one probe call per network estimates a round, then rounds (and calls per
+  // round) are cut to fit what is left of it.
+  RoundsOptions rounds;
+  rounds.rounds = o.rounds;
+  rounds.calls = o.device.repeats;
+  rounds.warmup = o.device.warmup;
+  rounds.seed = o.seed;
+  rounds.cancel = o.device.cancel;
+  double probe_ms = 0;
+  for (const TimedNetwork& n : networks) probe_ms += time_network(n, device);
+  if (o.budget_minutes) {
+    const double left_ms = *o.budget_minutes * 60e3 - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const double per_call_round = probe_ms;  // one call of every network
+    const double affordable = left_ms / per_call_round;  // calls per network in all
+    if (affordable < 2.0 + rounds.warmup)
+      throw Error("--budget-minutes " + common::format_g(*o.budget_minutes, 3) + " is too small to measure " + std::to_string(o.networks) +
+                  " networks twice here (one call of each takes " + common::format_g(probe_ms / 1e3, 3) + " s; at least " +
+                  common::format_g((2.0 + rounds.warmup) * probe_ms / 60e3 + 0.05, 2) + " minutes needed)");
+    while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.calls > 1) --rounds.calls;
+    while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.rounds > 2) --rounds.rounds;
+  }
+  rounds.on_round_done = [&](int r) {
+    reporter.progress("latency-model", 0.1 + 0.9 * static_cast<double>(r + 1) / static_cast<double>(rounds.rounds), "round " + std::to_string(r + 1));
+  };
+  const RoundsResult measured = time_networks(networks, device, rounds);
+  reporter.done("latency-model");
+
+  std::vector<common::ArchConfig> fit_archs, test_archs;
+  std::vector<double> fit_y, test_y;
+  std::vector<std::vector<double>> test_rounds;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    (held[i] ? test_archs : fit_archs).push_back(archs[i]);
+    (held[i] ? test_y : fit_y).push_back(measured.stats[i].median_ms);
+    if (held[i]) test_rounds.push_back(measured.round_medians[i]);
+  }
+  if (!o.lut) {
+    // MACs at the fitted networks' median rate.
+    std::vector<double> rate;
+    for (std::size_t i = 0; i < fit_archs.size(); ++i) rate.push_back(fit_y[i] / search::predict_latency(macs, space, fit_archs[i]));
+    std::sort(rate.begin(), rate.end());
+    table = search::macs_prior(space, resolutions, 1e-6 * common::percentile_sorted(rate, 0.5));
+  }
+  const search::LatencyFit fit = search::fit_latency_model(space, fit_archs, fit_y, table, {o.regularization});
+  std::vector<double> p_model, p_table, fit_table, p_cal;
+  for (const auto& a : test_archs) {
+    p_model.push_back(search::predict_latency(fit.tables, space, a));
+    p_table.push_back(search::predict_latency(table, space, a));
+  }
+  for (const auto& a : fit_archs) fit_table.push_back(search::predict_latency(table, space, a));
+  const common::LinearFit line = common::fit_line(fit_table, fit_y);
+  for (double t : p_table) p_cal.push_back(line.a * t + line.b);
+
+  search::ModelQualityReport q;
+  q.heldout = static_cast<int>(test_archs.size());
+  q.fitted = static_cast<int>(fit_archs.size());
+  q.model = search::prediction_quality(p_model, test_y);
+  q.table = search::prediction_quality(p_table, test_y);
+  q.calibrated = search::prediction_quality(p_cal, test_y);
+  if (const auto noise = half_split_noise(test_rounds)) {
+    q.retest_spearman = noise->spearman;
+    q.retest_mape = noise->mape;
+  }
+  q.prior = o.lut ? "table " + o.lut->string() : "macs";
+  q.device = device.str();
+  q.engine = engine_name(kind);
+  q.machine = machine_description();
+  q.threads = threads;
+  q.rounds = rounds.rounds;
+  q.calls = rounds.calls;
+  q.keys = fit.keys;
+  q.clamped = fit.clamped;
+  q.regularization = o.regularization;
+  q.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  for (const auto& [r, t] : fit.tables) common::write_lut_file(staging / (std::to_string(r) + "_lookup_table.json"), t);
+  common::write_file_atomic(staging / "quality.yaml", search::format_quality_yaml(q));
+  common::write_file_atomic(staging / "quality.svg",
+                            search::plot_quality_svg(test_y, p_model, p_table,
+                                                     "latency model on " + std::to_string(q.heldout) + " held-out networks (" + q.device + ", " +
+                                                         std::to_string(threads) + " thread(s))"));
+  common::ModelNetworks nets{space.name, {}};
+  for (std::size_t i = 0; i < archs.size(); ++i)
+    nets.networks.push_back({held[i] != 0, measured.stats[i].median_ms, search::predict_latency(fit.tables, space, archs[i]),
+                             search::predict_latency(table, space, archs[i]), archs[i]});
+  common::write_file_atomic(staging / "networks.yaml", common::format_model_networks_yaml(nets));
+  staging.commit();
+
+  char line_buf[512];
+  std::snprintf(line_buf, sizeof line_buf,
+                "latency-model: %d networks fitted, %d held out (%d rounds x %d calls): model Spearman %.3f, MAPE %.1f %%, %.0f %% within +-10 %%; "
+                "table %.3f / %.1f %% / %.0f %%; calibrated %.3f / %.1f %%; retest floor %s; written to %s",
+                q.fitted, q.heldout, q.rounds, q.calls, q.model.spearman, q.model.mape, 100 * q.model.within_10pct, q.table.spearman, q.table.mape,
+                100 * q.table.within_10pct, q.calibrated.spearman, q.calibrated.mape,
+                q.retest_mape ? (common::format_g(*q.retest_spearman, 3) + " / " + common::format_g(*q.retest_mape, 3) + " %").c_str() : "n/a",
+                o.out.string().c_str());
+  return line_buf;
+}
+
+}  // namespace ofa::runtime

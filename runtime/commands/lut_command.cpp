@@ -1,0 +1,114 @@
+#include "runtime/commands/lut_command.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include <torch/version.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/layers.hpp"
+#include "ofa/common/lut_file.hpp"
+#include "ofa/common/lut_measurement_file.hpp"
+#include "ofa/common/number_format.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/interleaved_rounds.hpp"
+#include "ofa/runtime/measure/network_rounds.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/search/library_builder.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+namespace {
+
+// Input of a layer's shape at batch 1 (the classifier takes a flat vector).
+torch::Tensor layer_input(const LayerSpec& l, const torch::Device& device) {
+  if (l.kind == LayerKind::Classifier) return torch::randn({1, l.in_c}).to(device);
+  return torch::randn({1, l.in_c, l.in_hw, l.in_hw}).to(device);
+}
+
+}  // namespace
+
+void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
+  check_device_options(o.device);
+  apply_tf32(o.device.allow_tf32);
+  if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
+  const SearchSpace space = search_space(o.space, o.elastic_kernel);
+  std::vector<int> resolutions = o.resolutions.empty() ? space.resolutions : o.resolutions;
+  if (resolutions.empty()) throw Error("--resolutions: empty list");
+  for (int r : resolutions)
+    if (!space.has_resolution(r)) throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  apply_threads(o.device.threads);
+  const EngineKind kind = parse_engine(o.device.engine);
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  if (rounds.rounds < o.rounds)
+    reporter.say("lut: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
+                std::to_string(rounds.rounds) + " rounds of one call each");
+  const std::size_t chunk = 32;
+  common::LutMeasurement measurement{rounds.rounds, rounds.calls, {}};  // noise per resolution measured now
+
+  std::size_t total = 0, done = 0;
+  for (int r : resolutions) total += distinct_layers(space, r).size();
+  torch::NoGradGuard no_grad;
+  for (int r : resolutions) {
+    const auto layers = distinct_layers(space, r);
+    const auto final_file = o.out_dir / (std::to_string(r) + "_lookup_table.json");
+    const auto partial_file = o.out_dir / ("." + std::to_string(r) + "_lookup_table.partial.json");
+    std::error_code ec;
+    LutFile table;
+    if (o.resume && std::filesystem::exists(final_file, ec)) {
+      table = read_lut_file(final_file);
+      const bool complete = std::all_of(layers.begin(), layers.end(), [&table](const LayerSpec& l) { return table.count(lut_key(l)) > 0; });
+      if (complete) {
+        done += layers.size();
+        reporter.progress("lut", static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r) + " (kept)");
+        continue;
+      }
+    }
+    table.clear();
+    if (o.resume && std::filesystem::exists(partial_file, ec)) table = read_lut_file(partial_file);
+    // Interleaved rounds over chunks of the pending layers (interleaved_rounds.hpp): a slow
+    // spell of the machine slows a chunk's layers alike; progress is saved after each chunk.
+    std::vector<const LayerSpec*> pending;
+    for (const LayerSpec& l : layers) {
+      if (table.count(lut_key(l))) ++done;
+      else pending.push_back(&l);
+    }
+    std::vector<std::vector<double>> round_medians;
+    // The layer alone in the engine that will run it, so the table predicts that engine.
+    const std::size_t done_before = done;
+    auto build = [&](std::size_t i) {
+      const LayerSpec& l = *pending[i];
+      Subnet one = single_layer(l, done_before + i + 1);
+      one.to(device);
+      return TimedNetwork{Engine(one, kind), layer_input(l, device)};
+    };
+    auto store = [&](std::size_t first, const RoundsResult& result) {
+      for (std::size_t k = 0; k < result.stats.size(); ++k) {
+        const TimingStats& t = result.stats[k];
+        table[lut_key(*pending[first + k])] = LutEntry{t.count, t.interdecile_mean_ms, t.interdecile_std_ms};
+        round_medians.push_back(result.round_medians[k]);
+      }
+      done = done_before + first + result.stats.size();
+      write_lut_file(partial_file, table);
+      reporter.progress("lut", static_cast<double>(done) / static_cast<double>(total), "r=" + std::to_string(r));
+    };
+    time_in_chunks(pending.size(), chunk, build, device, rounds, store);
+    if (const auto noise = half_split_noise(round_medians))
+      measurement.noise[r] = {noise->spearman, noise->mape, static_cast<int>(noise->items)};
+    write_lut_file(final_file, table);
+    std::filesystem::remove(partial_file, ec);
+  }
+  // The machine's noise while the tables were measured, beside them (OFA's layout has no
+  // room for it; table readers ignore the file).
+  if (!measurement.noise.empty()) write_file_atomic(o.out_dir / "measurement.yaml", common::format_lut_measurement_yaml(measurement));
+}
+
+}  // namespace ofa::runtime

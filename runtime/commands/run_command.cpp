@@ -1,0 +1,128 @@
+#include "runtime/commands/run_command.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <map>
+
+#include <torch/cuda.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/number_format.hpp"
+#include "ofa/common/output_set.hpp"
+#include "ofa/runtime/adaptive/adaptive_network.hpp"
+#include "ofa/runtime/adaptive/contention.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/adaptive/trace_plot.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+namespace {
+
+// The competing workload on a GPU: large matrix products on the same device.
+Contention::Work cuda_work(const torch::Device& device) {
+  return [device](const std::atomic<bool>& stop) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor a = torch::randn({2048, 2048}, torch::TensorOptions().device(device));
+    torch::Tensor b = a.clone();
+    while (!stop.load(std::memory_order_relaxed)) {
+      b = torch::mm(a, b).tanh_();
+      torch::cuda::synchronize();
+    }
+  };
+}
+
+}  // namespace
+
+RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Reporter& reporter) {
+  // Finite and at most a year: the trace is reserved per second of run.
+  if (!(o.duration_s > 0) || !(o.duration_s <= 365.0 * 86400))
+    throw Error("--duration " + std::to_string(o.duration_s) + " must be a positive number of seconds, at most a year");
+  std::optional<ContentionSpec> spec;
+  if (o.contention) spec = parse_contention(*o.contention);
+  const torch::Device device = parse_device(o.device);
+  const EngineKind engine = parse_engine(o.engine);
+  const common::LibraryFile lib = common::read_library(o.library);
+  const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
+  // Levels run as they were measured: TF32 only where the library was measured with it.
+  apply_tf32(o.allow_tf32 || lib.allow_tf32);
+
+  AdaptiveOptions ao;
+  ao.device = o.device;
+  ao.engine = engine;
+  if (lib.engine != o.engine)
+    reporter.say("run: note: the library was measured with the " + lib.engine + " engine and runs on the " + o.engine +
+                  " one; its latencies are only relative here");
+  ao.warmup = o.warmup;
+  ao.policy = o.policy;
+  ao.seed = o.seed;
+  reporter.note("run: building " + std::to_string(lib.levels.size()) + " levels and warming them up");
+  AdaptiveNetwork net = AdaptiveNetwork::load(lib, o.library, o.weights, ao);
+  const std::vector<LevelSpec> levels = level_specs(net.library());
+
+  // Synthetic frames, one per resolution, made before the clock starts.
+  std::map<int, torch::Tensor> frames;
+  at::Generator gen = at::detail::createCPUGenerator(o.seed);
+  for (const auto& l : lib.levels)
+    if (!frames.count(l.arch.r)) frames[l.arch.r] = torch::randn({lib.batch, 3, l.arch.r, l.arch.r}, gen).to(device);
+
+  std::optional<TraceWriter> trace;
+  if (o.trace) trace.emplace(*o.trace);
+  std::optional<Contention> contention;
+  if (spec) contention.emplace(*spec, device.is_cuda() ? cuda_work(device) : Contention::Work(Contention::spin));
+
+  std::vector<FrameRecord> records;
+  records.reserve(static_cast<std::size_t>(std::min(o.duration_s, 600.0) * 1000));
+  const Clock clock = steady_clock_seconds();
+  net.restart_clock();
+  const double t_start = clock();
+  auto elapsed = [clock, t_start] { return clock() - t_start; };
+  if (contention) contention->start(elapsed);
+  double next_report = 1;
+  while (elapsed() < o.duration_s) {
+    if (o.cancel && o.cancel->load()) break;
+    const bool busy = contention && contention->active();
+    net.infer(frames.at(net.resolution()));
+    FrameRecord r = net.last_frame();
+    r.contention = busy;
+    records.push_back(r);
+    if (trace) trace->write(r);
+    if (elapsed() >= next_report) {
+      char line[160];
+      std::snprintf(line, sizeof line, "run: %5.1f s  level %d  %8.2f ms  slowdown %.2f%s", elapsed(), r.level, r.latency_ms,
+                    r.slowdown, busy ? "  (contention)" : "");
+      reporter.note(line);
+      next_report += 1;
+    }
+  }
+  std::optional<ContentionWindow> window;
+  if (contention) {
+    contention->stop();
+    window = contention->window();
+  }
+  // Stopped by Ctrl-C or not, what the run saw is written: the trace, the plot and the summary
+  // appear together or not at all (common::OutputSet).
+  const RunSummary summary = summarize_run(records, levels, window);
+  common::OutputSet outputs;
+  if (trace) outputs.adopt(trace->release(), *o.trace);
+  if (o.plot) {
+    char title[200];
+    std::snprintf(title, sizeof title, "ofa-runtime: %zu levels on %s, target %.4g ms%s", levels.size(), device.str().c_str(),
+                  o.policy.target_ms, spec ? ", contention shaded" : "");
+    outputs.add(*o.plot, plot_trace_svg(records, levels, window, title));
+  }
+  if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(summary));
+  outputs.commit();
+  out << "weights: " << net.weights_source() << ", engine " << engine_name(engine) << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
+      << net.weight_bytes() / (1 << 20) << " MiB\n";
+  out << format_summary_text(summary);
+  // After Ctrl-C the outputs are written, and the exit status still says the run was cut short.
+  if (o.cancel && o.cancel->load()) throw Error("interrupted after " + common::format_g(records.empty() ? 0.0 : records.back().time_s, 3) + " s");
+  return summary;
+}
+
+}  // namespace ofa::runtime

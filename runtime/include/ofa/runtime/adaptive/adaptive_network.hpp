@@ -1,0 +1,89 @@
+// AdaptiveNetwork: a library's levels built once from one supernet and served through a RuntimeManager.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
+#include "ofa/runtime/adaptive/telemetry.hpp"
+#include "ofa/common/library_file.hpp"
+
+namespace ofa::runtime {
+
+struct AdaptiveOptions {
+  std::string device = "cpu";
+  EngineKind engine = EngineKind::Optimized;
+  int warmup = 5;            // forwards per level at load, so no level runs cold
+  PolicyConfig policy;
+  std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
+};
+
+// A library's levels, built once from one supernet and served through a RuntimeManager.
+// Each level is an Engine: optimized levels hold their own folded, reordered weights (the
+// supernet is released once they are built); eager levels share the supernet's storage where
+// slicing allows (WeightSlicer::Share). Switching a level only changes which engine the next
+// infer() runs.
+class AdaptiveNetwork {
+ public:
+  // Reads library.yaml (checked on load). Weights: `weights` when given, else the library's
+  // `weights` file unless it is "random", else a seeded random supernet.
+  static AdaptiveNetwork load(const std::filesystem::path& library, const std::optional<std::filesystem::path>& weights,
+                              const AdaptiveOptions& options);
+  // The same for a library already read from `library_path`.
+  static AdaptiveNetwork load(common::LibraryFile library, const std::filesystem::path& library_path,
+                              const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& options);
+  // `library_dir` resolves the levels' relative BN files.
+  AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
+                  const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
+
+  // Runs the current level on `input` [N, 3, h, w] (resized to the level's resolution when it
+  // differs), times it, feeds the latency to the manager and records a FrameRecord.
+  torch::Tensor infer(const torch::Tensor& input);
+
+  int level() const { return manager_.level(); }
+  int resolution() const { return levels_[static_cast<std::size_t>(level())].arch().r; }
+  std::size_t levels() const { return levels_.size(); }
+  const Engine& engine(std::size_t level) const { return levels_.at(level); }
+  const common::LibraryFile& library() const { return library_; }
+  const std::string& weights_source() const { return weights_source_; }
+  RuntimeManager& manager() { return manager_; }
+  const FrameRecord& last_frame() const { return last_; }
+  // Called after every inference.
+  void on_frame(std::function<void(const FrameRecord&)> callback) { callback_ = std::move(callback); }
+  // Frame times are seconds since this call (construction calls it).
+  void restart_clock();
+
+  // Bytes of weights the levels hold: distinct storage for eager levels (shared storage
+  // counted once), the folded weights of optimized ones.
+  std::int64_t weight_bytes() const;
+
+ private:
+  common::LibraryFile library_;
+  std::vector<Engine> levels_;
+  std::int64_t shared_bytes_ = 0;  // weights the optimized levels share (EngineCache)
+  RuntimeManager manager_;
+  Clock clock_;
+  torch::Device device_ = torch::kCPU;
+  std::string weights_source_;
+  double epoch_ = 0;
+  std::int64_t frame_ = 0;
+  bool first_at_level_ = false;
+  FrameRecord last_;
+  std::function<void(const FrameRecord&)> callback_;
+};
+
+// The manager's view of a library's levels.
+std::vector<LevelSpec> level_specs(const common::LibraryFile& library);
+
+// Distinct storage bytes of a set of subnets' weights.
+std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets);
+
+}  // namespace ofa::runtime

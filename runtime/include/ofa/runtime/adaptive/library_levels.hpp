@@ -1,0 +1,24 @@
+// The supernet and BN files a library's levels are built from, resolved from the library's folder.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/engine/supernet.hpp"
+#include "ofa/common/library_file.hpp"
+
+namespace ofa::runtime {
+
+// The supernet a library's levels come from: `weights` when given, else the library's
+// `weights` file unless it is "random", else a seeded random supernet. Errors name the
+// library file and key.
+Supernet library_supernet(const common::LibraryFile& library, const std::filesystem::path& library_path,
+                          const std::optional<std::filesystem::path>& weights, std::uint64_t seed);
+
+// Level `index` of a library as a subnet of `supernet`, its BN file (relative to
+// `library_dir`) applied, sliced through `slicer`. Errors name the level and its architecture.
+Subnet level_subnet(const common::LibraryFile& library, std::size_t index, const std::filesystem::path& library_dir,
+                    const Supernet& supernet, WeightSlicer& slicer);
+
+}  // namespace ofa::runtime

@@ -1,0 +1,107 @@
+// RuntimeManager: the pure policy that picks a level per frame to hold a latency target (and accuracy floor).
+#pragma once
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ofa::runtime {
+
+// What the manager knows of a level: its latency on the device when nothing competes
+// (the library's measured median) and its accuracy.
+struct LevelSpec {
+  double latency_ms = 0;
+  double accuracy = 0;
+};
+
+// Which constraint to give up when no level meets both the latency target and the accuracy floor.
+enum class Preference { Latency, Accuracy };
+
+// Bit flags: the constraints the chosen level is expected to break.
+enum Breaking : unsigned { kBreaksNothing = 0, kBreaksLatency = 1, kBreaksAccuracy = 2 };
+std::string describe_breaking(unsigned breaking);
+
+struct PolicyConfig {
+  double target_ms = 0;                // latency target per inference
+  std::optional<double> min_accuracy;  // accuracy floor
+  // A level is expected to meet the target when slowdown * latency <= target * (1 - margin).
+  double margin = 0.1;
+  // Weight of the newest slowdown sample in the exponential average (0 < smoothing <= 1).
+  double smoothing = 0.5;
+  // Samples are the median of this many latest ratios at one level. 1 (the default) reacts to
+  // the first slow frame: missing the target costs more than a short dip in accuracy, and the
+  // hysteresis already keeps a spike from causing more than one down-and-up. 3 ignores single spikes.
+  int spike_window = 1;
+  // A better level must have been expected to meet the target this long before stepping up.
+  double up_after_s = 0.5;
+  // A level stepped up to and left for latency within `probation_s` was overestimated (its
+  // table figure is off, or the headroom was noise): it is barred for up_after_s * 2^failures,
+  // at most `max_backoff_s`, so the runtime does not oscillate around it.
+  double probation_s = 1.0;
+  double max_backoff_s = 8.0;
+  Preference prefer = Preference::Latency;
+};
+
+// Seconds on a monotonic clock; injectable so the policy is tested without sleeping.
+using Clock = std::function<double()>;
+Clock steady_clock_seconds();
+
+struct Decision {
+  int level = 0;           // the level to run next
+  int previous = 0;        // the level that just ran
+  bool switched = false;   // level != previous
+  unsigned breaking = kBreaksNothing;
+  double slowdown = 1;     // smoothed measured / table latency
+};
+
+// A pure policy: fed each inference's latency at the current level, it picks the next level.
+// It estimates the device's current slowdown (measured / the level's table latency,
+// median-filtered then smoothed), drops at once to the most accurate level expected to meet
+// the target, and steps up only after the headroom has lasted `up_after_s` (to levels not
+// barred after a failed step up). It never goes below the accuracy floor unless told to
+// prefer latency when no level meets both.
+class RuntimeManager {
+ public:
+  // Levels sorted fastest first (a library's order). Starts at the best level for slowdown 1.
+  RuntimeManager(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock = steady_clock_seconds());
+
+  Decision observe(double latency_ms);
+
+  int level() const { return level_; }
+  double slowdown() const { return slowdown_; }
+  unsigned breaking() const { return breaking_; }
+  const PolicyConfig& config() const { return config_; }
+  const std::vector<LevelSpec>& levels() const { return levels_; }
+
+  // Take effect at the next observe(); a tighter target or a higher floor switches at once.
+  void set_target(double target_ms);
+  void set_min_accuracy(std::optional<double> min_accuracy);
+
+  // The level the policy would choose for a given slowdown, ignoring hysteresis.
+  int choose(double slowdown) const;
+  // The constraints a level is expected to break at a given slowdown (the target without margin).
+  unsigned breaks(int level, double slowdown) const;
+
+ private:
+  bool accurate_enough(int level) const;
+
+  std::vector<LevelSpec> levels_;
+  PolicyConfig config_;
+  Clock clock_;
+  int level_ = 0;
+  double slowdown_ = 1;
+  bool have_estimate_ = false;
+  unsigned breaking_ = kBreaksNothing;
+  std::optional<double> headroom_since_;
+  std::deque<double> recent_;
+  // Stepping up: when the current level was entered from below, and per-level backoff.
+  std::optional<double> entered_up_at_;
+  std::vector<int> failures_;
+  std::vector<double> barred_until_;
+};
+
+// Throws Error naming the setting when a config is unusable (NaN, non-positive target, ...).
+void validate(const PolicyConfig& config, const std::vector<LevelSpec>& levels);
+
+}  // namespace ofa::runtime

@@ -1,0 +1,83 @@
+// Engine: one network (or layer) built once, eager or optimized, the way every command and the runtime run it.
+#pragma once
+#include <map>
+#include <optional>
+#include <vector>
+#include <string>
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "ofa/runtime/engine/subnet.hpp"
+
+namespace ofa::runtime {
+
+// How a network runs.
+//  - Eager: Subnet::forward, op by op, BatchNorm as its own op (PyTorch-eager speed; the
+//    reference the optimized engine is tested against).
+//  - Optimized: the subnet as TorchScript with BatchNorm folded (script_subnet), frozen and
+//    passed through LibTorch's inference optimisations (runtime::optimize_for_inference: on
+//    CPU, oneDNN convolutions with weights reordered once and ReLU fused into them).
+enum class EngineKind { Eager, Optimized };
+
+// "eager" | "optimized"; anything else is Error("--engine 'x' is not eager or optimized").
+EngineKind parse_engine(const std::string& text);
+const char* engine_name(EngineKind kind);
+
+// Parts that optimized networks cut from one supernet have in common, built once and shared
+// by every Engine built with the same cache: the head (feature mix and classifier, full width
+// and without BN in every subnet), about 12.6 MiB a level for OFA's w1.2 supernet. Keyed by
+// the source tensors' storage, so the supernet (or the subnets' shared slices) must outlive
+// the building, not the engines.
+class EngineCache {
+ public:
+  std::size_t heads() const { return heads_.size(); }
+  // Bytes of the shared heads' weights (before oneDNN's reordering).
+  std::int64_t weight_bytes() const { return bytes_; }
+
+ private:
+  friend class Engine;
+  std::map<std::vector<const void*>, torch::jit::Module> heads_;
+  std::int64_t bytes_ = 0;
+};
+
+// One network built once for an engine and a device, ready to run many times. Cheap to
+// copy (copies share the built network). For whole networks forward() checks the input's
+// shape; for a single layer (per-layer tables) it takes the layer's input.
+class Engine {
+ public:
+  // Builds `net` (already on its device). The optimized engine keeps no reference to the
+  // subnet's tensors: its weights are its own (folded and reordered).
+  // An optimized whole network is always two modules, the body and the head (feature mix and
+  // classifier), however it is built, so every command times the layout the runtime serves;
+  // with a cache, the head is the cache's copy, shared by every level built with it.
+  Engine(const Subnet& net, EngineKind kind, EngineCache* cache = nullptr);
+
+  // Logits [N, classes] for a batch [N, 3, r, r] (a whole network), without autograd.
+  torch::Tensor forward(const torch::Tensor& input) const;
+
+  EngineKind kind() const { return kind_; }
+  // TorchScript modules a forward runs: 2 for an optimized whole network (body, head), 1 for a
+  // single layer, 0 for the eager engine.
+  std::size_t modules() const;
+  const common::ArchConfig& arch() const { return arch_; }
+  const torch::Device& device() const { return device_; }
+  // Bytes of the weights this engine holds: the eager subnet's tensors (shared storage
+  // counted in full), or the optimized engine's folded weights (before oneDNN's reordering;
+  // a shared head not counted).
+  std::int64_t weight_bytes() const;
+  // The eager subnet (Eager engine only; Error otherwise).
+  const Subnet& subnet() const;
+
+ private:
+  EngineKind kind_;
+  common::ArchConfig arch_;
+  bool whole_network_ = false;
+  torch::Device device_ = torch::kCPU;
+  std::optional<Subnet> eager_;
+  std::int64_t folded_bytes_ = 0;
+  mutable torch::jit::Module module_{"ofa_engine"};
+  mutable std::optional<torch::jit::Module> head_;  // shared through an EngineCache
+};
+
+}  // namespace ofa::runtime

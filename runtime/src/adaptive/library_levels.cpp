@@ -1,0 +1,45 @@
+#include "ofa/runtime/adaptive/library_levels.hpp"
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/runtime/engine/state_dict.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+Supernet library_supernet(const common::LibraryFile& lib, const std::filesystem::path& path,
+                          const std::optional<std::filesystem::path>& weights, std::uint64_t seed) {
+  const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
+  std::optional<std::filesystem::path> file = weights;
+  if (!file && lib.weights != "random") {
+    file = weights_path(lib, path);
+    std::error_code ec;
+    if (!std::filesystem::exists(*file, ec))
+      throw Error(path.string() + ": key 'weights' = '" + lib.weights + "' (" + file->string() +
+                  ") does not exist (give --weights, or measure with random weights)");
+  }
+  return file ? Supernet::load(*file, space) : Supernet::random(space, seed);
+}
+
+Subnet level_subnet(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Supernet& supernet,
+                    WeightSlicer& slicer) {
+  const common::Level& l = lib.levels.at(i);
+  const std::string where = "level " + std::to_string(i);
+  try {
+    const SearchSpace space = search_space(lib.space, lib.elastic_kernel);
+    if (l.bn.empty()) return Subnet::from_supernet(space, l.arch, supernet, slicer);
+    const std::filesystem::path bn = std::filesystem::path(l.bn).is_absolute() ? std::filesystem::path(l.bn) : library_dir / l.bn;
+    const StateDict stats = load_state_dict(bn);
+    const Supernet with_bn = supernet.with_bn_overrides(stats, bn.string());
+    Subnet net = Subnet::from_supernet(space, l.arch, with_bn, slicer);
+    check_bn_file(stats, net, bn.string());
+    return net;
+  } catch (const Error& e) {
+    throw Error(where + " (" + to_string(l.arch) + "): " + e.what());
+  } catch (const c10::Error& e) {
+    throw Error(where + " (" + to_string(l.arch) + "): " + e.what_without_backtrace());
+  }
+}
+
+}  // namespace ofa::runtime

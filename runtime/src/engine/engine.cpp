@@ -1,0 +1,92 @@
+#include "ofa/runtime/engine/engine.hpp"
+
+#include "ofa/common/error.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
+#include "ofa/runtime/engine/scripted_subnet.hpp"
+
+namespace ofa::runtime {
+
+using namespace ofa::common;
+
+EngineKind parse_engine(const std::string& text) {
+  if (text == "eager") return EngineKind::Eager;
+  if (text == "optimized") return EngineKind::Optimized;
+  throw Error("--engine '" + text + "' is not eager or optimized");
+}
+
+const char* engine_name(EngineKind kind) { return kind == EngineKind::Eager ? "eager" : "optimized"; }
+
+namespace {
+
+// Where the shared head starts: the feature mix of a whole network; 0 when there is none.
+std::size_t head_begin(const Subnet& net) {
+  const auto& l = net.layers();
+  const std::size_t n = l.size();
+  return n > 2 && l[n - 2].kind == LayerKind::FeatureMix && l[n - 1].kind == LayerKind::Classifier ? n - 2 : 0;
+}
+
+std::int64_t parameter_bytes(const torch::jit::Module& m) {
+  std::int64_t bytes = 0;
+  for (const auto& p : m.named_parameters()) bytes += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
+  return bytes;
+}
+
+}  // namespace
+
+Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache)
+    : kind_(kind),
+      arch_(net.arch()),
+      whole_network_(!net.layers().empty() && net.layers().front().kind == LayerKind::FirstConv && net.layers().size() > 1),
+      device_(net.device()) {
+  if (kind_ == EngineKind::Eager) {
+    eager_ = net;
+    return;
+  }
+  // A whole network is always built as a body and a head module, with or without a cache:
+  // what `ofa-measure` times must be the module layout the runtime serves (the cache only
+  // decides whether levels share one head).
+  const std::size_t head = whole_network_ ? head_begin(net) : 0;
+  if (head == 0) {
+    const torch::jit::Module scripted = script_subnet(net);
+    folded_bytes_ = parameter_bytes(scripted);
+    module_ = optimize_for_inference(scripted, device_);
+    return;
+  }
+  const torch::jit::Module body = script_layers(net, 0, head);
+  folded_bytes_ = parameter_bytes(body);
+  module_ = optimize_for_inference(body, device_);
+  auto build_head = [&] { return optimize_for_inference(script_layers(net, head, net.layers().size()), device_); };
+  if (!cache) {
+    head_ = build_head();
+    return;
+  }
+  const LayerWeights& mix = net.weights()[head];
+  const LayerWeights& cls = net.weights()[head + 1];
+  const std::vector<const void*> key{mix.conv.data_ptr(), cls.linear.data_ptr(), cls.linear_bias.data_ptr()};
+  auto [it, fresh] = cache->heads_.try_emplace(key, "ofa_head");
+  if (fresh) {
+    const torch::jit::Module scripted = script_layers(net, head, net.layers().size());
+    cache->bytes_ += parameter_bytes(scripted);
+    it->second = optimize_for_inference(scripted, device_);
+  }
+  head_ = it->second;
+}
+
+torch::Tensor Engine::forward(const torch::Tensor& input) const {
+  if (eager_) return whole_network_ ? eager_->forward(input) : eager_->forward_layer(0, input);
+  torch::NoGradGuard no_grad;
+  if (whole_network_) check_input_shape(arch_, input);
+  const torch::Tensor body = run_module(module_, input.to(device_, torch::kFloat32));
+  return head_ ? run_module(*head_, body) : body;
+}
+
+std::size_t Engine::modules() const { return eager_ ? 0 : head_ ? 2 : 1; }
+
+std::int64_t Engine::weight_bytes() const { return eager_ ? eager_->weight_bytes() : folded_bytes_; }
+
+const Subnet& Engine::subnet() const {
+  if (!eager_) throw Error("the optimized engine keeps no eager subnet");
+  return *eager_;
+}
+
+}  // namespace ofa::runtime

@@ -1,0 +1,57 @@
+#include "ofa/runtime/measure/device_options.hpp"
+
+#include <sched.h>
+
+#include <sstream>
+
+#include <torch/torch.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+
+namespace ofa::runtime {
+
+using common::Error;
+
+void check_device_options(const DeviceOptions& d) {
+  if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
+  if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
+  if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
+  parse_engine(d.engine);
+}
+
+void check_cancel(const DeviceOptions& d) {
+  if (d.cancel && d.cancel->load()) throw Error("interrupted");
+}
+
+void apply_tf32(bool allow) {
+  at::globalContext().setAllowTF32CuDNN(allow);
+  at::globalContext().setAllowTF32CuBLAS(allow);
+}
+
+int apply_threads(int threads) {
+  if (threads > 0) torch::set_num_threads(threads);
+  return torch::get_num_threads();
+}
+
+void pin_to_cpus(const std::string& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::stringstream ss(cpus);
+  int count = 0;
+  for (std::string part; std::getline(ss, part, ',');) {
+    int a = -1, b = -1;
+    char dash = 0;
+    std::stringstream ps(part);
+    if (!(ps >> a) || a < 0 || a >= CPU_SETSIZE) throw Error("--pin-cpus '" + cpus + "': '" + part + "' is not a CPU number or range");
+    b = a;
+    if (ps >> dash) {
+      if (dash != '-' || !(ps >> b) || b < a || b >= CPU_SETSIZE) throw Error("--pin-cpus '" + cpus + "': '" + part + "' is not a CPU number or range");
+    }
+    for (int c = a; c <= b; ++c, ++count) CPU_SET(c, &set);
+  }
+  if (count == 0) throw Error("--pin-cpus '" + cpus + "' names no CPU");
+  if (sched_setaffinity(0, sizeof set, &set) != 0) throw Error("--pin-cpus '" + cpus + "': the system refused it (no such CPU here?)");
+}
+
+}  // namespace ofa::runtime

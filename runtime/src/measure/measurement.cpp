@@ -1,0 +1,74 @@
+#include "ofa/runtime/measure/measurement.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <thread>
+
+#include <torch/cuda.h>
+#include <unistd.h>
+
+#include "ofa/common/error.hpp"
+
+namespace ofa::runtime {
+
+TimingStats time_calls(const std::function<void()>& run, const TimingOptions& o) {
+  const bool cuda = o.device.is_cuda();
+  auto sync = [cuda] {
+    if (cuda) torch::cuda::synchronize();
+  };
+  for (int i = 0; i < o.warmup; ++i) run();
+  sync();
+  std::vector<double> samples;
+  samples.reserve(static_cast<std::size_t>(o.repeats));
+  for (int i = 0; i < o.repeats; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    sync();
+    samples.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return summarize(std::move(samples));
+}
+
+double time_one_call(const std::function<void()>& run, const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+  const auto t0 = std::chrono::steady_clock::now();
+  run();
+  if (device.is_cuda()) torch::cuda::synchronize();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+torch::Device parse_device(const std::string& text) {
+  torch::Device d = torch::kCPU;
+  try {
+    d = torch::Device(text);
+  } catch (const c10::Error&) {
+    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
+  }
+  if (d.is_cuda()) {
+    if (!torch::cuda::is_available()) throw common::Error("--device " + text + ": CUDA is not available in this LibTorch build or machine");
+    if (d.has_index() && d.index() >= static_cast<int>(torch::cuda::device_count()))
+      throw common::Error("--device " + text + ": only " + std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
+  } else if (!d.is_cpu()) {
+    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
+  }
+  return d;
+}
+
+std::string machine_description() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string cpu = "unknown CPU";
+  std::ifstream f("/proc/cpuinfo");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  return std::string(host) + ", " + cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+}
+
+}  // namespace ofa::runtime

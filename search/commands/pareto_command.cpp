@@ -1,0 +1,54 @@
+#include "search/commands/pareto_command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/output_set.hpp"
+#include "ofa/common/number_format.hpp"
+#include "ofa/search/front_plot.hpp"
+#include "ofa/search/front_plot.hpp"
+
+namespace ofa::search {
+
+using common::write_file_atomic;
+
+std::string run_pareto(const ParetoOptions& o) {
+  const common::MeasuredFile m = common::read_measured(o.measured);
+  common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
+  // measured.yaml names the weights from the working directory; the library, from its own folder.
+  lib.weights = common::weights_for_library(lib.weights, o.out);
+  // BN files written by `ofa-measure accuracy` sit beside measured.yaml; the library names
+  // them from its own folder.
+  for (common::Level& l : lib.levels)
+    if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+  std::size_t with_accuracy = 0;
+  for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();
+  common::OutputSet outputs;  // the library and its plot, or neither
+  outputs.add(o.out, common::format_library_yaml(lib));
+  if (!o.plot.empty()) {
+    const common::LibraryFile front = build_library(m, o.measured.string(), 0, o.accuracy);
+    outputs.add(o.plot, plot_front_svg(m, front, lib,
+                                             (m.profile_name.empty() ? std::string("front") : m.profile_name) + ": " + std::to_string(lib.levels.size()) +
+                                                 " levels of " + std::to_string(front.levels.size()) + " front points, " + lib.accuracy_source +
+                                                 " accuracy, " + m.device));
+  }
+  outputs.commit();
+  std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
+  char line[160];
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    const common::Level& l = lib.levels[i];
+    std::snprintf(line, sizeof line, "%5zu  %18.3f  %7.3f  %8.5f  %3d  %d\n", i, l.latency_median_ms, l.latency_p90_ms, l.accuracy,
+                  l.arch.r, l.candidate_id);
+    s += line;
+  }
+  s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +
+       lib.accuracy_source + " accuracy) written to " + o.out.string() + (o.plot.empty() ? "" : ", plot " + o.plot.string()) + "\n";
+  if (o.accuracy == AccuracySource::Measured && with_accuracy < m.rows.size())
+    s += "pareto: " + std::to_string(m.rows.size() - with_accuracy) + " rows without measured_accuracy left out\n";
+  return s;
+}
+
+}  // namespace ofa::search

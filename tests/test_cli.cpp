@@ -1,0 +1,194 @@
+// The shared option table and parser: what every tool's command line goes through.
+#include <set>
+
+#include "catch.hpp"
+
+#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/common/cli/option_table.hpp"
+#include "ofa/common/error.hpp"
+#include "test_support.hpp"
+
+using namespace ofa::common::cli;
+
+namespace {
+
+ParseResult parse(std::string_view tool, std::vector<std::string> args) { return parse_command_line(tool, args); }
+
+std::string parse_error(std::string_view tool, std::vector<std::string> args) {
+  try {
+    parse(tool, std::move(args));
+  } catch (const ofa::common::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// The arguments that make each command's required options present, with harmless values.
+std::vector<std::string> required_args(const CommandSpec& c) {
+  std::vector<std::string> args;
+  if (!c.name.empty()) args.emplace_back(c.name);
+  for (const CommandOption& o : c.options) {
+    if (o.need != Need::Required) continue;
+    const OptionSpec* spec = find_option(o.name);
+    args.emplace_back(o.name);
+    switch (spec->check.kind) {
+      case Check::Kind::Integer: args.emplace_back(std::to_string(static_cast<long long>(std::max(spec->check.min, 1.0)))); break;
+      case Check::Kind::Real: args.emplace_back("1"); break;
+      case Check::Kind::Choice: args.emplace_back(spec->check.choices.front()); break;
+      default: args.emplace_back("x");
+    }
+  }
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("Every option is declared once, and every command's options are in the table", "[cli]") {
+  std::set<std::string_view> names;
+  for (const OptionSpec& o : option_table()) {
+    INFO(o.name);
+    CHECK(names.insert(o.name).second);
+    CHECK(o.name.rfind("--", 0) == 0);
+    CHECK(!o.help.empty());
+    CHECK((o.check.kind == Check::Kind::Flag) == o.hint.empty());
+  }
+  std::set<std::string> commands;
+  for (const CommandSpec& c : command_table()) {
+    INFO(c.tool << " " << c.name);
+    CHECK(commands.insert(std::string(c.tool) + " " + std::string(c.name)).second);
+    std::set<std::string_view> taken;
+    for (const CommandOption& o : c.options) {
+      INFO(o.name);
+      CHECK(find_option(o.name) != nullptr);
+      CHECK(taken.insert(o.name).second);
+    }
+    for (const auto& [a, b] : c.exclusive) CHECK((taken.count(a) && taken.count(b)));
+  }
+  CHECK(tool_commands("ofa-search").size() == 3);
+  CHECK(tool_commands("ofa-measure").size() == 6);
+  CHECK(tool_commands("ofa-runtime").size() == 4);
+}
+
+TEST_CASE("Every command's --help lists each of its options with its help and default", "[cli]") {
+  for (const CommandSpec& c : command_table()) {
+    INFO(c.tool << " " << c.name);
+    std::vector<std::string> args = c.name.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::string(c.name)};
+    args.emplace_back("--help");
+    const ParseResult r = parse(c.tool, args);
+    const std::string help = c.name.empty() ? tool_help(c.tool, "about") : r.help;
+    CHECK((c.name.empty() ? r.tool_help : !r.help.empty()));
+    for (const CommandOption& o : c.options) {
+      INFO(o.name);
+      CHECK_THAT(help, ofa::test::contains(std::string(o.name)));
+      CHECK_THAT(help, ofa::test::contains(std::string(find_option(o.name)->help)));
+      if (o.need == Need::Required) CHECK_THAT(help, ofa::test::contains(std::string(o.name) + " "));
+      if (!o.default_text.empty() && o.need == Need::Optional)
+        CHECK_THAT(help, ofa::test::contains("(default: " + std::string(o.default_text) + ")"));
+    }
+  }
+  // The tool's help names its commands.
+  const std::string measure = tool_help("ofa-measure", "about");
+  for (const char* name : {"latency", "lut", "bn", "calibrate", "accuracy", "latency-model"}) CHECK_THAT(measure, ofa::test::contains(name));
+}
+
+TEST_CASE("Each command parses its required options, and values are read back as given", "[cli]") {
+  for (const CommandSpec& c : command_table()) {
+    INFO(c.tool << " " << c.name);
+    const ParseResult r = parse(c.tool, required_args(c));
+    CHECK(r.help.empty());
+    CHECK(&r.args.command() == &c);
+  }
+  const ParseResult r = parse("ofa-measure", {"latency", "--candidates", "c.yaml", "--out=m.yaml", "--threads", "2", "--seed",
+                                              "18446744073709551615", "--only-front", "--engine", "eager"});
+  int threads = 0;
+  std::uint64_t seed = 0;
+  bool front = false, resume = false;
+  std::string engine, out;
+  r.args.get("--threads", threads);
+  r.args.get("--seed", seed);
+  r.args.get("--only-front", front);
+  r.args.get("--resume", resume);
+  r.args.get("--engine", engine);
+  r.args.get("--out", out);
+  CHECK(threads == 2);
+  CHECK(seed == 18446744073709551615ull);
+  CHECK(front);
+  CHECK(!resume);
+  CHECK(engine == "eager");
+  CHECK(out == "m.yaml");
+  std::optional<int> top;
+  r.args.get("--top", top);
+  CHECK(!top);
+  // A getter for an option the command does not take is the program's mistake, not the user's.
+  int levels = 0;
+  CHECK_THROWS_AS(r.args.get("--levels", levels), std::logic_error);
+}
+
+TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]") {
+  const std::vector<std::string> base = {"latency", "--candidates", "c.yaml", "--out", "m.yaml"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return parse_error("ofa-measure", a);
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--threads", "-1"}, "--threads: '-1' is not a whole number in [0, 1024]"},
+      {{"--threads", "100000"}, "--threads: '100000' is not a whole number in [0, 1024]"},
+      {{"--threads", "2x"}, "--threads: '2x' is not a whole number"},
+      {{"--threads", "1.5"}, "--threads: '1.5' is not a whole number"},
+      {{"--seed", "-1"}, "--seed: '-1' is not a whole number in [0, 18446744073709551615]"},
+      {{"--seed", "99999999999999999999999"}, "--seed: '99999999999999999999999' is not a whole number"},
+      {{"--engine", "fast"}, "--engine: 'fast' is not one of optimized, eager"},
+      {{"--rounds", "0"}, "--rounds: '0' is not a whole number in [1, 10000]"},
+      {{"--threads"}, "--threads needs a value (N)"},
+      {{"--only-front=yes"}, "--only-front takes no value (given 'yes')"},
+      {{"--bogus", "1"}, "ofa-measure latency: unknown option --bogus"},
+      {{"--levels", "3"}, "ofa-measure latency: unknown option --levels"},
+      {{"--seed", "1", "--seed", "2"}, "ofa-measure latency: --seed given twice"},
+      {{"stray"}, "ofa-measure latency: unexpected argument 'stray'"},
+      {{"--out", "other.yaml"}, "ofa-measure latency: --out given twice"},
+  };
+  for (const auto& [extra, expect] : cases) {
+    INFO(expect);
+    const std::string e = with(extra);
+    CHECK_THAT(e, ofa::test::starts_with(expect));
+    CHECK(e.find('\n') == std::string::npos);
+  }
+  CHECK(parse_error("ofa-measure", {"latency", "--out", "m.yaml"}) == "ofa-measure latency: --candidates is required (see --help)");
+  CHECK_THAT(parse_error("ofa-measure", {"lat"}), ofa::test::starts_with("unknown command 'lat' (commands: latency, lut, bn"));
+  CHECK_THAT(parse_error("ofa-runtime", {"--library", "l.yaml"}), ofa::test::starts_with("give a command first"));
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "inf"}) ==
+        "--latency-target: 'inf' is not a finite number in (0, 1000000000]");
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "nan"}) ==
+        "--latency-target: 'nan' is not a finite number in (0, 1000000000]");
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "0"}) ==
+        "--latency-target: '0' is not a finite number in (0, 1000000000]");
+  CHECK(parse_error("ofa-search", {"--profile", "p", "--out", "o", "--population", "2000000000"}) ==
+        "--population: '2000000000' is not a whole number in [4, 1000000]");
+  CHECK(parse_error("ofa-measure", {"bn", "--arch", "a", "--out", "o", "--tensors", "t", "--images", "i"}) ==
+        "ofa-measure bn: --tensors and --images cannot be given together");
+  // Defect: --decode-threads used to answer about --threads.
+  CHECK_THAT(parse_error("ofa-measure", {"accuracy", "--measured", "m", "--val-images", "v", "--out", "o", "--decode-threads", "-2"}),
+             ofa::test::starts_with("--decode-threads: '-2'"));
+  CHECK(parse("ofa-measure", {"accuracy", "--measured", "m", "--val-images", "v", "--out", "o", "--decode-threads", "0"}).help.empty());
+}
+
+TEST_CASE("The tools answer through the shared driver: help, usage errors, and stdout that cannot be written", "[cli]") {
+  const std::string search = ofa::test::tool("ofa-search");
+  const auto bare = ofa::test::shell(search);
+  CHECK(bare.status == 2);
+  CHECK_THAT(bare.output, ofa::test::contains("Commands:") && ofa::test::contains("predict") && ofa::test::contains("--profile"));
+  const auto bad = ofa::test::shell(search + " --profile p.yaml --out o --threads -1");
+  CHECK(bad.status == 2);
+  CHECK(bad.output == "ofa-search: error: --threads: '-1' is not a whole number in [0, 1024]\n");
+  const auto unknown = ofa::test::shell(search + " predikt --profile p.yaml");
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.output, ofa::test::starts_with("ofa-search: error: unknown command 'predikt' (commands: predict, pareto"));
+  // Results that never reach stdout are a failure (it used to exit 0).
+  const std::string predict = search + " predict --profile " + (ofa::test::source_dir() / "configs/jetson-xavier-nx-gpu.yaml").string() +
+                              " --archs " + (ofa::test::source_dir() / "configs/examples/dynamic-ofa-levels.yaml").string();
+  REQUIRE(ofa::test::shell(predict + " > /dev/null").status == 0);
+  const auto full = ofa::test::shell("(" + predict + " > /dev/full)");
+  CHECK(full.status == 2);
+  CHECK(full.output == "ofa-search: error: could not write to standard output\n");
+}

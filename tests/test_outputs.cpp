@@ -1,0 +1,242 @@
+// Nothing a user types can destroy their files: outputs checked against inputs before a
+// command starts, regular files only, output sets all or nothing; and the silent-nonsense
+// inputs (repeated keys, impossible counts) refused on reading.
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "catch.hpp"
+
+#include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/candidates_file.hpp"
+#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/common/cli/output_checks.hpp"
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/library_file.hpp"
+#include "ofa/common/measured_file.hpp"
+#include "ofa/common/output_set.hpp"
+#include "ofa/common/profile.hpp"
+#include "ofa/runtime/adaptive/contention.hpp"
+#include "ofa/search/library_builder.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace ofa::common;
+using ofa::test::TempDir;
+using ofa::test::contains;
+
+namespace {
+
+std::string outputs_error(std::string_view tool, std::vector<std::string> args, const fs::path& cwd) {
+  try {
+    cli::check_outputs(cli::parse_command_line(tool, args).args, cwd);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool is_char_device(const char* p) {
+  struct stat st {};
+  return ::stat(p, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+MeasuredFile small_measured() {
+  MeasuredFile m;
+  m.candidates = "c.yaml";
+  m.profile_name = "t";
+  m.space = "ofa-mbv3-w1.2";
+  m.machine = "m";
+  m.libtorch = "x";
+  m.device = "cpu";
+  m.threads = 1;
+  m.weights = "random";
+  const SearchSpace space = search_space("ofa-mbv3-w1.2");
+  for (int i = 0; i < 3; ++i) {
+    MeasuredRow r;
+    r.candidate.id = i;
+    r.candidate.arch = read_archs(ofa::test::source_dir() / "configs/examples/single-arch.yaml", space).front().arch;
+    r.candidate.predicted_accuracy = 0.7 + 0.01 * i;
+    r.measured.count = 3;
+    r.measured.median_ms = r.measured.p90_ms = 10.0 + i;
+    r.measured.p10_ms = 9.0 + i;
+    m.rows.push_back(r);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("an output that names an input, another output or a device is refused before the command starts", "[outputs]") {
+  TempDir dir("outputs");
+  const fs::path m = dir / "m.yaml";
+  write_file_atomic(m, "x");
+  fs::create_symlink(m, dir / "link.yaml");
+  const fs::path cwd = dir.path();
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "m.yaml"}, cwd) ==
+        "--out m.yaml: is also --measured m.yaml; an output must not overwrite an input");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "link.yaml"}, cwd) ==
+        "--out link.yaml: is also --measured m.yaml; an output must not overwrite an input");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "./sub/../m.yaml"}, cwd) ==
+        "--out ./sub/../m.yaml: is also --measured m.yaml; an output must not overwrite an input");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "f.yaml", "--plot", "f.yaml"}, cwd) ==
+        "--out f.yaml and --plot f.yaml are the same file");
+  CHECK(outputs_error("ofa-runtime", {"run", "--library", "m.yaml", "--latency-target", "5", "--duration", "1", "--trace", "m.yaml"}, cwd) ==
+        "--trace m.yaml: is also --library m.yaml; an output must not overwrite an input");
+  CHECK(outputs_error("ofa-runtime", {"run", "--library", "m.yaml", "--latency-target", "5", "--duration", "1", "--trace", "t.csv",
+                                      "--summary-json", "t.csv"},
+                      cwd) == "--trace t.csv and --summary-json t.csv are the same file");
+  CHECK(outputs_error("ofa-measure", {"latency", "--candidates", "m.yaml", "--out", "m.yaml"}, cwd) ==
+        "--out m.yaml: is also --candidates m.yaml; an output must not overwrite an input");
+  if (is_char_device("/dev/full")) {
+    CHECK(outputs_error("ofa-search", {"predict", "--profile", "m.yaml", "--archs", "m.yaml", "--out", "/dev/full"}, cwd) ==
+          "--out /dev/full: is not a regular file; an output must be a regular file or a new path");
+    CHECK_THROWS_WITH(write_file_atomic("/dev/full", "x"), contains("/dev/full: is not a regular file"));
+    CHECK(is_char_device("/dev/full"));
+  }
+  fs::create_directories(dir / "folder");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "folder"}, cwd) ==
+        "--out folder: is a folder; an output must be a regular file or a new path");
+  CHECK(outputs_error("ofa-search", {"--profile", "folder", "--out", "o"}, cwd) == "--profile folder: is a folder, expected a file");
+  // A folder replaced whole never holds an input, the current folder or one above it,
+  // --force or not (export used to delete the library's own folder).
+  fs::create_directories(dir / "lib");
+  write_file_atomic(dir / "lib/library.yaml", "x");
+  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "lib", "--force"}, cwd) ==
+        "--out lib: holds --library lib/library.yaml; an output folder is replaced whole, so it must not hold an input");
+  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", ".", "--force"}, dir / "lib") ==
+        "--out .: is the current folder or holds it; an output folder is replaced whole, so it must be another");
+  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "..", "--force"}, dir / "lib") ==
+        "--out ..: is the current folder or holds it; an output folder is replaced whole, so it must be another");
+  CHECK(outputs_error("ofa-measure", {"latency-model", "--lut", "lib", "--out", "."}, dir / "lib") ==
+        "--out .: is the current folder or holds it; an output folder is replaced whole, so it must be another");
+  // Writing into a folder is not replacing it: ofa-search --out . is fine.
+  CHECK(outputs_error("ofa-search", {"--profile", "m.yaml", "--out", "."}, cwd) == "(no error)");
+  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "export"}, cwd) == "(no error)");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "new/library.yaml", "--plot", "new/front.svg"}, cwd) ==
+        "(no error)");
+}
+
+TEST_CASE("an output set appears whole or not at all", "[outputs]") {
+  TempDir dir("outputset");
+  write_file_atomic(dir / "a.txt", "old a");
+  {
+    OutputSet set;
+    set.add(dir / "a.txt", "new a");
+    set.add(dir / "b.txt", "new b");
+    CHECK(read_file(dir / "a.txt") == "old a");
+    CHECK_FALSE(fs::exists(dir / "b.txt"));
+    set.commit();
+  }
+  CHECK(read_file(dir / "a.txt") == "new a");
+  CHECK(read_file(dir / "b.txt") == "new b");
+  fs::create_directories(dir / "c.txt");  // an output that cannot be written: nothing of the set appears
+  {
+    OutputSet set;
+    set.add(dir / "a.txt", "newer a");
+    CHECK_THROWS_WITH(set.add(dir / "c.txt", "c"), contains("c.txt: is a folder"));
+  }
+  CHECK(read_file(dir / "a.txt") == "new a");
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) files += e.is_regular_file();
+  CHECK(files == 2);  // no temporary file left behind
+}
+
+TEST_CASE("a key given twice is an error naming it, in every YAML reader", "[outputs][errors]") {
+  TempDir dir("dupkeys");
+  const SearchSpace space = search_space("ofa-mbv3-w1.2");
+  std::string arch = read_file(ofa::test::source_dir() / "configs/examples/single-arch.yaml");
+  write_file_atomic(dir / "a.yaml", arch + "r: 160\n");
+  CHECK_THROWS_WITH(read_archs(dir / "a.yaml", space), contains("a.yaml: key 'r' appears twice"));
+  write_file_atomic(dir / "p.yaml", "space: ofa-mbv3-w1.2\nmetric: flops\nmetric: latency\n");
+  CHECK_THROWS_WITH(load_profile(dir / "p.yaml"), contains("p.yaml: key 'metric' appears twice"));
+  write_file_atomic(dir / "flow.yaml", "x: {count: 1, count: 2}\n");
+  CHECK_THROWS_WITH(load_yaml_file(dir / "flow.yaml"), contains("flow.yaml: key 'x.count' appears twice"));
+  write_file_atomic(dir / "deep.yaml", "l: [{a: 1}, {b: 2, b: 3}]\n");
+  CHECK_THROWS_WITH(load_yaml_file(dir / "deep.yaml"), contains("key 'l[1].b' appears twice"));
+  CHECK_THROWS_WITH(load_yaml_file(dir.path()), contains("is a folder, expected a file"));
+  CHECK_THROWS_WITH(ofa::runtime::parse_contention("at=0s,at=5s,for=1s"), contains("--contention: key 'at' given twice"));
+}
+
+TEST_CASE("counts, devices and fractions that cannot be right are refused on reading", "[outputs][errors]") {
+  TempDir dir("nonsense");
+  const MeasuredFile m = small_measured();
+  const std::string good = format_measured_yaml(m);
+  auto measured_error = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const auto p = text.find(from);
+    REQUIRE(p != std::string::npos);
+    text.replace(p, from.size(), to);
+    write_file_atomic(dir / "m.yaml", text);
+    try {
+      read_measured(dir / "m.yaml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK_THAT(measured_error("threads: 1\n", "threads: 100000\n"), contains("key 'threads' = 100000 is not a thread count in [0, 1024]"));
+  CHECK_THAT(measured_error("threads: 1\n", "threads: -1\n"), contains("key 'threads' = -1 is not a thread count"));
+  CHECK_THAT(measured_error("batch: 1\n", "batch: 0\n"), contains("key 'batch' = 0 is not a batch size in [1, 4096]"));
+  CHECK_THAT(measured_error("device: \"cpu\"", "device: \"tpu\""), contains("key 'device' = 'tpu' is not cpu, cuda or cuda:N"));
+  CHECK(measured_error("device: \"cpu\"", "device: \"cuda:1\"") == "(no error)");
+  CHECK_THAT(measured_error("predicted_accuracy: 0.7", "predicted_accuracy: 1.5"), contains("'predicted_accuracy' = 1.5 is not a fraction in [0, 1]"));
+  CHECK_THAT(measured_error("p90_ms: 10,", "p90_ms: 9.5,"), contains("p10_ms <= median_ms <= p90_ms does not hold"));
+  CHECK_THAT(measured_error("id: 1\n", "id: 0\n"), contains("candidate id 0 appears twice"));
+  // The library built from a good file carries the same checks.
+  LibraryFile lib = ofa::search::build_library(m, "m.yaml", 0, ofa::search::AccuracySource::Predicted);
+  std::string text = format_library_yaml(lib);
+  text.replace(text.find("threads: 1\n"), 11, "threads: 100000\n");
+  write_file_atomic(dir / "l.yaml", text);
+  CHECK_THROWS_WITH(read_library(dir / "l.yaml"), contains("key 'threads' = 100000 is not a thread count"));
+  // Candidates: a metric, an algorithm or an accuracy that no search writes.
+  CandidatesFile c;
+  c.profile = "p.yaml";
+  c.profile_name = "p";
+  c.device = "cpu";
+  c.space = "ofa-mbv3-w1.2";
+  c.metric = "latency";
+  c.unit = "ms";
+  c.predictor = "x";
+  c.lut = "y";
+  c.algorithm = "evolution";
+  c.candidates.push_back(m.rows[0].candidate);
+  const std::string cgood = format_candidates_yaml(c);
+  auto candidates_error = [&](const std::string& from, const std::string& to) {
+    std::string t = cgood;
+    const auto p = t.find(from);
+    REQUIRE(p != std::string::npos);
+    t.replace(p, from.size(), to);
+    write_file_atomic(dir / "c.yaml", t);
+    try {
+      read_candidates(dir / "c.yaml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(candidates_error("metric: latency", "metric: latency") == "(no error)");
+  CHECK_THAT(candidates_error("metric: latency", "metric: joules"), contains("key 'metric' = 'joules' is not latency or flops"));
+  CHECK_THAT(candidates_error("algorithm: evolution", "algorithm: magic"), contains("key 'algorithm' = 'magic' is not evolution, nsga2 or exhaustive"));
+  CHECK_THAT(candidates_error("predicted_accuracy: 0.7", "predicted_accuracy: -3"), contains("'predicted_accuracy' = -3 is not a fraction"));
+}
+
+TEST_CASE("pareto refuses to overwrite its input and writes nothing when its plot cannot be written", "[outputs][cli]") {
+  TempDir dir("pareto-out");
+  const std::string measured = format_measured_yaml(small_measured());
+  write_file_atomic(dir / "m.yaml", measured);
+  const std::string pareto = ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "m.yaml").string();
+  const auto same = ofa::test::shell(pareto + " --out " + (dir / "m.yaml").string());
+  CHECK(same.status == 2);
+  CHECK_THAT(same.output, ofa::test::starts_with("ofa-search: error: --out ") && contains("is also --measured"));
+  CHECK(read_file(dir / "m.yaml") == measured);
+  fs::create_directories(dir / "plot.svg");
+  const auto plot = ofa::test::shell(pareto + " --out " + (dir / "l.yaml").string() + " --plot " + (dir / "plot.svg/").string() + "x/../");
+  CHECK(plot.status == 2);
+  CHECK_FALSE(fs::exists(dir / "l.yaml"));
+  const auto ok = ofa::test::shell(pareto + " --out " + (dir / "l.yaml").string() + " --plot " + (dir / "f.svg").string());
+  CHECK(ok.status == 0);
+  CHECK(fs::exists(dir / "l.yaml"));
+  CHECK(fs::exists(dir / "f.svg"));
+}

@@ -128,3 +128,39 @@ TEST_CASE("ofa-measure bn writes the BN file the runtime reads, and refuses bad 
   CHECK(two.status == 2);
   CHECK_THAT(two.output, test::contains("two.yaml: holds 2 architectures; give a file with one"));
 }
+
+TEST_CASE("a BN file is checked against the architecture it is applied to", "[bn][errors]") {
+  using namespace ofa::common;
+  using namespace ofa::runtime;
+  const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", w12());
+  const auto& cases = ofa::test::golden_cases();
+  REQUIRE(archs.size() >= 2);
+  // Each golden case's own statistics fit its subnet exactly.
+  for (const auto& a : archs) {
+    INFO(a.name);
+    const StateDict& bn = cases.at(a.name).bn;
+    const Subnet own = Subnet::from_supernet(w12(), a.arch, ofa::test::golden_supernet().with_bn_overrides(bn, a.name));
+    CHECK_NOTHROW(check_bn_file(bn, own, a.name));
+  }
+  // Another architecture's statistics: refused, naming a tensor and both sizes (or what is missing).
+  std::size_t other = 1;
+  while (other < archs.size() && archs[other].arch == archs[0].arch) ++other;
+  REQUIRE(other < archs.size());
+  const StateDict& foreign = cases.at(archs[0].name).bn;
+  const Subnet subnet = Subnet::from_supernet(w12(), archs[other].arch, ofa::test::golden_supernet());
+  try {
+    check_bn_file(foreign, subnet, "bn.pt");
+    FAIL("another architecture's BN file was accepted");
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, ofa::test::starts_with("bn.pt: "));
+    CHECK((what.find("entries, this architecture's BatchNorm has") != std::string::npos ||
+           what.find("is not a statistic of a BatchNorm of this architecture") != std::string::npos ||
+           what.find("lacks running_mean or running_var") != std::string::npos));
+  }
+  // A missing statistic is named.
+  StateDict partial = cases.at(archs[0].name).bn;
+  partial.erase(partial.begin());
+  const Subnet own0 = Subnet::from_supernet(w12(), archs[0].arch, ofa::test::golden_supernet());
+  CHECK_THROWS_WITH(check_bn_file(partial, own0, "p.pt"), ofa::test::contains("p.pt: lacks running_mean or running_var of BatchNorm"));
+}

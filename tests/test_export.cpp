@@ -131,3 +131,44 @@ TEST_CASE("a level whose BN file belongs to another architecture is refused, nam
                              (ofa::test::contains("BN file of another") || ofa::test::contains("lacks running_mean")));
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
+
+TEST_CASE("export stopped by Ctrl-C, or on a full disk, leaves no folder and no temporary files", "[export][errors]") {
+  TempDir dir("export-stop");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  REQUIRE(g.library.levels.size() >= 2);
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
+  auto leftovers = [&](const std::filesystem::path& folder) {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(folder)) n += e.path().filename().string().find(".tmp.") != std::string::npos;
+    return n;
+  };
+  // Interrupted once the first level is in the staging folder (export prints no progress when
+  // stderr is not a terminal, so the folder is the sign that the work is under way).
+  const auto first_level_staged = [&](const std::string&) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path(), ec))
+      if (e.path().filename().string().starts_with(".out.tmp.") && std::filesystem::exists(e.path() / "level_0.pt", ec)) return true;
+    return false;
+  };
+  const auto r = ofa::test::interrupt_once({tool("ofa-runtime"), "export", "--library", (dir / "library.yaml").string(), "--out", (dir / "out").string()},
+                                           first_level_staged);
+  REQUIRE(r.said_marker);
+  CHECK(r.status == 130);
+  CHECK_THAT(r.stderr_text, ofa::test::contains("ofa-runtime: interrupted"));
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  CHECK(leftovers(dir.path()) == 0);
+  // A disk that fills up while writing the levels (a 1 MiB tmpfs, in a mount namespace of the
+  // test's own; root only): one line, exit 2, nothing left. It used to abort with LibTorch's
+  // stack trace (exit 134) and leave a half-written level.
+  if (::geteuid() != 0 || shell("command -v unshare").status != 0) return;
+  std::filesystem::create_directories(dir / "small");
+  const auto full = shell("unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs " + (dir / "small").string() + " && " + tool("ofa-runtime") +
+                          " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "small/out").string() + " 2>&1; echo status=$?; ls -A " +
+                          (dir / "small").string() + "'");
+  if (full.output.find("mount:") != std::string::npos) return;  // no tmpfs here (a restricted container)
+  INFO(full.output);
+  CHECK_THAT(full.output, ofa::test::contains("status=2"));
+  CHECK_THAT(full.output, ofa::test::contains("ofa-runtime: error: "));
+  CHECK(full.output.find("status=134") == std::string::npos);
+  CHECK(full.output.find(".tmp.") == std::string::npos);  // `ls -A` of the full disk shows no staging folder
+}

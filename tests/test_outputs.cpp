@@ -66,6 +66,22 @@ MeasuredFile small_measured() {
   return m;
 }
 
+// The error `read(file)` gives after `from` is replaced by `to` in `good` ("(no error)" if none).
+template <class Read>
+std::string edited_error(const std::string& good, const std::string& from, const std::string& to, const fs::path& file, Read read) {
+  std::string text = good;
+  const auto p = text.find(from);
+  if (p == std::string::npos) return "(text '" + from + "' not found)";
+  text.replace(p, from.size(), to);
+  write_file_atomic(file, text);
+  try {
+    read(file);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace
 
 TEST_CASE("an output that names an input, another output or a device is refused before the command starts", "[outputs]") {
@@ -164,17 +180,7 @@ TEST_CASE("counts, devices and fractions that cannot be right are refused on rea
   const MeasuredFile m = small_measured();
   const std::string good = format_measured_yaml(m);
   auto measured_error = [&](const std::string& from, const std::string& to) {
-    std::string text = good;
-    const auto p = text.find(from);
-    REQUIRE(p != std::string::npos);
-    text.replace(p, from.size(), to);
-    write_file_atomic(dir / "m.yaml", text);
-    try {
-      read_measured(dir / "m.yaml");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
+    return edited_error(good, from, to, dir / "m.yaml", [](const fs::path& f) { read_measured(f); });
   };
   CHECK_THAT(measured_error("threads: 1\n", "threads: 100000\n"), contains("key 'threads' = 100000 is not a thread count in [0, 1024]"));
   CHECK_THAT(measured_error("threads: 1\n", "threads: -1\n"), contains("key 'threads' = -1 is not a thread count"));
@@ -185,11 +191,11 @@ TEST_CASE("counts, devices and fractions that cannot be right are refused on rea
   CHECK_THAT(measured_error("p90_ms: 10,", "p90_ms: 9.5,"), contains("p10_ms <= median_ms <= p90_ms does not hold"));
   CHECK_THAT(measured_error("id: 1\n", "id: 0\n"), contains("candidate id 0 appears twice"));
   // The library built from a good file carries the same checks.
-  LibraryFile lib = ofa::search::build_library(m, "m.yaml", 0, ofa::search::AccuracySource::Predicted);
-  std::string text = format_library_yaml(lib);
-  text.replace(text.find("threads: 1\n"), 11, "threads: 100000\n");
-  write_file_atomic(dir / "l.yaml", text);
-  CHECK_THROWS_WITH(read_library(dir / "l.yaml"), contains("key 'threads' = 100000 is not a thread count"));
+  const LibraryFile lib = ofa::search::build_library(m, "m.yaml", 0, ofa::search::AccuracySource::Predicted);
+  CHECK_THAT(edited_error(format_library_yaml(lib), "threads: 1\n", "threads: 100000\n", dir / "l.yaml", [](const fs::path& f) { read_library(f); }),
+             contains("key 'threads' = 100000 is not a thread count"));
+  CHECK_THAT(edited_error(format_library_yaml(lib), "batch: 1\n", "batch: 100000\n", dir / "l.yaml", [](const fs::path& f) { read_library(f); }),
+             contains("key 'batch' = 100000 is not a batch size in [1, 4096]"));
   // Candidates: a metric, an algorithm or an accuracy that no search writes.
   CandidatesFile c;
   c.profile = "p.yaml";
@@ -204,17 +210,7 @@ TEST_CASE("counts, devices and fractions that cannot be right are refused on rea
   c.candidates.push_back(m.rows[0].candidate);
   const std::string cgood = format_candidates_yaml(c);
   auto candidates_error = [&](const std::string& from, const std::string& to) {
-    std::string t = cgood;
-    const auto p = t.find(from);
-    REQUIRE(p != std::string::npos);
-    t.replace(p, from.size(), to);
-    write_file_atomic(dir / "c.yaml", t);
-    try {
-      read_candidates(dir / "c.yaml");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
+    return edited_error(cgood, from, to, dir / "c.yaml", [](const fs::path& f) { read_candidates(f); });
   };
   CHECK(candidates_error("metric: latency", "metric: latency") == "(no error)");
   CHECK_THAT(candidates_error("metric: latency", "metric: joules"), contains("key 'metric' = 'joules' is not latency or flops"));
@@ -239,4 +235,46 @@ TEST_CASE("pareto refuses to overwrite its input and writes nothing when its plo
   CHECK(ok.status == 0);
   CHECK(fs::exists(dir / "l.yaml"));
   CHECK(fs::exists(dir / "f.svg"));
+}
+
+TEST_CASE("reading YAML with aliases, flags swallowed as values, and a dangling link as output", "[outputs][errors]") {
+  TempDir dir("yaml-alias");
+  // A node that contains itself: the duplicate-key check visits it once and ends.
+  write_file_atomic(dir / "self.yaml", "a: &x [*x]\nb: {c: 1}\n");
+  CHECK_NOTHROW(load_yaml_file(dir / "self.yaml"));
+  write_file_atomic(dir / "laughs.yaml",
+                    "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n");
+  CHECK_NOTHROW(load_yaml_file(dir / "laughs.yaml"));
+  // `--out --quiet` forgot the value; it is not a file named --quiet.
+  try {
+    cli::parse_command_line("ofa-measure", std::vector<std::string>{"latency", "--candidates", "c.yaml", "--out", "--quiet"});
+    FAIL("--out --quiet was taken as a file name");
+  } catch (const Error& e) {
+    CHECK_THAT(std::string(e.what()), ofa::test::starts_with("--out needs a value (PATH); got the option --quiet"));
+  }
+  CHECK(cli::parse_command_line("ofa-measure", std::vector<std::string>{"latency", "--candidates", "c.yaml", "--out=--quiet"}).args.value("--out") ==
+        "--quiet");
+  // A dangling link: the file it names is created, the link stays.
+  fs::create_symlink("target.txt", dir / "link.txt");
+  write_file_atomic(dir / "link.txt", "through the link");
+  CHECK(fs::is_symlink(fs::symlink_status(dir / "link.txt")));
+  CHECK(read_file(dir / "target.txt") == "through the link");
+}
+
+TEST_CASE("a profile's thread count and search sizes are limited like the flags", "[outputs][errors]") {
+  TempDir dir("profile-limits");
+  auto error_of = [&](const std::string& search) {
+    write_file_atomic(dir / "p.yaml", "space: ofa-mbv3-w1.2\nmetric: flops\nsearch: " + search + "\n");
+    try {
+      load_profile(dir / "p.yaml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK_THAT(error_of("{threads: 100000}"), contains("threads = 100000 is more than the 1024 threads a search may use"));
+  CHECK_THAT(error_of("{population: 2000000000}"), contains("population = 2000000000 is more than 1000000"));
+  CHECK(error_of("{threads: 2, population: 50}") == "(no error)");
 }

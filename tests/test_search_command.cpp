@@ -171,34 +171,13 @@ TEST_CASE("bad search input: one line, exit 2, nothing written", "[search][cli][
 
 TEST_CASE("Ctrl-C leaves no output file and exits 130", "[search][cli]") {
   TempDir dir("sigint");
-  int err[2];
-  REQUIRE(::pipe(err) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const std::string out = (dir / "o").string(), prof = gpu_profile().string();
-    ::freopen("/dev/null", "w", stdout);
-    ::dup2(err[1], 2);
-    ::close(err[0]);
-    ::execl(ofa::test::tool("ofa-search").c_str(), "ofa-search", "--profile", prof.c_str(), "--out", out.c_str(), "--generations",
-            "1000000", "--constraints", "20", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(err[1]);
-  // Interrupt once it says the search has started (its handler is in place by then), not
-  // after a guessed delay.
-  std::string said;
-  char c;
-  while (said.find("started") == std::string::npos && ::read(err[0], &c, 1) == 1) said += c;
-  REQUIRE_THAT(said, ofa::test::contains("search: evolution started"));
-  ::kill(pid, SIGINT);
-  while (::read(err[0], &c, 1) == 1) said += c;  // drain, so the child never blocks on a full pipe
-  ::close(err[0]);
-  CHECK_THAT(said, ofa::test::contains("ofa-search: interrupted; no output written"));
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  const auto r = ofa::test::interrupt_when({ofa::test::tool("ofa-search"), "--profile", gpu_profile().string(), "--out", (dir / "o").string(),
+                                            "--generations", "1000000", "--constraints", "20"},
+                                           "started");
+  REQUIRE(r.said_marker);
+  CHECK_THAT(r.stderr_text, ofa::test::contains("search: evolution started"));
+  CHECK_THAT(r.stderr_text, ofa::test::contains("ofa-search: interrupted; no output written"));
+  CHECK(r.status == 130);
   CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.yaml"));
   CHECK_FALSE(std::filesystem::exists(dir / "o/candidates.csv"));
 }

@@ -1,10 +1,14 @@
 // What the tests share: the data folder, temporary folders, running a tool.
 #pragma once
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <cstdio>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +66,56 @@ inline ShellRun shell(const std::string& cmd) {
 
 // A tool built by this tree.
 inline std::string tool(const char* name) { return std::string(OFA_BIN_DIR) + "/" + name; }
+
+// Runs `argv` (argv[0] a path), stdout to /dev/null, and sends it SIGINT once `ready` holds
+// (given all it said on stderr so far; polled every 10 ms), so the signal lands while the work
+// is under way, not after a guessed delay. Returns its exit status (-1 unless it exited) and all
+// it wrote on stderr; `said_marker` tells whether `ready` held before the process ended.
+struct InterruptedRun {
+  int status = -1;
+  std::string stderr_text;
+  bool said_marker = false;
+};
+inline InterruptedRun interrupt_once(const std::vector<std::string>& argv, const std::function<bool(const std::string&)>& ready) {
+  InterruptedRun r;
+  int err[2];
+  if (::pipe(err) != 0) return r;
+  const pid_t pid = ::fork();
+  if (pid < 0) return r;
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    if (!std::freopen("/dev/null", "w", stdout)) ::_exit(126);
+    ::dup2(err[1], 2);
+    ::close(err[0]);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  char buf[4096];
+  bool open = true;
+  while (open && !(r.said_marker = ready(r.stderr_text))) {
+    pollfd p{err[0], POLLIN, 0};
+    if (::poll(&p, 1, 10) > 0) {
+      const ssize_t n = ::read(err[0], buf, sizeof buf);
+      if (n > 0) r.stderr_text.append(buf, static_cast<std::size_t>(n));
+      else open = false;  // the process ended (or closed stderr) before `ready`
+    }
+  }
+  if (!r.said_marker) r.said_marker = ready(r.stderr_text);
+  ::kill(pid, SIGINT);
+  for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) r.stderr_text.append(buf, static_cast<std::size_t>(n));  // drain
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+// The common case: interrupt once stderr has said `marker`.
+inline InterruptedRun interrupt_when(const std::vector<std::string>& argv, const std::string& marker) {
+  return interrupt_once(argv, [&](const std::string& said) { return said.find(marker) != std::string::npos; });
+}
 
 inline void write_text(const std::filesystem::path& p, const std::string& text) { common::write_file_atomic(p, text); }
 

@@ -19,10 +19,15 @@ namespace fs = std::filesystem;
 
 fs::path output_target(const fs::path& path) {
   std::error_code ec;
-  const fs::file_status link = fs::symlink_status(path, ec);
-  if (ec || !fs::exists(link)) return path;
-  const fs::path target = fs::is_symlink(link) ? fs::weakly_canonical(path, ec) : path;
-  if (ec) throw Error(path.string() + ": cannot resolve the link: " + ec.message());
+  fs::path target = path;
+  // Follow links one at a time (a dangling one too: its target is the file to create), so the
+  // link itself stays; a loop of links ends after 40, as the kernel's own limit does.
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+    if (hops == 40) throw Error(path.string() + ": too many levels of symbolic links");
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) throw Error(path.string() + ": cannot read the link: " + ec.message());
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
   const fs::file_status st = fs::status(target, ec);
   if (!ec && fs::exists(st) && !fs::is_regular_file(st))
     throw Error(path.string() + ": " + (fs::is_directory(st) ? "is a folder" : "is not a regular file") +
@@ -40,11 +45,10 @@ void write_file_atomic(const fs::path& requested, std::string_view content) {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw Error(tmp.string() + ": cannot open for writing");
     f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    f.flush();
+    f.close();  // an error reported only at close (a quota, a network disk) is a failed write too
     if (!f) {
-      f.close();
       fs::remove(tmp, ec);
-      throw Error(path.string() + ": write failed");
+      throw Error(path.string() + ": write failed (disk full?)");
     }
   }
   fs::rename(tmp, path, ec);

@@ -29,13 +29,20 @@ void OutputSet::add(const fs::path& path, std::string_view content) {
   std::ofstream f(temp, std::ios::binary | std::ios::trunc);
   if (!f) throw Error(target.string() + ": cannot open for writing");
   f.write(content.data(), static_cast<std::streamsize>(content.size()));
-  f.flush();
+  f.close();
   if (!f) throw Error(target.string() + ": write failed (disk full?)");
 }
 
-void OutputSet::adopt(const fs::path& temp, const fs::path& path) { staged_.emplace_back(temp, output_target(path)); }
+void OutputSet::adopt(const fs::path& temp, const fs::path& path) {
+  staged_.emplace_back(temp, path);  // registered first: removed even if the target is refused
+  staged_.back().second = output_target(path);
+}
 
 void OutputSet::commit() {
+  // Every target checked again just before the renames, so what changed since staging fails
+  // before anything is replaced; a rename failing after others succeeded (which a rename
+  // within one folder does not do short of an I/O error) leaves the earlier ones in place.
+  for (const auto& [temp, target] : staged_) output_target(target);
   for (const auto& [temp, target] : staged_) {
     std::error_code ec;
     fs::rename(temp, target, ec);

@@ -91,8 +91,8 @@ double parse_number(const std::string& s, const std::string& where) {
 
 }  // namespace
 
-std::vector<double> parse_constraints(const std::string& text) {
-  const std::string where = "--constraints '" + text + "'";
+std::vector<double> parse_constraints(const std::string& text, const std::string& flag) {
+  const std::string where = flag + " '" + text + "'";
   if (text.empty()) throw Error(where + ": empty");
   if (text.find(':') != std::string::npos) {
     std::vector<std::string> parts;

@@ -1,6 +1,7 @@
 #include "ofa/common/yaml_values.hpp"
 
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include <charconv>
@@ -16,10 +17,16 @@ namespace {
 // would be silently ignored: every mapping of a file is checked once, on load (an explicit
 // stack, so a deeply nested file cannot exhaust the call stack).
 void check_duplicate_keys(const YAML::Node& root, const std::string& where) {
+  // An alias shares its anchor's node (`a: &x [*x]` even contains itself): each container is
+  // visited once, keyed by where it starts in the file.
+  std::set<std::tuple<int, int, int>> visited;
   std::vector<std::pair<YAML::Node, std::string>> stack{{root, ""}};
   while (!stack.empty()) {
     auto [node, path] = stack.back();
     stack.pop_back();
+    if (!node.IsMap() && !node.IsSequence()) continue;
+    const YAML::Mark m = node.Mark();
+    if (!visited.emplace(m.pos, m.line, m.column).second) continue;
     if (node.IsMap()) {
       std::set<std::string> keys;
       for (const auto& kv : node) {
@@ -28,7 +35,7 @@ void check_duplicate_keys(const YAML::Node& root, const std::string& where) {
         if (kv.first.IsScalar() && !keys.insert(key).second) throw Error(where + ": key '" + at + "' appears twice");
         stack.emplace_back(kv.second, at);
       }
-    } else if (node.IsSequence()) {
+    } else {
       for (std::size_t i = 0; i < node.size(); ++i) stack.emplace_back(node[i], path + "[" + std::to_string(i) + "]");
     }
   }

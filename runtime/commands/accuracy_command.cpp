@@ -54,6 +54,46 @@ std::string rate(std::size_t evaluations, std::chrono::steady_clock::time_point 
   return b;
 }
 
+// What the evaluation ran with, recorded in the output (and compared by --resume).
+common::AccuracySetup accuracy_setup(const AccuracyOptions& o, bool calibrated) {
+  common::AccuracySetup setup;
+  setup.weights = o.weights ? o.weights->string() : "random";
+  setup.val_images = o.val_images.string();
+  setup.limit = o.limit;
+  setup.calibration = calibrated ? "images" : "none";
+  setup.calib_images = o.calib_images ? o.calib_images->string() : "";
+  setup.calib_count = calibrated ? o.calib_count : 0;
+  setup.calib_batch = calibrated ? o.calib_batch : 0;
+  setup.seed = o.seed;
+  return setup;
+}
+
+// --resume: the selected rows of `out` that --out already holds, evaluated with the same
+// settings and with their BN file still there, are copied into `out`; returns which rows.
+std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracySetup& setup, const std::vector<std::size_t>& selected,
+                               common::MeasuredFile& out) {
+  std::vector<char> done(out.rows.size(), 0);
+  std::error_code ec;
+  if (!o.resume || !fs::exists(o.out, ec)) return done;
+  const fs::path out_dir = o.out.parent_path();
+  const common::MeasuredFile previous = common::read_measured(o.out);
+  if (!previous.accuracy_setup || !(*previous.accuracy_setup == setup))
+    throw Error(o.out.string() + ": was evaluated with other settings (weights, images, limit, calibration or seed); "
+                "use the same flags or another --out");
+  for (std::size_t i : selected) {
+    for (const common::MeasuredRow& p : previous.rows) {
+      if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;
+      if (!p.bn.empty() && !fs::exists(out_dir / p.bn, ec)) continue;  // its BN file is gone: evaluate again
+      out.rows[i].measured_accuracy = p.measured_accuracy;
+      out.rows[i].top5 = p.top5;
+      out.rows[i].accuracy_images = p.accuracy_images;
+      out.rows[i].bn = p.bn;
+      done[i] = 1;
+    }
+  }
+  return done;
+}
+
 }  // namespace
 
 common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report, const common::Reporter& reporter) {
@@ -86,39 +126,12 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
     calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, decoders, o.skip_unreadable});
 
   common::MeasuredFile out = in;
-  common::AccuracySetup setup;
-  setup.weights = o.weights ? o.weights->string() : "random";
-  setup.val_images = o.val_images.string();
-  setup.limit = o.limit;
-  setup.calibration = calib ? "images" : "none";
-  setup.calib_images = o.calib_images ? o.calib_images->string() : "";
-  setup.calib_count = calib ? o.calib_count : 0;
-  setup.calib_batch = calib ? o.calib_batch : 0;
-  setup.seed = o.seed;
+  const common::AccuracySetup setup = accuracy_setup(o, calib.has_value());
   out.accuracy_setup = setup;
   const fs::path out_dir = o.out.parent_path();
   const std::string bn_folder = o.out.stem().string() + "_bn";
 
-  // --resume: rows already evaluated with the same settings are kept.
-  std::vector<char> done(out.rows.size(), 0);
-  std::error_code ec;
-  if (o.resume && fs::exists(o.out, ec)) {
-    const common::MeasuredFile previous = common::read_measured(o.out);
-    if (!previous.accuracy_setup || !(*previous.accuracy_setup == setup))
-      throw Error(o.out.string() + ": was evaluated with other settings (weights, images, limit, calibration or seed); "
-                  "use the same flags or another --out");
-    for (std::size_t i : selected) {
-      for (const common::MeasuredRow& p : previous.rows) {
-        if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;
-        if (!p.bn.empty() && !fs::exists(out_dir / p.bn, ec)) continue;  // its BN file is gone: evaluate again
-        out.rows[i].measured_accuracy = p.measured_accuracy;
-        out.rows[i].top5 = p.top5;
-        out.rows[i].accuracy_images = p.accuracy_images;
-        out.rows[i].bn = p.bn;
-        done[i] = 1;
-      }
-    }
-  }
+  const std::vector<char> done = keep_resumed(o, setup, selected, out);
 
   // Pending rows by resolution.
   std::map<int, std::vector<std::size_t>> groups;

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
@@ -26,10 +28,40 @@ std::string inline_list(const auto& values) {
   return s + "]";
 }
 
+// Whether `inner` is `outer` or lies below it, both resolved as far as they exist.
+bool within(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  const fs::path i = fs::weakly_canonical(fs::absolute(inner), ec), o = fs::weakly_canonical(fs::absolute(outer), ec);
+  std::vector<fs::path> ip, op;
+  for (const fs::path& c : i)
+    if (!c.empty()) ip.push_back(c);
+  for (const fs::path& c : o)
+    if (!c.empty()) op.push_back(c);
+  return op.size() <= ip.size() && std::equal(op.begin(), op.end(), ip.begin());
+}
+
+// The files a library's levels are built from (its weights, its BN files) must survive the
+// export: --out replaced whole (with --force) must not hold any of them.
+void check_out_holds_no_input(const common::LibraryFile& lib, const ExportOptions& o) {
+  std::vector<std::pair<std::string, fs::path>> inputs;
+  if (o.weights) inputs.emplace_back("--weights", *o.weights);
+  else if (const fs::path w = common::weights_path(lib, o.library); !w.empty()) inputs.emplace_back("the library's weights", w);
+  for (std::size_t i = 0; i < lib.levels.size(); ++i)
+    if (!lib.levels[i].bn.empty()) {
+      const fs::path bn(lib.levels[i].bn);
+      inputs.emplace_back("level " + std::to_string(i) + "'s BN file", bn.is_absolute() ? bn : o.library.parent_path() / bn);
+    }
+  for (const auto& [what, path] : inputs)
+    if (within(path, o.out_dir))
+      throw Error("--out " + o.out_dir.string() + ": holds " + what + " (" + path.string() +
+                  "); an output folder is replaced whole, so it must not hold an input");
+}
+
 }  // namespace
 
-std::string run_export(const ExportOptions& o) {
+std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
   const common::LibraryFile lib = common::read_library(o.library);
+  check_out_holds_no_input(lib, o);
   common::StagingFolder tmp(o.out_dir, o.force);
   const fs::path out = o.out_dir.has_filename() ? o.out_dir : o.out_dir.parent_path();
   const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);
@@ -53,7 +85,8 @@ std::string run_export(const ExportOptions& o) {
     } catch (const std::exception& e) {
       throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + "): cannot export it: " + common::first_line(e.what()));
     }
-    write_file_atomic(tmp / file, bytes.str());
+    tmp.write(file, bytes.str());
+    reporter.progress("export", static_cast<double>(i + 1) / static_cast<double>(lib.levels.size()), file);
     manifest += "  - file: " + file + "\n";
     manifest += "    r: " + std::to_string(l.arch.r) + "\n";
     manifest += "    ks: " + inline_list(l.arch.ks) + "\n    e: " + inline_list(l.arch.e) + "\n    d: " + inline_list(l.arch.d) + "\n";
@@ -61,7 +94,7 @@ std::string run_export(const ExportOptions& o) {
     manifest += "    accuracy_source: " + l.accuracy_source + "\n";
     manifest += "    latency_median_ms: " + common::format_g(l.latency_median_ms, 6) + "\n";
   }
-  write_file_atomic(tmp / "export.yaml", manifest);
+  tmp.write("export.yaml", manifest);
   tmp.commit();
   return "export: " + std::to_string(lib.levels.size()) + " levels (weights: " + supernet.source() + ") written to " + out.string();
 }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "ofa/common/reporter.hpp"
+
 namespace ofa::runtime {
 
 // `ofa-runtime export`: every level of a library as a self-contained TorchScript file.
@@ -23,6 +25,6 @@ struct ExportOptions {
 // (format ofa-export/1: each level's file, architecture, resolution, accuracy, latency). The
 // folder appears whole or not at all: it is written beside out_dir and renamed into place.
 // Returns a one-line summary.
-std::string run_export(const ExportOptions& options);
+std::string run_export(const ExportOptions& options, const common::Reporter& reporter = {});
 
 }  // namespace ofa::runtime

@@ -33,6 +33,73 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The prior: the per-layer table, read whole (every key the space can have at these
+// resolutions must be there); empty without --lut (MACs at a rate fitted later).
+search::LatencyTables read_prior(const std::optional<fs::path>& lut, const std::vector<int>& resolutions) {
+  search::LatencyTables table;
+  if (!lut) return table;
+  for (int r : resolutions) {
+    const auto file = common::find_lut_file(*lut, r);
+    if (!file) throw Error(lut->string() + ": no " + std::to_string(r) + "_lookup_table.json (or .yaml)");
+    table[r] = common::read_lut_file(*file);
+  }
+  return table;
+}
+
+// `count` networks spread over the latency range `prior` predicts: 20 random candidates per
+// network wanted, each predicted once and sorted, and spread_levels' picks (the extremes included).
+std::vector<common::ArchConfig> spread_networks(const common::SearchSpace& space, const std::vector<int>& resolutions,
+                                                const search::LatencyTables& prior, int count, std::uint64_t seed) {
+  search::Rng rng(seed);
+  std::vector<common::ArchConfig> pool;
+  for (int i = 0; i < 20 * count; ++i) {
+    common::ArchConfig a = search::random_arch(space, rng);
+    a.r = resolutions[static_cast<std::size_t>(rng.uniform_int(static_cast<int>(resolutions.size())))];
+    pool.push_back(a);
+  }
+  std::vector<std::pair<double, std::size_t>> ranked;
+  for (std::size_t i = 0; i < pool.size(); ++i) ranked.emplace_back(search::predict_latency(prior, space, pool[i]), i);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<double> cost;
+  for (const auto& [c, i] : ranked) cost.push_back(c);
+  std::vector<common::ArchConfig> archs;
+  for (std::size_t k : search::spread_levels(cost, static_cast<std::size_t>(count))) archs.push_back(pool[ranked[k].second]);
+  return archs;
+}
+
+// The rounds the measurement gets: as asked, or cut to fit what is left of --budget-minutes
+// (fewer calls per round first, then fewer rounds, never under 2), judged from one probe call
+// of every network (`probe_ms` in all).
+RoundsOptions fit_budget(const LatencyModelOptions& o, double probe_ms, double elapsed_ms) {
+  RoundsOptions rounds;
+  rounds.rounds = o.rounds;
+  rounds.calls = o.device.repeats;
+  rounds.warmup = o.device.warmup;
+  rounds.seed = o.seed;
+  rounds.cancel = o.device.cancel;
+  if (!o.budget_minutes) return rounds;
+  const double affordable = (*o.budget_minutes * 60e3 - elapsed_ms) / probe_ms;  // calls per network in all
+  if (affordable < 2.0 + rounds.warmup)
+    throw Error("--budget-minutes " + common::format_g(*o.budget_minutes, 3) + " is too small to measure " + std::to_string(o.networks) +
+                " networks twice here (one call of each takes " + common::format_g(probe_ms / 1e3, 3) + " s; at least " +
+                common::format_g((2.0 + rounds.warmup) * probe_ms / 60e3 + 0.05, 2) + " minutes needed)");
+  while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.calls > 1) --rounds.calls;
+  while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.rounds > 2) --rounds.rounds;
+  return rounds;
+}
+
+std::string summary_line(const search::ModelQualityReport& q, const fs::path& out) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "latency-model: %d networks fitted, %d held out (%d rounds x %d calls): model Spearman %.3f, MAPE %.1f %%, %.0f %% within +-10 %%; "
+                "table %.3f / %.1f %% / %.0f %%; calibrated %.3f / %.1f %%; retest floor %s; written to %s",
+                q.fitted, q.heldout, q.rounds, q.calls, q.model.spearman, q.model.mape, 100 * q.model.within_10pct, q.table.spearman, q.table.mape,
+                100 * q.table.within_10pct, q.calibrated.spearman, q.calibrated.mape,
+                q.retest_mape ? (common::format_g(*q.retest_spearman, 3) + " / " + common::format_g(*q.retest_mape, 3) + " %").c_str() : "n/a",
+                out.string().c_str());
+  return line;
+}
+
 }  // namespace
 
 std::string run_latency_model(const LatencyModelOptions& o, const common::Reporter& reporter) {
@@ -52,16 +119,7 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
     throw Error("--networks " + std::to_string(o.networks) + " is too few for " + std::to_string(resolutions.size()) + " resolutions: " +
                 std::to_string(fit_count) + " would be fitted, the model needs at least " + std::to_string(resolutions.size() + 2) +
                 " (two thirds of --networks are fitted)");
-  // The prior: the per-layer table, read whole (every key the space can have at these
-  // resolutions must be there), else MACs at a rate fitted later.
-  search::LatencyTables table;
-  if (o.lut) {
-    for (int r : resolutions) {
-      const auto file = common::find_lut_file(*o.lut, r);
-      if (!file) throw Error(o.lut->string() + ": no " + std::to_string(r) + "_lookup_table.json (or .yaml)");
-      table[r] = common::read_lut_file(*file);
-    }
-  }
+  search::LatencyTables table = read_prior(o.lut, resolutions);
   common::StagingFolder staging(o.out, o.force);  // refuses an occupied --out before any measuring
   const torch::Device device = parse_device(o.device.device);
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
@@ -69,24 +127,8 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   apply_tf32(o.device.allow_tf32);
   const EngineKind kind = parse_engine(o.device.engine);
 
-  // Networks spread over the latency range the prior predicts: 20 random candidates per
-  // network wanted, sorted, and spread_levels' picks (the extremes included).
-  search::Rng rng(o.seed);
   const search::LatencyTables macs = search::macs_prior(space, resolutions, 1e-6);
-  std::vector<common::ArchConfig> pool;
-  std::vector<double> cost;
-  for (int i = 0; i < 20 * o.networks; ++i) {
-    common::ArchConfig a = search::random_arch(space, rng);
-    a.r = resolutions[static_cast<std::size_t>(rng.uniform_int(static_cast<int>(resolutions.size())))];
-    pool.push_back(a);
-  }
-  // Each candidate predicted once, then sorted by it.
-  std::vector<std::pair<double, std::size_t>> ranked;
-  for (std::size_t i = 0; i < pool.size(); ++i) ranked.emplace_back(search::predict_latency(o.lut ? table : macs, space, pool[i]), i);
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [c, i] : ranked) cost.push_back(c);
-  std::vector<common::ArchConfig> archs;
-  for (std::size_t k : search::spread_levels(cost, static_cast<std::size_t>(o.networks))) archs.push_back(pool[ranked[k].second]);
+  const std::vector<common::ArchConfig> archs = spread_networks(space, resolutions, o.lut ? table : macs, o.networks, o.seed);
   // Every third network by predicted latency is held out: both sets span the range.
   std::vector<char> held(archs.size(), 0);
   for (std::size_t i = 0; i < archs.size(); ++i) held[i] = i % 3 == 1;
@@ -100,27 +142,9 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
     reporter.progress("latency-model", 0.1 * static_cast<double>(i + 1) / static_cast<double>(archs.size()), "building " + std::to_string(i + 1) + " networks");
   }
   torch::NoGradGuard no_grad;
-  // The budget: one probe call per network estimates a round, then rounds (and calls per
-  // round) are cut to fit what is left of it.
-  RoundsOptions rounds;
-  rounds.rounds = o.rounds;
-  rounds.calls = o.device.repeats;
-  rounds.warmup = o.device.warmup;
-  rounds.seed = o.seed;
-  rounds.cancel = o.device.cancel;
   double probe_ms = 0;
   for (const TimedNetwork& n : networks) probe_ms += time_network(n, device);
-  if (o.budget_minutes) {
-    const double left_ms = *o.budget_minutes * 60e3 - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    const double per_call_round = probe_ms;  // one call of every network
-    const double affordable = left_ms / per_call_round;  // calls per network in all
-    if (affordable < 2.0 + rounds.warmup)
-      throw Error("--budget-minutes " + common::format_g(*o.budget_minutes, 3) + " is too small to measure " + std::to_string(o.networks) +
-                  " networks twice here (one call of each takes " + common::format_g(probe_ms / 1e3, 3) + " s; at least " +
-                  common::format_g((2.0 + rounds.warmup) * probe_ms / 60e3 + 0.05, 2) + " minutes needed)");
-    while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.calls > 1) --rounds.calls;
-    while (rounds.rounds * rounds.calls + rounds.warmup > affordable && rounds.rounds > 2) --rounds.rounds;
-  }
+  RoundsOptions rounds = fit_budget(o, probe_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
   rounds.on_round_done = [&](int r) {
     reporter.progress("latency-model", 0.1 + 0.9 * static_cast<double>(r + 1) / static_cast<double>(rounds.rounds), "round " + std::to_string(r + 1));
   };
@@ -175,8 +199,8 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   q.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   for (const auto& [r, t] : fit.tables) common::write_lut_file(staging / (std::to_string(r) + "_lookup_table.json"), t);
-  common::write_file_atomic(staging / "quality.yaml", search::format_quality_yaml(q));
-  common::write_file_atomic(staging / "quality.svg",
+  staging.write("quality.yaml", search::format_quality_yaml(q));
+  staging.write("quality.svg",
                             search::plot_quality_svg(test_y, p_model, p_table,
                                                      "latency model on " + std::to_string(q.heldout) + " held-out networks (" + q.device + ", " +
                                                          std::to_string(threads) + " thread(s))"));
@@ -184,18 +208,10 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   for (std::size_t i = 0; i < archs.size(); ++i)
     nets.networks.push_back({held[i] != 0, measured.stats[i].median_ms, search::predict_latency(fit.tables, space, archs[i]),
                              search::predict_latency(table, space, archs[i]), archs[i]});
-  common::write_file_atomic(staging / "networks.yaml", common::format_model_networks_yaml(nets));
+  staging.write("networks.yaml", common::format_model_networks_yaml(nets));
   staging.commit();
 
-  char line_buf[512];
-  std::snprintf(line_buf, sizeof line_buf,
-                "latency-model: %d networks fitted, %d held out (%d rounds x %d calls): model Spearman %.3f, MAPE %.1f %%, %.0f %% within +-10 %%; "
-                "table %.3f / %.1f %% / %.0f %%; calibrated %.3f / %.1f %%; retest floor %s; written to %s",
-                q.fitted, q.heldout, q.rounds, q.calls, q.model.spearman, q.model.mape, 100 * q.model.within_10pct, q.table.spearman, q.table.mape,
-                100 * q.table.within_10pct, q.calibrated.spearman, q.calibrated.mape,
-                q.retest_mape ? (common::format_g(*q.retest_spearman, 3) + " / " + common::format_g(*q.retest_mape, 3) + " %").c_str() : "n/a",
-                o.out.string().c_str());
-  return line_buf;
+  return summary_line(q, o.out);
 }
 
 }  // namespace ofa::runtime

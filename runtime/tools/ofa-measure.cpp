@@ -22,7 +22,7 @@ using ofa::common::cli::ParsedArgs;
 
 std::vector<int> parse_resolutions(const std::string& text) {
   std::vector<int> out;
-  for (double v : ofa::common::parse_constraints(text)) {
+  for (double v : ofa::common::parse_constraints(text, "--resolutions")) {
     // Checked before the cast: a double beyond int's range makes the cast undefined.
     if (!(v >= 1 && v <= 10000) || v != std::floor(v))
       throw ofa::common::Error("--resolutions: " + std::to_string(v) + " is not a whole number of pixels in 1..10000");

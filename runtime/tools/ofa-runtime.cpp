@@ -63,7 +63,7 @@ void export_levels(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--force", o.force);
   a.get("--seed", o.seed);
   o.cancel = &ofa::common::interrupt_flag();  // stops between levels; the staging folder goes
-  reporter.say(ofa::runtime::run_export(o));
+  reporter.say(ofa::runtime::run_export(o, reporter));
 }
 
 void preprocess(const ParsedArgs& a, const Reporter& reporter) {

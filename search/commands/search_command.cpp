@@ -65,6 +65,10 @@ common::CandidatesFile make_candidates_file(const DeviceProfile& profile, const 
     r.id = static_cast<int>(i);
     if (!std::isnan(found[i].constraint)) r.constraint = found[i].constraint;
     r.predicted_accuracy = found[i].accuracy;
+    // Refused here, where the predictor is named, rather than by every reader of the file.
+    if (!(r.predicted_accuracy >= 0 && r.predicted_accuracy <= 1))
+      throw Error(f.predictor + ": predicts an accuracy of " + common::format_g(r.predicted_accuracy, 6) + " for " + to_string(found[i].arch) +
+                  ", not a fraction in [0, 1]: is it a predictor of space " + f.space + "?");
     if (!std::isnan(evals[i].latency_ms)) r.latency_ms = evals[i].latency_ms;
     r.macs_m = evals[i].macs_m;
     r.params_m = evals[i].params_m;

@@ -129,6 +129,9 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
       value = a.substr(eq + 1);
     } else {
       if (i + 1 >= args.size()) throw Error(name + " needs a value (" + str(spec->hint) + ")");
+      // `--out --quiet` is a forgotten value, not a file named --quiet (--out=--quiet says it is).
+      if (find_option(args[i + 1].substr(0, args[i + 1].find('='))) || args[i + 1] == "--help")
+        throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + args[i + 1] + " (write " + name + "=VALUE for a value that starts with --)");
       value = args[++i];
     }
     if (spec->check.kind != Check::Kind::Flag) check_value(*spec, value);

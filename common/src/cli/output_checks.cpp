@@ -1,5 +1,6 @@
 #include "ofa/common/cli/output_checks.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "ofa/common/error.hpp"
@@ -24,14 +25,15 @@ fs::path resolve(const fs::path& cwd, const std::string& p) {
   return ec ? abs.lexically_normal() : r;
 }
 
-// Whether `inner` is `outer` or lies below it (both resolved).
+// Whether `inner` is `outer` or lies below it (both resolved; empty components, as a trailing
+// separator leaves, are ignored on both sides).
 bool within(const fs::path& inner, const fs::path& outer) {
-  auto i = inner.begin();
-  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
-    if (o->empty()) continue;  // a trailing separator
-    if (i == inner.end() || *i != *o) return false;
-  }
-  return true;
+  std::vector<fs::path> in, out;
+  for (const fs::path& c : inner)
+    if (!c.empty()) in.push_back(c);
+  for (const fs::path& c : outer)
+    if (!c.empty()) out.push_back(c);
+  return out.size() <= in.size() && std::equal(out.begin(), out.end(), in.begin());
 }
 
 bool same_file(const NamedPath& a, const NamedPath& b) {

@@ -1,6 +1,7 @@
 #include "ofa/common/cli/parsed_args.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace ofa::common::cli {
@@ -58,7 +59,7 @@ void ParsedArgs::get(std::string_view name, std::uint64_t& out) const {
   if (const std::string* v = find(name)) out = whole<std::uint64_t>(*v, name);
 }
 void ParsedArgs::get(std::string_view name, double& out) const {
-  if (const std::string* v = find(name)) out = std::stod(*v);
+  if (const std::string* v = find(name)) out = std::strtod(v->c_str(), nullptr);  // as check_value read it
 }
 void ParsedArgs::get(std::string_view name, std::string& out) const {
   if (const std::string* v = find(name)) out = *v;

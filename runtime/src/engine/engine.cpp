@@ -55,9 +55,10 @@ Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache)
   const torch::jit::Module body = script_layers(net, 0, head);
   folded_bytes_ = parameter_bytes(body);
   module_ = optimize_for_inference(body, device_);
-  auto build_head = [&] { return optimize_for_inference(script_layers(net, head, net.layers().size()), device_); };
-  if (!cache) {
-    head_ = build_head();
+  if (!cache) {  // a head of its own, counted with the engine's weights
+    const torch::jit::Module scripted = script_layers(net, head, net.layers().size());
+    folded_bytes_ += parameter_bytes(scripted);
+    head_ = optimize_for_inference(scripted, device_);
     return;
   }
   const LayerWeights& mix = net.weights()[head];

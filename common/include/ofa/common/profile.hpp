@@ -36,7 +36,7 @@ struct SearchSettings {
 void validate(const SearchSettings& s, const std::string& where);
 
 // "18,20,24" or "from:to:step" (inclusive of `to` within rounding), as the --constraints flag.
-std::vector<double> parse_constraints(const std::string& text);
+std::vector<double> parse_constraints(const std::string& text, const std::string& flag = "--constraints");
 
 // A device profile (configs/*.yaml, documented in docs/profiles.md).
 struct DeviceProfile {

@@ -1,6 +1,8 @@
 // An output folder written beside its target and renamed into place, so it appears whole or not at all.
 #pragma once
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 namespace ofa::common {
 
@@ -17,6 +19,9 @@ class StagingFolder {
 
   const std::filesystem::path& path() const { return tmp_; }
   std::filesystem::path operator/(const std::string& name) const { return tmp_ / name; }
+  // Writes `name` inside the folder; an error names the file where it will land (out/name),
+  // not the hidden temporary folder a user never sees.
+  void write(const std::string& name, std::string_view content) const;
   void commit();
 
  private:

@@ -24,6 +24,8 @@ class PickleWriter {
   }
   PickleWriter& mark() { return op('('); }
   PickleWriter& str(const std::string& s) { op('X').le(s.size(), 4); out_ += s; return *this; }
+  PickleWriter& raw(const std::string& s) { out_ += s; return *this; }
+  PickleWriter& binbytes(const std::string& s) { op('B').le(s.size(), 4); out_ += s; return *this; }
   PickleWriter& integer(std::int64_t v) {
     if (v >= 0 && v < 256) return op('K').byte(static_cast<int>(v));
     if (v >= INT32_MIN && v <= INT32_MAX) return op('J').le(static_cast<std::uint32_t>(v), 4);

@@ -64,7 +64,7 @@ TEST_CASE("Every option is declared once, and every command's options are in the
     }
     for (const auto& [a, b] : c.exclusive) CHECK((taken.count(a) && taken.count(b)));
   }
-  CHECK(tool_commands("ofa-search").size() == 3);
+  CHECK(tool_commands("ofa-search").size() == 5);  // search, predict, pareto, import-dynamic-ofa, train-predictor
   CHECK(tool_commands("ofa-measure").size() == 6);
   CHECK(tool_commands("ofa-runtime").size() == 4);
 }
@@ -191,4 +191,17 @@ TEST_CASE("The tools answer through the shared driver: help, usage errors, and s
   const auto full = ofa::test::shell("(" + predict + " > /dev/full)");
   CHECK(full.status == 2);
   CHECK(full.output == "ofa-search: error: could not write to standard output\n");
+}
+
+TEST_CASE("a command's bare argument is its positional option, once, and others are refused", "[cli]") {
+  const std::string pickle = "levels.pickle";
+  const std::vector<std::string> args{"import-dynamic-ofa", pickle, "--out", "lib.yaml"};
+  const auto r = ofa::common::cli::parse_command_line("ofa-search", args);
+  CHECK(r.args.value("--pickle") == pickle);
+  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "b.pickle", "--out", "l.yaml"}),
+                    ofa::test::contains("unexpected argument 'b.pickle'"));
+  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "--pickle", "b.pickle", "--out", "l.yaml"}),
+                    ofa::test::contains("--pickle given twice"));
+  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"pareto", "m.yaml"}),
+                    ofa::test::contains("unexpected argument 'm.yaml'"));
 }

@@ -164,6 +164,8 @@ TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file
   fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10", "missing key");
   fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --contention at=1s,for=x", "for=x");
   fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --device tpu", "tpu");
+  fails("--library " + (dir / "bad.yaml").string() + " --latency-target 10 --policy fast",
+        "--policy: 'fast' is not one of ofa-toolchain, dynamic-ofa");
   CHECK_FALSE(std::filesystem::exists(dir / "t.csv"));
   // Durations that are not a finite number of seconds (inf would be cast to an integer).
   for (const char* d : {"inf", "nan", "1e300", "-1"}) {
@@ -172,6 +174,18 @@ TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file
     CHECK(r.status == 2);
     CHECK(r.output == "ofa-runtime: error: --duration: '" + std::string(d) + "' is not a finite number in (0, 31536000]\n");
   }
+}
+
+TEST_CASE("ofa-runtime run --policy dynamic-ofa serves the library and says which policy ran", "[runtime][e2e][cli][dynamic-ofa]") {
+  TempDir dir("runtime-dynofa");
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(measured_library()));
+  const auto r = shell(tool("ofa-runtime") + " run --library " + (dir / "library.yaml").string() +
+                       " --latency-target 1000 --duration 1 --policy dynamic-ofa --warmup 1 --summary-json " +
+                       (dir / "summary.json").string());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("policy dynamic-ofa") != std::string::npos);
+  CHECK(read_file(dir / "summary.json").find("\"policy\": \"dynamic-ofa\"") != std::string::npos);
 }
 
 TEST_CASE("ofa-runtime run stopped with Ctrl-C writes what it served and exits 130", "[runtime][e2e][cli]") {

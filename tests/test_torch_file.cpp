@@ -1,11 +1,13 @@
 #include "catch.hpp"
 
+#include <cstring>
 #include <numeric>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/state_dict_file.hpp"
 #include "ofa/common/torch_file.hpp"
+#include "ofa/common/torch_save_writer.hpp"
 #include "ofa/common/zip_archive.hpp"
 #include "pt_writer.hpp"
 #include "test_support.hpp"
@@ -264,4 +266,34 @@ TEST_CASE("every truncation of a real file is an error, never a crash", "[torch_
       CHECK_THROWS_AS(parse(whole.substr(0, n)), Error);
     }
   }
+}
+
+TEST_CASE("a state_dict written without LibTorch reads back exactly, its storages aligned as PyTorch's", "[torch_file][writer]") {
+  const FloatStateDict dict{{"0.weight", {{2, 3}, {1.5f, -2.0f, 3.25f, 0.0f, -0.0f, 1e-30f}}},
+                            {"0.bias", {{2}, {0.25f, -7.0f}}},
+                            {"scalar", {{}, {42.0f}}},
+                            {"empty", {{0}, {}}},
+                            {"wide", {{300}, std::vector<float>(300, 0.5f)}}};
+  const std::string bytes = torch_save_bytes(dict);
+  const SavedStateDict back = to_state_dict(parse(bytes), "w.pt");
+  REQUIRE(back.size() == dict.size());
+  for (const auto& [name, t] : dict) {
+    INFO(name);
+    const SavedTensor& s = back.at(name);
+    CHECK(s.dtype == DType::Float32);
+    CHECK(s.sizes == t.sizes);
+    CHECK(s.is_contiguous());
+    const std::vector<float> v = s.to_float();
+    REQUIRE(v.size() == t.values.size());
+    CHECK(std::memcmp(v.data(), t.values.data(), v.size() * sizeof(float)) == 0);  // bitwise (-0.0 and 1e-30 included)
+  }
+  const ZipArchive zip(bytes, "w.pt");
+  for (const ZipEntry& e : zip.entries())
+    if (e.name.starts_with("archive/data/")) CHECK(e.data_offset % 64 == 0);
+  REQUIRE(zip.find("archive/version"));
+  CHECK(zip.contents(*zip.find("archive/version")) == "3\n");
+  // An empty dict is a valid file too.
+  CHECK(to_state_dict(parse(torch_save_bytes({})), "e.pt").empty());
+  CHECK_THROWS_WITH(torch_save_bytes({{"a", {{1}, {1}}}, {"a", {{1}, {2}}}}), contains("key 'a' appears twice"));
+  CHECK_THROWS_WITH(torch_save_bytes({{"b", {{2, 2}, {1, 2, 3}}}}), contains("key 'b' has 3 values for 4 elements"));
 }

@@ -1,5 +1,7 @@
 #include "ofa/common/library_file.hpp"
 
+#include <set>
+
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
@@ -11,8 +13,14 @@ namespace ofa::common {
 using namespace ofa::common;
 
 std::string format_library_yaml(const LibraryFile& f) {
-  std::string s = "format: ofa-library/2\n";
+  // The lowest version that holds the content, so readers of /2 still read what they can.
+  const bool imported = !f.latency_device.empty() || !f.imported_from.empty();
+  std::string s = imported ? "format: ofa-library/3\n" : "format: ofa-library/2\n";
   s += format_setup_yaml(f);
+  if (imported) {
+    s += "latency_device: " + yaml_quoted(f.latency_device) + "\n";
+    s += "imported_from: " + yaml_quoted(f.imported_from) + "\n";
+  }
   s += "measured: " + yaml_quoted(f.measured) + "\n";
   s += "accuracy_source: " + f.accuracy_source + "\n";
   s += "levels:\n";
@@ -57,14 +65,18 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   const std::string where = path.string();
   if (!root.IsMap()) throw Error(where + ": not a library file (expected a YAML mapping)");
   const std::string format = root["format"] ? yaml_string(root["format"], where + ": key 'format'") : "";
-  if (format != "ofa-library/1" && format != "ofa-library/2")
-    throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/2, or /1)");
-  check_yaml_keys(root,
-                  {"format", "space", "elastic_kernel", "profile_name", "device", "engine", "allow_tf32", "machine", "libtorch", "threads", "batch",
-                   "weights", "measured", "accuracy_source", "levels"},
-                  where);
+  if (format != "ofa-library/1" && format != "ofa-library/2" && format != "ofa-library/3")
+    throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/2 or /3, or /1)");
   LibraryFile f;
-  f.format_version = format == "ofa-library/1" ? 1 : 2;
+  f.format_version = format == "ofa-library/1" ? 1 : format == "ofa-library/2" ? 2 : 3;
+  std::set<std::string> keys{"format", "space", "elastic_kernel", "profile_name", "device", "engine", "allow_tf32", "machine", "libtorch",
+                                "threads", "batch", "weights", "measured", "accuracy_source", "levels"};
+  if (f.format_version >= 3) {
+    keys.insert({"latency_device", "imported_from"});
+    f.latency_device = required_string(root, "latency_device", where);
+    f.imported_from = required_string(root, "imported_from", where);
+  }
+  check_yaml_keys(root, keys, where);
   auto str = [&](const char* key) { return required_string(root, key, where); };
   static_cast<MeasurementSetup&>(f) = read_setup_yaml(root, where, false);
   const SearchSpace space = [&] {

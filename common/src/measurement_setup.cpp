@@ -47,15 +47,18 @@ MeasurementSetup read_setup_yaml(const YAML::Node& root, const std::string& wher
     throw Error(where + ": key 'threads' = " + std::to_string(f.threads) + " is not a thread count in [0, " + std::to_string(kMaxThreads) + "]");
   if (f.batch < 1 || f.batch > kMaxBatch)
     throw Error(where + ": key 'batch' = " + std::to_string(f.batch) + " is not a batch size in [1, " + std::to_string(kMaxBatch) + "]");
+  if (!is_device_name(f.device)) throw Error(where + ": key 'device' = '" + f.device + "' is not cpu, cuda or cuda:N");
+  return f;
+}
+
+bool is_device_name(const std::string& device) {
   // What LibTorch's Device::str() writes: cpu, cuda, or either with an index.
   auto indexed = [&](const std::string& kind) {
     const std::size_t n = kind.size() + 1;
-    return f.device.rfind(kind + ":", 0) == 0 && f.device.size() > n && f.device.size() <= n + 3 &&
-           f.device.find_first_not_of("0123456789", n) == std::string::npos;
+    return device.rfind(kind + ":", 0) == 0 && device.size() > n && device.size() <= n + 3 &&
+           device.find_first_not_of("0123456789", n) == std::string::npos;
   };
-  if (f.device != "cpu" && f.device != "cuda" && !indexed("cpu") && !indexed("cuda"))
-    throw Error(where + ": key 'device' = '" + f.device + "' is not cpu, cuda or cuda:N");
-  return f;
+  return device == "cpu" || device == "cuda" || indexed("cpu") || indexed("cuda");
 }
 
 }  // namespace ofa::common

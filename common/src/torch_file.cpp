@@ -20,7 +20,7 @@ using pickle::Node;
 using pickle::NodeId;
 
 const SavedObject* SavedObject::find(std::string_view key) const {
-  if (kind != Kind::Dict) return nullptr;
+  if (kind != Kind::Dict && kind != Kind::Object) return nullptr;
   for (std::size_t i = 0; i < keys.size(); ++i)
     if (keys[i].kind == Kind::String && keys[i].text == key) return &items[i];
   return nullptr;
@@ -38,6 +38,7 @@ std::string_view SavedObject::kind_name() const {
     case Kind::List: return "list";
     case Kind::Tuple: return "tuple";
     case Kind::Dict: return "dict";
+    case Kind::Object: return "object";
   }
   return "?";
 }
@@ -79,12 +80,17 @@ std::optional<DType> storage_dtype(std::string_view name) {
 
 std::string path_join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "/" + key; }
 
+struct StorageRef;
+// A legacy torch.save of one storage (what torch.storage._load_from_bytes loads), viewing `payload`.
+std::shared_ptr<const TensorStorage> storage_from_bytes(std::string_view payload, const std::shared_ptr<const std::string>& owner);
+
 class Reader {
  public:
   using StorageSource = std::function<std::shared_ptr<const TensorStorage>(const StorageRef&)>;
 
-  Reader(const Document& doc, std::string where, StorageSource source)
-      : doc_(doc), where_(std::move(where)), source_(std::move(source)), budget_(8 * doc.nodes.size() + 64) {}
+  // `owner` holds the bytes the document views (numpy arrays and storages inside bytes are views of them).
+  Reader(const Document& doc, std::string where, StorageSource source, std::shared_ptr<const std::string> owner)
+      : doc_(doc), where_(std::move(where)), source_(std::move(source)), owner_(std::move(owner)), budget_(8 * doc.nodes.size() + 64) {}
 
   SavedObject read() { return convert(doc_.root, "", 0); }
 
@@ -201,9 +207,82 @@ class Reader {
           return convert(args.items[0], path, depth + 1);
         }
     }
+    const std::string name = std::string(fn.text) + "." + std::string(fn.name);
+    if ((name == "numpy.core.multiarray._reconstruct" || name == "numpy._core.multiarray._reconstruct") && n.items.size() == 3 &&
+        !args.items.empty() && doc_[args.items[0]].kind == Kind::Global && doc_[args.items[0]].name == "ndarray")
+      return ndarray(doc_[n.items[2]], path, depth);
+    if (name == "torch.storage._load_from_bytes") fail(path, "a bare storage where a tensor was expected");
+    if (name == "numpy.dtype") fail(path, "a numpy dtype where data was expected");
+    // `Class()` then BUILD with a dict: a record of its fields (the class is never called).
+    if (n.items.size() == 3 && args.items.empty() && name.rfind("torch.", 0) != 0) return record(name, n.items[2], path, depth);
     SavedObject o;
     o.kind = SavedObject::Kind::Tensor;
     o.tensor = rebuild(n, path, depth);
+    return o;
+  }
+
+  SavedObject record(const std::string& name, NodeId state, const std::string& path, int depth) {
+    if (doc_[state].kind != Kind::Dict)
+      fail(path, "an object of class '" + name + "' whose state is a " + pickle::kind_name(doc_[state].kind) + ", not a dict of fields");
+    SavedObject o = convert(state, path, depth + 1);
+    o.kind = SavedObject::Kind::Object;
+    o.text = name;
+    return o;
+  }
+
+  // numpy's ndarray.__reduce__: _reconstruct(ndarray, (0,), b'b') then BUILD with
+  // (version, shape, dtype, is_fortran, data): raw bytes for numbers, a list for objects.
+  SavedObject ndarray(const Node& state, const std::string& path, int depth) {
+    if (state.kind != Kind::Tuple || state.items.size() != 5) fail(path, "a numpy array whose state is not (version, shape, dtype, fortran, data)");
+    const std::vector<std::int64_t> shape = shape_arg(state.items[1], path, "the numpy array's shape");
+    const Node& dt = doc_[state.items[2]];
+    const Node* dt_fn = dt.kind == Kind::Reduce ? &doc_[dt.items[0]] : nullptr;
+    if (!dt_fn || dt_fn->name != "dtype" || doc_[dt.items[1]].items.empty() || doc_[doc_[dt.items[1]].items[0]].kind != Kind::String)
+      fail(path, "a numpy array without a numpy dtype");
+    const std::string code(doc_[doc_[dt.items[1]].items[0]].text);
+    // The dtype's state: (version, byte order, ...); '<', '=' and '|' (no order) are little-endian here.
+    std::string order = "|";
+    if (dt.items.size() == 3 && doc_[dt.items[2]].kind == Kind::Tuple && doc_[dt.items[2]].items.size() >= 2 &&
+        doc_[doc_[dt.items[2]].items[1]].kind == Kind::String)
+      order = std::string(doc_[doc_[dt.items[2]].items[1]].text);
+    if (order == ">") fail(path, "a big-endian numpy array (dtype '>" + code + "'); only little-endian arrays are read");
+    const Node& fortran = doc_[state.items[3]];
+    if (fortran.kind != Kind::Bool) fail(path, "a numpy array whose fortran flag is a " + std::string(pickle::kind_name(fortran.kind)));
+    std::int64_t numel = 1;
+    for (std::int64_t d : shape)
+      if (__builtin_mul_overflow(numel, d, &numel)) fail(path, "a numpy array whose shape overflows");
+    if (fortran.integer != 0 && shape.size() > 1) fail(path, "a Fortran-ordered numpy array (only C order is read)");
+    const Node& data = doc_[state.items[4]];
+    if (code == "O8" || code == "O4" || code == "O") {
+      if (data.kind != Kind::List || static_cast<std::int64_t>(data.items.size()) != numel)
+        fail(path, "a numpy object array of " + std::to_string(numel) + " elements whose data is not a list of as many");
+      std::size_t next = 0;
+      return nested(data, shape, 0, next, path, depth);
+    }
+    static const std::map<std::string_view, DType> kCodes = {{"f8", DType::Float64}, {"f4", DType::Float32}, {"i8", DType::Int64}};
+    const auto type = kCodes.find(code);
+    if (type == kCodes.end()) fail(path, "a numpy array of dtype '" + code + "' (float64, float32, int64 and object arrays are read)");
+    if (data.kind != Kind::Bytes) fail(path, "a numpy array whose data is a " + std::string(pickle::kind_name(data.kind)) + ", not bytes");
+    const std::uint64_t need = static_cast<std::uint64_t>(numel) * dtype_size(type->second);
+    if (data.text.size() != need)
+      fail(path, "a numpy array of " + std::to_string(numel) + " " + std::string(dtype_name(type->second)) + " values holds " +
+                     std::to_string(data.text.size()) + " bytes, not " + std::to_string(need));
+    SavedObject o;
+    o.kind = SavedObject::Kind::Tensor;
+    o.tensor.dtype = type->second;
+    o.tensor.sizes = shape;
+    o.tensor.strides.assign(shape.size(), 1);
+    for (std::size_t i = shape.size(); i-- > 1;) o.tensor.strides[i - 1] = o.tensor.strides[i] * shape[i];
+    o.tensor.storage = std::make_shared<const TensorStorage>(TensorStorage{type->second, numel, data.text.data(), owner_});
+    return o;
+  }
+
+  // An object array's items as lists nested by its shape (what ndarray.tolist() gives).
+  SavedObject nested(const Node& data, const std::vector<std::int64_t>& shape, std::size_t dim, std::size_t& next, const std::string& path, int depth) {
+    if (dim == shape.size()) return convert(data.items[next++], path, depth + 1);
+    SavedObject o;
+    o.kind = SavedObject::Kind::List;
+    for (std::int64_t i = 0; i < shape[dim]; ++i) o.items.push_back(nested(data, shape, dim + 1, next, path_join(path, std::to_string(i)), depth + 1));
     return o;
   }
 
@@ -223,8 +302,25 @@ class Reader {
       fail(path, "unsupported pickle class '" + name + "' (torch.save of tensors and containers only)");
     if (args.items.size() < 4) fail(path, name + " with " + std::to_string(args.items.size()) + " arguments");
     const Node& pid = doc_[args.items[0]];
-    if (pid.kind != Kind::PersistentId) fail(path, "a tensor whose storage is a " + std::string(pickle::kind_name(pid.kind)));
-    const StorageRef ref = storage_ref(doc_, pid.items[0], [&](const std::string& what) { fail(path, what); });
+    StorageRef ref;
+    std::shared_ptr<const TensorStorage> in_bytes;
+    if (pid.kind == Kind::Reduce && doc_[pid.items[0]].kind == Kind::Global && doc_[pid.items[0]].text == "torch.storage" &&
+        doc_[pid.items[0]].name == "_load_from_bytes") {
+      // A storage pickled on its own: torch.save of the storage, inside bytes.
+      const Node& a = doc_[pid.items[1]];
+      if (a.items.size() != 1 || doc_[a.items[0]].kind != Kind::Bytes) fail(path, "torch.storage._load_from_bytes without one bytes argument");
+      try {
+        in_bytes = storage_from_bytes(doc_[a.items[0]].text, owner_);
+      } catch (const Error& e) {
+        fail(path, std::string("a storage saved inside bytes: ") + e.what());
+      }
+      ref.dtype = in_bytes->dtype;
+      ref.key = "(in bytes)";
+    } else if (pid.kind != Kind::PersistentId) {
+      fail(path, "a tensor whose storage is a " + std::string(pickle::kind_name(pid.kind)));
+    } else {
+      ref = storage_ref(doc_, pid.items[0], [&](const std::string& what) { fail(path, what); });
+    }
 
     SavedTensor t;
     t.dtype = ref.dtype;
@@ -235,7 +331,7 @@ class Reader {
     if (t.sizes.size() != t.strides.size())
       fail(path, "size and stride differ in length (" + std::to_string(t.sizes.size()) + " and " + std::to_string(t.strides.size()) + ")");
     try {
-      t.storage = source_(ref);
+      t.storage = in_bytes ? in_bytes : source_(ref);
     } catch (const Error& e) {
       fail(path, e.what());
     }
@@ -259,6 +355,7 @@ class Reader {
   const Document& doc_;
   std::string where_;
   StorageSource source_;
+  std::shared_ptr<const std::string> owner_;
   std::size_t budget_;
 };
 
@@ -306,11 +403,12 @@ SavedObject read_zip(std::shared_ptr<const std::string> bytes, const std::string
     cache.emplace(ref.key, s);
     return s;
   };
-  return Reader(doc, where, source).read();
+  return Reader(doc, where, source, bytes).read();
 }
 
-SavedObject read_legacy(std::shared_ptr<const std::string> bytes, const std::string& where) {
-  const std::string_view all = *bytes;
+// The three pickles a legacy torch.save starts with (magic number, protocol, system
+// information), checked; returns where the main object's pickle starts.
+std::size_t legacy_header_end(std::string_view all, const std::string& where) {
   // The magic number 0x1950a86a20f9469cfc6c, as pickle's LONG1 writes it (little-endian).
   static constexpr char kMagic[] = "\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
   const Document magic = pickle::unpickle(all, where, 0);
@@ -326,7 +424,32 @@ SavedObject read_legacy(std::shared_ptr<const std::string> bytes, const std::str
     if (info[sys.items[i]].kind == Kind::String && info[sys.items[i]].text == "little_endian" && info[sys.items[i + 1]].kind == Kind::Bool &&
         info[sys.items[i + 1]].integer == 0)
       throw Error(where + ": saved on a big-endian machine; only little-endian files are read");
-  const Document doc = pickle::unpickle(all, where, info.end);
+  return info.end;
+}
+
+std::shared_ptr<const TensorStorage> storage_from_bytes(std::string_view payload, const std::shared_ptr<const std::string>& owner) {
+  const std::string where = "the payload";
+  const Document doc = pickle::unpickle(payload, where, legacy_header_end(payload, where));
+  if (doc[doc.root].kind != Kind::PersistentId) throw Error("its object is a " + std::string(pickle::kind_name(doc[doc.root].kind)) + ", not a storage");
+  // The location ('cuda:0' in Dynamic-OFA's files) is ignored: the bytes are the same anywhere.
+  const StorageRef ref = Reader::storage_ref(doc, doc[doc.root].items[0], [](const std::string& what) { throw Error(what); });
+  if (ref.view_of) throw Error("a storage view");
+  const Document keys = pickle::unpickle(payload, where, doc.end);
+  const Node& list = keys[keys.root];
+  if (list.kind != Kind::List || list.items.size() != 1 || keys[list.items[0]].kind != Kind::String || keys[list.items[0]].text != ref.key)
+    throw Error("its key list is not ['" + ref.key + "']");
+  ByteCursor in(payload, where, keys.end);
+  const std::uint64_t count = in.u64();
+  if (count != static_cast<std::uint64_t>(ref.numel))
+    throw Error("it holds " + std::to_string(count) + " elements, its header says " + std::to_string(ref.numel));
+  const std::string_view data = in.take(storage_bytes(ref));
+  if (!in.at_end()) throw Error(std::to_string(payload.size() - in.pos()) + " bytes after its data");
+  return std::make_shared<const TensorStorage>(TensorStorage{ref.dtype, ref.numel, data.data(), owner});
+}
+
+SavedObject read_legacy(std::shared_ptr<const std::string> bytes, const std::string& where) {
+  const std::string_view all = *bytes;
+  const Document doc = pickle::unpickle(all, where, legacy_header_end(all, where));
   const Document keys = pickle::unpickle(all, where, doc.end);
   const Node& key_list = keys[keys.root];
   if (key_list.kind != Kind::List) throw Error(where + ": malformed storage key list");
@@ -370,7 +493,7 @@ SavedObject read_legacy(std::shared_ptr<const std::string> bytes, const std::str
     return std::make_shared<const TensorStorage>(TensorStorage{
         ref.dtype, ref.numel, it->second->data + static_cast<std::size_t>(ref.view_offset) * dtype_size(ref.dtype), bytes});
   };
-  return Reader(doc, where, source).read();
+  return Reader(doc, where, source, bytes).read();
 }
 
 }  // namespace
@@ -387,6 +510,22 @@ SavedObject parse_torch_file(std::shared_ptr<const std::string> bytes, const std
 
 SavedObject read_torch_file(const std::filesystem::path& file) {
   return parse_torch_file(std::make_shared<const std::string>(read_file(file)), file.string());
+}
+
+SavedObject parse_pickle(std::shared_ptr<const std::string> bytes, const std::string& where) {
+  const std::string_view b = *bytes;
+  if (b.empty()) throw Error(where + ": empty file");
+  if (ZipArchive::looks_like_zip(b)) throw Error(where + ": a zip archive (a torch.save file?), not a plain pickle");
+  const Document doc = pickle::unpickle(b, where, 0);
+  if (doc.end != b.size()) throw Error(where + ": " + std::to_string(b.size() - doc.end) + " bytes after the pickle's STOP (a legacy torch.save file?)");
+  auto no_storages = [](const StorageRef&) -> std::shared_ptr<const TensorStorage> {
+    throw Error("a storage by persistent id in a plain pickle (a torch.save file?)");
+  };
+  return Reader(doc, where, no_storages, bytes).read();
+}
+
+SavedObject read_pickle_file(const std::filesystem::path& file) {
+  return parse_pickle(std::make_shared<const std::string>(read_file(file)), file.string());
 }
 
 }  // namespace ofa::common

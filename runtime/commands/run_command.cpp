@@ -54,11 +54,15 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   AdaptiveOptions ao;
   ao.device = o.device;
   ao.engine = engine;
-  if (lib.engine != o.engine)
+  if (!lib.latency_device.empty())
+    reporter.say("run: note: the library's latencies were measured on " + lib.latency_device + " (imported from " + lib.imported_from +
+                 "), not here; the policy scales them by the slowdown it measures");
+  else if (lib.engine != o.engine)
     reporter.say("run: note: the library was measured with the " + lib.engine + " engine and runs on the " + o.engine +
                   " one; its latencies are only relative here");
   ao.warmup = o.warmup;
   ao.policy = o.policy;
+  ao.policy_name = o.policy_name;
   ao.seed = o.seed;
   reporter.note("run: building " + std::to_string(lib.levels.size()) + " levels and warming them up");
   AdaptiveNetwork net = AdaptiveNetwork::load(lib, o.library, o.weights, ao);
@@ -106,13 +110,14 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   }
   // Stopped by Ctrl-C or not, what the run saw is written: the trace, the plot and the summary
   // appear together or not at all (common::OutputSet).
-  const RunSummary summary = summarize_run(records, levels, window);
+  RunSummary summary = summarize_run(records, levels, window);
+  summary.policy = net.manager().name();
   common::OutputSet outputs;
   if (trace) outputs.adopt(trace->release(), *o.trace);
   if (o.plot) {
     char title[200];
-    std::snprintf(title, sizeof title, "ofa-runtime: %zu levels on %s, target %.4g ms%s", levels.size(), device.str().c_str(),
-                  o.policy.target_ms, spec ? ", contention shaded" : "");
+    std::snprintf(title, sizeof title, "ofa-runtime: %zu levels on %s, target %.4g ms, policy %s%s", levels.size(), device.str().c_str(),
+                  o.policy.target_ms, net.manager().name().c_str(), spec ? ", contention shaded" : "");
     outputs.add(*o.plot, plot_trace_svg(records, levels, window, title));
   }
   if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(summary));

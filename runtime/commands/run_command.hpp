@@ -21,6 +21,7 @@ struct RunOptions {
   int threads = 0;                         // 0: the threads the library was measured with
   bool allow_tf32 = false;                 // true: TF32 on CUDA whatever the library says; false: as it was measured
   PolicyConfig policy;                     // target_ms is required
+  std::string policy_name = kOfaToolchainPolicy;  // --policy: ofa-toolchain | dynamic-ofa
   double duration_s = 10;
   std::optional<std::string> contention;   // "at=2s,threads=2,for=5s"
   std::optional<std::filesystem::path> trace;         // .csv, or .jsonl for JSON lines

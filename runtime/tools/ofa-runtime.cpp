@@ -40,6 +40,7 @@ void run(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--latency-target", o.policy.target_ms);
   a.get("--min-accuracy", o.policy.min_accuracy);
   if (a.has("--prefer") && a.value("--prefer") == "accuracy") o.policy.prefer = ofa::runtime::Preference::Accuracy;
+  a.get("--policy", o.policy_name);
   a.get("--duration", o.duration_s);
   a.get("--contention", o.contention);
   a.get("--margin", o.policy.margin);

@@ -2,12 +2,15 @@
 // ofa::search; the options are declared once, in common/src/cli/option_table.cpp).
 #include <iostream>
 
+#include "ofa/common/cli/arg_parser.hpp"
 #include "ofa/common/cli/tool_main.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/common/tool_driver.hpp"
+#include "search/commands/import_dynamic_ofa_command.hpp"
 #include "search/commands/pareto_command.hpp"
 #include "search/commands/predict_command.hpp"
 #include "search/commands/search_command.hpp"
+#include "search/commands/train_predictor_command.hpp"
 
 namespace {
 
@@ -51,10 +54,38 @@ void pareto(const ParsedArgs& a, const Reporter&) {
   std::cout << ofa::search::run_pareto(o);
 }
 
+void import_dynamic_ofa(const ParsedArgs& a, const Reporter&) {
+  ofa::search::ImportDynamicOfaOptions o;
+  a.get("--pickle", o.pickle);
+  a.get("--out", o.out);
+  if (a.has("--weights")) o.weights = a.value("--weights");
+  a.get("--latency-device", o.latency_device);
+  a.get("--device", o.device);
+  std::cout << ofa::search::run_import_dynamic_ofa(o);
+}
+
+void train_predictor(const ParsedArgs& a, const Reporter& reporter) {
+  ofa::search::TrainPredictorOptions o;
+  a.get("--space", o.space);
+  for (const std::string& f : ofa::common::cli::split_values(a.value("--data"))) o.data.emplace_back(f);
+  a.get("--out", o.out);
+  a.get("--init", o.init);
+  a.get("--epochs", o.training.epochs);
+  a.get("--batch-size", o.training.batch_size);
+  a.get("--lr", o.training.lr);
+  a.get("--weight-decay", o.training.weight_decay);
+  a.get("--holdout", o.training.holdout);
+  a.get("--seed", o.training.seed);
+  a.get("--threads", o.training.threads);
+  o.training.cancel = &ofa::common::interrupt_flag();
+  std::cout << ofa::search::run_train_predictor(o, reporter);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ofa::common::cli::CommandRun commands[] = {{"", search, true}, {"predict", predict}, {"pareto", pareto}};
+  const ofa::common::cli::CommandRun commands[] = {{"", search, true}, {"predict", predict}, {"pareto", pareto}, {"import-dynamic-ofa", import_dynamic_ofa},
+                                                       {"train-predictor", train_predictor, true}};
   return ofa::common::cli::tool_main("ofa-search",
                                      "ofa-search: find the predicted accuracy/latency Pareto front of an OFA MobileNetV3 space for a device",
                                      "no output written", argc, argv, commands);

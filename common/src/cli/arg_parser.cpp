@@ -50,6 +50,16 @@ std::string command_label(const CommandSpec& c) { return c.name.empty() ? str(c.
 
 }  // namespace
 
+bool takes_several(const OptionSpec& o) { return o.hint.size() > 3 && o.hint.substr(o.hint.size() - 3) == "..."; }
+
+std::vector<std::string> split_values(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t end; (end = value.find(kValueSeparator, start)) != std::string::npos; start = end + 1) out.push_back(value.substr(start, end - start));
+  out.push_back(value.substr(start));
+  return out;
+}
+
 void check_value(const OptionSpec& o, const std::string& v) {
   const Check& c = o.check;
   switch (c.kind) {
@@ -115,6 +125,12 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
   std::map<std::string, std::string, std::less<>> values;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0 && !cmd->positional.empty() && !values.count(cmd->positional) && !a.empty() && a[0] != '-') {
+      const OptionSpec* spec = find_option(cmd->positional);
+      check_value(*spec, a);
+      values.emplace(str(cmd->positional), a);
+      continue;
+    }
     if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
     const std::size_t eq = a.find('=');
     const std::string name = a.substr(0, eq);
@@ -133,6 +149,12 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
       if (find_option(args[i + 1].substr(0, args[i + 1].find('='))) || args[i + 1] == "--help")
         throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + args[i + 1] + " (write " + name + "=VALUE for a value that starts with --)");
       value = args[++i];
+      // An option of several values (hint "FILE...") takes the bare arguments after it too.
+      if (takes_several(*spec))
+        for (; i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0; ++i) {
+          check_value(*spec, args[i + 1]);
+          value += kValueSeparator + args[i + 1];
+        }
     }
     if (spec->check.kind != Check::Kind::Flag) check_value(*spec, value);
     values.emplace(name, std::move(value));
@@ -163,7 +185,9 @@ std::string tool_help(std::string_view tool, std::string_view about) {
 }
 
 std::string command_help(const CommandSpec& c) {
-  std::string s = "Usage: " + command_label(c) + " [options]\n" + str(c.summary) + "\n\nOptions:\n";
+  std::string usage = command_label(c);
+  if (!c.positional.empty()) usage += " " + str(find_option(c.positional)->hint) + " (or " + str(c.positional) + " " + str(find_option(c.positional)->hint) + ")";
+  std::string s = "Usage: " + usage + " [options]\n" + str(c.summary) + "\n\nOptions:\n";
   for (const CommandOption& o : c.options) {
     const OptionSpec* spec = find_option(o.name);
     std::string head = "  " + str(o.name) + (spec->hint.empty() ? "" : " " + str(spec->hint));

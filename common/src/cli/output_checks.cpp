@@ -1,5 +1,7 @@
 #include "ofa/common/cli/output_checks.hpp"
 
+#include "ofa/common/cli/arg_parser.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -56,8 +58,11 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
     std::error_code ec;
     switch (spec->role) {
       case Role::InputFile:
-        if (fs::is_directory(p.resolved, ec)) throw Error(label(p) + ": is a folder, expected a file");
-        inputs.push_back(p);
+        for (const std::string& v : takes_several(*spec) ? split_values(p.given) : std::vector<std::string>{p.given}) {
+          NamedPath one{o.name, v, resolve(cwd, v)};
+          if (fs::is_directory(one.resolved, ec)) throw Error(label(one) + ": is a folder, expected a file");
+          inputs.push_back(one);
+        }
         break;
       case Role::InputFolder:
         inputs.push_back(p);

@@ -49,7 +49,7 @@ AdaptiveNetwork AdaptiveNetwork::load(common::LibraryFile lib, const std::filesy
 AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const AdaptiveOptions& o, Clock clock)
     : library_(std::move(library)),
-      manager_(level_specs(library_), o.policy, clock),  // checks the levels' order too
+      manager_(make_level_policy(o.policy_name, level_specs(library_), o.policy, clock)),  // checks the levels' order too
       clock_(clock),
       device_(parse_device(o.device)),
       weights_source_(supernet.source()) {
@@ -93,7 +93,7 @@ void AdaptiveNetwork::restart_clock() {
 
 torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   torch::NoGradGuard no_grad;
-  const int lvl = manager_.level();
+  const int lvl = manager_->level();
   const Engine& net = levels_[static_cast<std::size_t>(lvl)];
   const int r = net.arch().r;
   if (input.dim() != 4 || input.size(1) != 3) throw Error("infer: input has shape " + c10::str(input.sizes()) + ", expected [N, 3, H, W]");
@@ -105,7 +105,7 @@ torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   torch::Tensor logits = net.forward(x);
   if (device_.is_cuda()) torch::cuda::synchronize();
   const double t1 = clock_();
-  const Decision d = manager_.observe((t1 - t0) * 1000);
+  const Decision d = manager_->observe((t1 - t0) * 1000);
   const double t2 = clock_();
   FrameRecord rec;
   rec.frame = frame_++;
@@ -116,7 +116,7 @@ torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   rec.switched = first_at_level_;
   rec.next_level = d.level;
   rec.decision_us = (t2 - t1) * 1e6;
-  rec.target_ms = manager_.config().target_ms;
+  rec.target_ms = manager_->target_ms();
   rec.met = rec.latency_ms <= rec.target_ms;
   rec.breaking = d.breaking;
   first_at_level_ = d.switched;

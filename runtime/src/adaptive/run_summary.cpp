@@ -143,6 +143,7 @@ std::string format_summary_json(const RunSummary& s) {
   j += "  \"switches\": " + std::to_string(s.switches) + ",\n";
   j += "  \"duration_s\": " + num(s.duration_s) + ",\n";
   j += "  \"target_ms\": " + num(s.target_ms) + ",\n";
+  j += "  \"policy\": \"" + s.policy + "\",\n";
   j += "  \"met_fraction\": " + num(s.met_fraction) + ",\n";
   j += "  \"met_fraction_after_settle\": " + num(s.met_fraction_after_settle) + ",\n";
   j += "  \"contention_met_fraction\": " + opt(s.contention_met_fraction) + ",\n";
@@ -170,7 +171,7 @@ std::string format_summary_text(const RunSummary& s) {
   auto o = [](const std::optional<double>& v, const char* unit) { return v ? num(*v, "%.3f") + unit : std::string("never"); };
   std::string t;
   t += "frames " + std::to_string(s.frames) + " in " + num(s.duration_s, "%.1f") + " s, " + std::to_string(s.switches) +
-       " switches over " + std::to_string(s.levels) + " levels, target " + num(s.target_ms, "%.4g") + " ms\n";
+       " switches over " + std::to_string(s.levels) + " levels, target " + num(s.target_ms, "%.4g") + " ms, policy " + s.policy + "\n";
   t += "met: " + num(100 * s.met_fraction, "%.1f") + " % of frames, " + num(100 * s.met_fraction_after_settle, "%.1f") +
        " % after settling";
   if (s.contention_met_fraction) t += ", " + num(100 * *s.contention_met_fraction, "%.1f") + " % under contention after recovery";

@@ -1,4 +1,4 @@
-// library.yaml (ofa-library/2): the runtime's levels, written by `ofa-search pareto` and read by the runtime.
+// library.yaml (ofa-library/2, /3 when imported): the runtime's levels, written by `ofa-search pareto` and read by the runtime.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -24,12 +24,18 @@ struct Level {
   std::string bn;                  // BN statistics file (.pt, relative to the library file); "" for none
 };
 
-// library.yaml (format ofa-library/2, docs/formats.md; /1 is read too): the measured Pareto front, fastest
+// library.yaml (format ofa-library/2, or /3 with latency_device and imported_from; docs/formats.md; /1 is read too): the measured Pareto front, fastest
 // level first; every level is faster and more accurate than the one before.
 struct LibraryFile : MeasurementSetup {
   int format_version = 2;          // 1: a relative `weights` meant the working directory (see weights_path)
   std::string measured;            // the measured file the front was taken from
   std::string accuracy_source;     // predicted | measured
+  // Set in a library whose latencies were not measured by this toolchain (ofa-library/3): the
+  // device they come from (`ofa-search import-dynamic-ofa --latency-device`), and the file
+  // imported. `device` then names where the levels run here; re-timing the levels here
+  // (ofa-measure latency --library) clears both.
+  std::string latency_device;
+  std::string imported_from;
   std::vector<Level> levels;
 };
 

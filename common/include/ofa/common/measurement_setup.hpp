@@ -27,6 +27,9 @@ std::string format_setup_yaml(const MeasurementSetup& setup);
 // Reads the fields from a file's root mapping. `threads` and `batch` are required in measured
 // files and optional (0 and 1) in libraries; every other key is required, except
 // elastic_kernel, engine and allow_tf32, which files older than those keys lack.
+// Whether `device` is cpu, cuda, or either with an index (what LibTorch's Device::str() writes).
+bool is_device_name(const std::string& device);
+
 MeasurementSetup read_setup_yaml(const YAML::Node& root, const std::string& where, bool threads_and_batch_required);
 
 }  // namespace ofa::common

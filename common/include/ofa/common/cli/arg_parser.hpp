@@ -26,6 +26,12 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
 std::string tool_help(std::string_view tool, std::string_view about);
 std::string command_help(const CommandSpec& command);
 
+// An option whose hint ends in "..." (`--data FILE...`) takes one or more values: the bare
+// arguments after it, joined with kValueSeparator in its one value; split_values parts them.
+inline constexpr char kValueSeparator = '\n';
+bool takes_several(const OptionSpec& option);
+std::vector<std::string> split_values(const std::string& value);
+
 // The value's check, as the parser applies it; Error("--name: 'value' is not ...") otherwise.
 void check_value(const OptionSpec& option, const std::string& value);
 

@@ -81,6 +81,9 @@ struct CommandSpec {
   // Pairs of options that cannot be given together.
   std::vector<std::pair<std::string_view, std::string_view>> exclusive;
   OutKind out = OutKind::File;
+  // The option a bare argument gives (`import-dynamic-ofa nets_6.pickle` is `--pickle nets_6.pickle`);
+  // empty: bare arguments are errors.
+  std::string_view positional = {};
 };
 
 // Every option, each once.

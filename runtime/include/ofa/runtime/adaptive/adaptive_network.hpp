@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,11 +24,12 @@ struct AdaptiveOptions {
   EngineKind engine = EngineKind::Optimized;
   int warmup = 5;            // forwards per level at load, so no level runs cold
   PolicyConfig policy;
+  std::string policy_name = kOfaToolchainPolicy;  // which LevelPolicy (make_level_policy)
   std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
 };
 
-// A library's levels, built once from one supernet and served through a RuntimeManager.
-// Each level is an Engine: optimized levels hold their own folded, reordered weights (the
+// A library's levels, built once from one supernet and served through a LevelPolicy (ours,
+// RuntimeManager, unless options say otherwise). Each level is an Engine: optimized levels hold their own folded, reordered weights (the
 // supernet is released once they are built); eager levels share the supernet's storage where
 // slicing allows (WeightSlicer::Share). Switching a level only changes which engine the next
 // infer() runs.
@@ -48,13 +50,13 @@ class AdaptiveNetwork {
   // differs), times it, feeds the latency to the manager and records a FrameRecord.
   torch::Tensor infer(const torch::Tensor& input);
 
-  int level() const { return manager_.level(); }
+  int level() const { return manager_->level(); }
   int resolution() const { return levels_[static_cast<std::size_t>(level())].arch().r; }
   std::size_t levels() const { return levels_.size(); }
   const Engine& engine(std::size_t level) const { return levels_.at(level); }
   const common::LibraryFile& library() const { return library_; }
   const std::string& weights_source() const { return weights_source_; }
-  RuntimeManager& manager() { return manager_; }
+  LevelPolicy& manager() { return *manager_; }
   const FrameRecord& last_frame() const { return last_; }
   // Called after every inference.
   void on_frame(std::function<void(const FrameRecord&)> callback) { callback_ = std::move(callback); }
@@ -69,7 +71,7 @@ class AdaptiveNetwork {
   common::LibraryFile library_;
   std::vector<Engine> levels_;
   std::int64_t shared_bytes_ = 0;  // weights the optimized levels share (EngineCache)
-  RuntimeManager manager_;
+  std::unique_ptr<LevelPolicy> manager_;
   Clock clock_;
   torch::Device device_ = torch::kCPU;
   std::string weights_source_;

@@ -32,6 +32,7 @@ struct RunSummary {
   std::vector<std::int64_t> frames_per_level;
   std::optional<ContentionWindow> contention;
   double target_ms = 0;
+  std::string policy = kOfaToolchainPolicy;  // the LevelPolicy that ran (--policy)
 };
 
 // Consecutive frames that must meet the target for it to count as met again.

@@ -6,21 +6,12 @@
 #include <string>
 #include <vector>
 
-namespace ofa::runtime {
+#include "ofa/runtime/adaptive/level_policy.hpp"
 
-// What the manager knows of a level: its latency on the device when nothing competes
-// (the library's measured median) and its accuracy.
-struct LevelSpec {
-  double latency_ms = 0;
-  double accuracy = 0;
-};
+namespace ofa::runtime {
 
 // Which constraint to give up when no level meets both the latency target and the accuracy floor.
 enum class Preference { Latency, Accuracy };
-
-// Bit flags: the constraints the chosen level is expected to break.
-enum Breaking : unsigned { kBreaksNothing = 0, kBreaksLatency = 1, kBreaksAccuracy = 2 };
-std::string describe_breaking(unsigned breaking);
 
 struct PolicyConfig {
   double target_ms = 0;                // latency target per inference
@@ -43,40 +34,30 @@ struct PolicyConfig {
   Preference prefer = Preference::Latency;
 };
 
-// Seconds on a monotonic clock; injectable so the policy is tested without sleeping.
-using Clock = std::function<double()>;
-Clock steady_clock_seconds();
-
-struct Decision {
-  int level = 0;           // the level to run next
-  int previous = 0;        // the level that just ran
-  bool switched = false;   // level != previous
-  unsigned breaking = kBreaksNothing;
-  double slowdown = 1;     // smoothed measured / table latency
-};
-
 // A pure policy: fed each inference's latency at the current level, it picks the next level.
 // It estimates the device's current slowdown (measured / the level's table latency,
 // median-filtered then smoothed), drops at once to the most accurate level expected to meet
 // the target, and steps up only after the headroom has lasted `up_after_s` (to levels not
 // barred after a failed step up). It never goes below the accuracy floor unless told to
 // prefer latency when no level meets both.
-class RuntimeManager {
+class RuntimeManager : public LevelPolicy {
  public:
   // Levels sorted fastest first (a library's order). Starts at the best level for slowdown 1.
   RuntimeManager(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock = steady_clock_seconds());
 
-  Decision observe(double latency_ms);
+  Decision observe(double latency_ms) override;
 
-  int level() const { return level_; }
+  int level() const override { return level_; }
   double slowdown() const { return slowdown_; }
   unsigned breaking() const { return breaking_; }
   const PolicyConfig& config() const { return config_; }
-  const std::vector<LevelSpec>& levels() const { return levels_; }
+  const std::vector<LevelSpec>& levels() const override { return levels_; }
+  double target_ms() const override { return config_.target_ms; }
+  std::string name() const override { return kOfaToolchainPolicy; }
 
   // Take effect at the next observe(); a tighter target or a higher floor switches at once.
-  void set_target(double target_ms);
-  void set_min_accuracy(std::optional<double> min_accuracy);
+  void set_target(double target_ms) override;
+  void set_min_accuracy(std::optional<double> min_accuracy) override;
 
   // The level the policy would choose for a given slowdown, ignoring hysteresis.
   int choose(double slowdown) const;

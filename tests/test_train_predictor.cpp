@@ -1,0 +1,278 @@
+#include <atomic>
+#include <cmath>
+#include <sstream>
+
+#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/common/encoding.hpp"
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/labelled_archs.hpp"
+#include "ofa/common/measured_file.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/search/accuracy_predictor.hpp"
+#include "ofa/search/predictor_loader.hpp"
+#include "ofa/search/predictor_training.hpp"
+#include "ofa/search/sampling.hpp"
+#include "search/commands/predict_command.hpp"
+#include "search/commands/train_predictor_command.hpp"
+#include "test_support.hpp"
+// Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
+#include "catch.hpp"
+
+using namespace ofa::common;
+using namespace ofa::search;
+using ofa::test::TempDir;
+
+namespace {
+
+std::vector<ArchConfig> draw(int n, std::uint64_t seed, const char* space = "ofa-mbv3-w1.2") {
+  const SearchSpace s = search_space(space);
+  Rng rng(seed);
+  std::vector<ArchConfig> out;
+  for (int i = 0; i < n; ++i) out.push_back(random_arch(s, rng));
+  return out;
+}
+
+// A smooth, learnable accuracy: resolution and the first kernels count.
+double toy_accuracy(const ArchConfig& a) { return 0.70 + 0.02 * (a.r - 160) / 64.0 + 0.004 * a.ks[0] / 7.0 + 0.003 * a.d[2]; }
+
+std::vector<LabelledArch> labelled(const std::vector<ArchConfig>& archs) {
+  std::vector<LabelledArch> out;
+  for (std::size_t i = 0; i < archs.size(); ++i) out.push_back({"n" + std::to_string(i), archs[i], toy_accuracy(archs[i])});
+  return out;
+}
+
+std::filesystem::path write_labelled(const TempDir& dir, const std::string& name, const std::vector<LabelledArch>& a) {
+  const auto p = dir / name;
+  write_file_atomic(p, format_labelled_archs_yaml(a));
+  return p;
+}
+
+TrainPredictorOptions quick_options(const TempDir& dir, const std::filesystem::path& data) {
+  TrainPredictorOptions o;
+  o.data = {data};
+  o.out = dir / "p.pt";
+  o.training.epochs = 2;
+  o.training.batch_size = 16;
+  o.training.threads = 1;
+  return o;
+}
+
+std::string error_of(const TrainPredictorOptions& o) {
+  try {
+    run_train_predictor(o, {});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+float& flat(MlpWeights& w, std::size_t layer, bool bias, std::size_t k) { return bias ? w.layers[layer].bias[k] : w.layers[layer].weight[k]; }
+
+}  // namespace
+
+TEST_CASE("train-predictor: the MLP's gradient matches finite differences", "[train-predictor]") {
+  const std::array<int, 4> sizes{kEncodingSize, 16, 8, 1};
+  MlpWeights w = initial_mlp(sizes, 3);
+  const auto archs = draw(40, 5);  // two chunks, the second short
+  std::vector<float> targets;
+  for (const auto& a : archs) targets.push_back(static_cast<float>(toy_accuracy(a)));
+  MlpWeights grad;
+  mse_gradient(w, 0.75f, archs, targets, grad, 1);
+  const ArchConfig& a0 = archs[0];
+  std::array<std::uint8_t, 41> pos{};
+  const int active = encode_active(a0, pos);
+  REQUIRE(active > 0);
+  struct Probe { std::size_t layer; bool bias; std::size_t k; };
+  // An active input's column in the first layer, biases and weights deeper in.
+  const std::vector<Probe> probes{{0, false, static_cast<std::size_t>(pos[0])}, {0, false, static_cast<std::size_t>(5 * kEncodingSize + pos[1])}, {0, true, 3},
+                                  {1, false, 17}, {1, true, 2}, {2, false, 4}, {2, true, 0}};
+  for (const Probe& p : probes) {
+    INFO("layer " << p.layer << (p.bias ? " bias " : " weight ") << p.k);
+    const float h = 1e-2f;
+    MlpWeights plus = w, minus = w, unused;
+    flat(plus, p.layer, p.bias, p.k) += h;
+    flat(minus, p.layer, p.bias, p.k) -= h;
+    const double fd = (mse_gradient(plus, 0.75f, archs, targets, unused, 1) - mse_gradient(minus, 0.75f, archs, targets, unused, 1)) / (2.0 * h);
+    CHECK(flat(grad, p.layer, p.bias, p.k) == Approx(fd).epsilon(0.02).margin(1e-5));
+  }
+}
+
+TEST_CASE("train-predictor: Adam's update on a known case", "[train-predictor]") {
+  // torch.optim.Adam(lr=0.1): with a constant gradient every step moves by lr.
+  std::vector<float> p{1.0f, -2.0f};
+  const std::vector<float> g{0.5f, -0.25f};
+  AdamState s;
+  adam_step(p, g, s, 0.1, 0.0);
+  CHECK(p[0] == Approx(0.9f).margin(1e-6));
+  CHECK(p[1] == Approx(-1.9f).margin(1e-6));
+  adam_step(p, g, s, 0.1, 0.0);
+  CHECK(p[0] == Approx(0.8f).margin(1e-6));
+  CHECK(s.step == 2);
+  // Weight decay adds wd * p to the gradient: a zero gradient then pulls p towards 0.
+  std::vector<float> q{2.0f};
+  AdamState t;
+  adam_step(q, std::vector<float>{0.0f}, t, 0.01, 0.5);
+  CHECK(q[0] == Approx(1.99f).margin(1e-6));
+  CHECK(t.m[0] == Approx(0.1f).epsilon(1e-4));
+  CHECK(t.v[0] == Approx(0.001f).epsilon(1e-4));
+}
+
+TEST_CASE("train-predictor: a tiny problem is learnt to near-zero error", "[train-predictor]") {
+  const auto archs = draw(48, 7);
+  std::vector<TrainingSample> samples;
+  for (const auto& a : archs) samples.push_back({a, toy_accuracy(a)});
+  TrainingOptions o;
+  o.holdout = 0;
+  o.epochs = 300;
+  o.weight_decay = 0;  // the L2 pull is what keeps the error above zero
+  o.batch_size = 16;
+  o.threads = 2;
+  const TrainingResult r = train_predictor(samples, nullptr, o, {});
+  const AccuracyPredictor p(r.weights);
+  double worst = 0, se = 0;
+  for (const auto& s : samples) {
+    const double e = p.predict(s.arch) - s.accuracy;
+    worst = std::max(worst, std::fabs(e));
+    se += e * e;
+  }
+  CHECK(std::sqrt(se / samples.size()) < 1e-3);  // labels spread over 0.70-0.74
+  CHECK(worst < 3e-3);
+}
+
+TEST_CASE("train-predictor: the same seed gives byte-identical files on 1 and 2 threads", "[train-predictor]") {
+  TempDir dir("train-det");
+  const auto data = write_labelled(dir, "d.yaml", labelled(draw(150, 11)));
+  TrainPredictorOptions o = quick_options(dir, data);
+  o.training.epochs = 3;
+  o.training.batch_size = 40;  // chunks of 32 and a short one
+  o.out = dir / "one.pt";
+  run_train_predictor(o, {});
+  o.training.threads = 2;
+  o.out = dir / "two.pt";
+  run_train_predictor(o, {});
+  CHECK(read_file(dir / "one.pt") == read_file(dir / "two.pt"));
+  o.training.seed = 1;
+  o.out = dir / "other.pt";
+  run_train_predictor(o, {});
+  CHECK(read_file(dir / "one.pt") != read_file(dir / "other.pt"));
+}
+
+TEST_CASE("train-predictor: the file reads back as OFA's layout and the record describes it", "[train-predictor]") {
+  TempDir dir("train-file");
+  const auto data = write_labelled(dir, "d.yaml", labelled(draw(60, 13)));
+  const TrainPredictorOptions o = quick_options(dir, data);
+  const std::string summary = run_train_predictor(o, {});
+  CHECK_THAT(summary, ofa::test::contains("48 samples trained, 12 held out"));
+  const MlpWeights w = load_mlp_weights(o.out);
+  REQUIRE(w.layers.size() == 4);
+  CHECK(w.layers[0].in == 128);
+  CHECK(w.layers[0].out == 400);
+  CHECK(w.layers[3].out == 1);
+  // The mean-accuracy base is folded into the last bias.
+  CHECK(w.layers[3].bias[0] > 0.5f);
+  const YAML::Node rec = YAML::LoadFile((dir / "p.yaml").string());
+  CHECK(rec["format"].as<std::string>() == "ofa-predictor-training/1");
+  CHECK(rec["space"].as<std::string>() == "ofa-mbv3-w1.2");
+  CHECK(rec["samples"].as<int>() == 60);
+  CHECK(rec["held_out"].as<int>() == 12);
+  CHECK(rec["held_out_rmse"].as<double>() >= 0);
+  CHECK(rec["options"]["batch_size"].as<int>() == 16);
+  CHECK(rec["data"][0]["samples"].as<int>() == 60);
+  CHECK(rec["data"][0]["crc32"].as<std::string>().size() == 8);
+}
+
+TEST_CASE("train-predictor: ofa-search predict scores with the trained file", "[train-predictor]") {
+  TempDir dir("train-predict");
+  const auto archs = draw(40, 17);
+  const auto data = write_labelled(dir, "d.yaml", labelled(archs));
+  TrainPredictorOptions o = quick_options(dir, data);
+  o.training.holdout = 0;
+  run_train_predictor(o, {});
+  write_file_atomic(dir / "profile.yaml", "format: ofa-profile/1\nname: trained\ndevice: test\nspace: ofa-mbv3-w1.2\npredictor: p.pt\nmetric: flops\n");
+  PredictOptions po;
+  po.profile = dir / "profile.yaml";
+  po.archs = data;
+  po.out = dir / "scores.yaml";
+  std::ostringstream unused;
+  run_predict(po, unused);
+  const YAML::Node got = YAML::LoadFile(po.out->string());
+  const AccuracyPredictor p = load_predictor(o.out);
+  CHECK(got["n3"]["predicted_accuracy"].as<double>() == Approx(p.predict(archs[3])).margin(1e-6));
+}
+
+TEST_CASE("train-predictor: --data takes several files", "[train-predictor][cli]") {
+  const std::vector<std::string> args{"train-predictor", "--data", "a.yaml", "b.yaml", "--out", "p.pt"};
+  const auto r = ofa::common::cli::parse_command_line("ofa-search", args);
+  const auto files = ofa::common::cli::split_values(r.args.value("--data"));
+  REQUIRE(files.size() == 2);
+  CHECK(files[1] == "b.yaml");
+  CHECK(r.args.value("--out") == "p.pt");
+}
+
+TEST_CASE("train-predictor: bad input is one line naming the file and the value, and nothing is written", "[train-predictor][errors]") {
+  TempDir dir("train-bad");
+  auto archs = labelled(draw(40, 19));
+  const auto good = write_labelled(dir, "good.yaml", archs);
+
+  SECTION("an entry without accuracy") {
+    write_file_atomic(dir / "d.yaml", "a: {ks: [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], e: [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], "
+                                      "d: [2,2,2,2,2], r: 160}\n");
+    CHECK_THAT(error_of(quick_options(dir, dir / "d.yaml")), ofa::test::contains("d.yaml: 'a': missing key 'accuracy'"));
+  }
+  SECTION("a measured row without measured_accuracy") {
+    MeasuredFile m;
+    m.candidates = "c.yaml";
+    m.profile_name = "test";
+    m.space = "ofa-mbv3-w1.2";
+    m.machine = m.libtorch = "test";
+    m.device = "cpu";
+    m.threads = 1;
+    m.weights = "random";
+    for (int i = 0; i < 2; ++i) {
+      MeasuredRow r;
+      r.candidate.id = 10 + i;
+      r.candidate.arch = archs[i].arch;
+      r.measured.count = 5;
+      r.measured.median_ms = r.measured.mean_ms = r.measured.p10_ms = r.measured.p90_ms = 5.0;
+      if (i == 0) r.measured_accuracy = 0.7;
+      m.rows.push_back(r);
+    }
+    write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+    CHECK_THAT(error_of(quick_options(dir, dir / "m.yaml")),
+               ofa::test::contains("m.yaml: measurements[1] (candidate id 11) has no measured_accuracy"));
+  }
+  SECTION("an accuracy outside [0, 1]") {
+    archs[3].accuracy = 76.5;  // a percentage, not a fraction
+    const auto bad = write_labelled(dir, "pct.yaml", archs);
+    CHECK_THAT(error_of(quick_options(dir, bad)), ofa::test::contains("pct.yaml: 'n3': key 'accuracy' = 76.5 is not a fraction in [0, 1]"));
+  }
+  SECTION("fewer samples than --batch-size") {
+    TrainPredictorOptions o = quick_options(dir, good);
+    o.training.batch_size = 64;
+    CHECK_THAT(error_of(o), ofa::test::contains("32 training samples (40 read, 8 held out) are fewer than --batch-size 64"));
+  }
+  SECTION("--init trained for another space") {
+    TrainPredictorOptions o = quick_options(dir, good);
+    o.space = "ofa-mbv3-w1.0";
+    o.out = dir / "w10.pt";
+    run_train_predictor(o, {});
+    TrainPredictorOptions f = quick_options(dir, good);
+    f.init = dir / "w10.pt";
+    CHECK_THAT(error_of(f), ofa::test::contains("--init " + (dir / "w10.pt").string() + ": trained for space 'ofa-mbv3-w1.0'"));
+  }
+  SECTION("a non-finite loss") {
+    TrainPredictorOptions o = quick_options(dir, good);
+    o.training.lr = 1e9;
+    o.training.epochs = 20;
+    CHECK_THAT(error_of(o), ofa::test::contains("non-finite"));
+  }
+  SECTION("Ctrl-C") {
+    std::atomic<bool> cancel{true};
+    TrainPredictorOptions o = quick_options(dir, good);
+    o.training.cancel = &cancel;
+    CHECK(error_of(o) == "interrupted");
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "p.pt"));
+  CHECK_FALSE(std::filesystem::exists(dir / "p.yaml"));
+}

@@ -162,6 +162,8 @@ TEST_CASE("export stopped by Ctrl-C, or on a full disk, leaves no folder and no 
   // stack trace (exit 134) and leave a half-written level.
   if (::geteuid() != 0 || shell("command -v unshare").status != 0) return;
   std::filesystem::create_directories(dir / "small");
+  // A chroot or a restricted container may refuse the mount namespace or the tmpfs: then skip.
+  if (shell("unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs " + (dir / "small").string() + "'").status != 0) return;
   const auto full = shell("unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs " + (dir / "small").string() + " && " + tool("ofa-runtime") +
                           " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "small/out").string() + " 2>&1; echo status=$?; ls -A " +
                           (dir / "small").string() + "'");

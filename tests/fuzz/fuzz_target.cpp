@@ -7,6 +7,7 @@
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/candidates_file.hpp"
+#include "ofa/common/dynamic_ofa_levels.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/library_file.hpp"
 #include "ofa/common/lut_file.hpp"
@@ -46,7 +47,7 @@ void walk(const common::SavedObject& o, int depth = 0) {
 }  // namespace
 
 const std::vector<std::string>& target_names() {
-  static const std::vector<std::string> names = {"profile", "arch", "lut", "candidates", "measured", "library", "torch_file", "image"};
+  static const std::vector<std::string> names = {"profile", "arch", "lut", "candidates", "measured", "library", "torch_file", "image", "pickle"};
   return names;
 }
 
@@ -88,6 +89,13 @@ void run_one(Target target, std::string_view bytes) {
           (void)common::to_state_dict(o, "input.pt");
         } catch (const common::Error&) {
         }
+        break;
+      }
+      case Target::Pickle: {
+        // A plain pickle as data (numpy arrays, records, storages inside bytes), then as
+        // Dynamic-OFA's level file.
+        walk(common::parse_pickle(std::make_shared<const std::string>(bytes), "input.pickle"));
+        (void)common::read_dynamic_ofa_levels(input_file("input.pickle", bytes), common::search_space("ofa-mbv3-w1.2"));
         break;
       }
       case Target::Image: {

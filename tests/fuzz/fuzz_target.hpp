@@ -10,7 +10,7 @@
 
 namespace ofa::fuzz {
 
-enum class Target { Profile, Arch, Lut, Candidates, Measured, Library, TorchFile, Image };
+enum class Target { Profile, Arch, Lut, Candidates, Measured, Library, TorchFile, Image, Pickle };
 
 std::optional<Target> parse_target(std::string_view name);
 const std::vector<std::string>& target_names();

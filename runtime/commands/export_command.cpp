@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "ofa/common/cli/output_checks.hpp"
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/staging_folder.hpp"
@@ -31,13 +32,7 @@ std::string inline_list(const auto& values) {
 // Whether `inner` is `outer` or lies below it, both resolved as far as they exist.
 bool within(const fs::path& inner, const fs::path& outer) {
   std::error_code ec;
-  const fs::path i = fs::weakly_canonical(fs::absolute(inner), ec), o = fs::weakly_canonical(fs::absolute(outer), ec);
-  std::vector<fs::path> ip, op;
-  for (const fs::path& c : i)
-    if (!c.empty()) ip.push_back(c);
-  for (const fs::path& c : o)
-    if (!c.empty()) op.push_back(c);
-  return op.size() <= ip.size() && std::equal(op.begin(), op.end(), ip.begin());
+  return common::cli::path_within(fs::weakly_canonical(fs::absolute(inner), ec), fs::weakly_canonical(fs::absolute(outer), ec));
 }
 
 // The files a library's levels are built from (its weights, its BN files) must survive the

@@ -27,17 +27,6 @@ fs::path resolve(const fs::path& cwd, const std::string& p) {
   return ec ? abs.lexically_normal() : r;
 }
 
-// Whether `inner` is `outer` or lies below it (both resolved; empty components, as a trailing
-// separator leaves, are ignored on both sides).
-bool within(const fs::path& inner, const fs::path& outer) {
-  std::vector<fs::path> in, out;
-  for (const fs::path& c : inner)
-    if (!c.empty()) in.push_back(c);
-  for (const fs::path& c : outer)
-    if (!c.empty()) out.push_back(c);
-  return out.size() <= in.size() && std::equal(out.begin(), out.end(), in.begin());
-}
-
 bool same_file(const NamedPath& a, const NamedPath& b) {
   std::error_code ec;
   if (fs::exists(a.resolved, ec) && fs::exists(b.resolved, ec)) return fs::equivalent(a.resolved, b.resolved, ec);
@@ -47,6 +36,15 @@ bool same_file(const NamedPath& a, const NamedPath& b) {
 std::string label(const NamedPath& p) { return std::string(p.flag) + " " + p.given; }
 
 }  // namespace
+
+bool path_within(const fs::path& inner, const fs::path& outer) {
+  std::vector<fs::path> in, out;
+  for (const fs::path& c : inner)
+    if (!c.empty()) in.push_back(c);
+  for (const fs::path& c : outer)
+    if (!c.empty()) out.push_back(c);
+  return out.size() <= in.size() && std::equal(out.begin(), out.end(), in.begin());
+}
 
 void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
   const CommandSpec& command = args.command();
@@ -82,7 +80,7 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
     if (kind != OutKind::File) {
       if (fs::exists(out.resolved, ec) && !fs::is_directory(out.resolved, ec))
         throw Error(label(out) + ": exists and is not a folder");
-      if (replaced && within(resolve(cwd, "."), out.resolved))
+      if (replaced && path_within(resolve(cwd, "."), out.resolved))
         throw Error(label(out) + ": is the current folder or holds it; an output folder is replaced whole, so it must be another");
     } else {
       try {
@@ -95,7 +93,7 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
     }
     for (const NamedPath& in : inputs) {
       if (same_file(out, in)) throw Error(label(out) + ": is also " + label(in) + "; an output must not overwrite an input");
-      if (replaced && within(in.resolved, out.resolved))
+      if (replaced && path_within(in.resolved, out.resolved))
         throw Error(label(out) + ": holds " + label(in) + "; an output folder is replaced whole, so it must not hold an input");
     }
     for (std::size_t j = 0; j < i; ++j)

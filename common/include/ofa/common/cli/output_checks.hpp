@@ -16,4 +16,8 @@ namespace ofa::common::cli {
 // `cwd` is the folder relative paths are resolved against.
 void check_outputs(const ParsedArgs& args, const std::filesystem::path& cwd);
 
+// Whether `inner` is `outer` or lies below it, comparing components (empty ones, as a trailing
+// separator leaves, ignored); resolve both first (weakly_canonical) where links matter.
+bool path_within(const std::filesystem::path& inner, const std::filesystem::path& outer);
+
 }  // namespace ofa::common::cli

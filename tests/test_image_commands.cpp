@@ -281,7 +281,7 @@ TEST_CASE("accuracy: --top, --resume, settings, and a library of measured accura
   const auto other = shell(base + " --resume --seed 9");
   INFO(other.output);
   CHECK(other.status == 2);
-  CHECK(other.output.find("other settings") != std::string::npos);
+  CHECK(other.output.find("other settings (seed 0 in the file, 9 now)") != std::string::npos);
   CHECK(read_file(dir / "acc.yaml") == before);
   CHECK(shell(base + " --resume --no-recalibrate").status == 2);  // with --calib-images: exclusive
 

@@ -120,3 +120,25 @@ TEST_CASE("LUT files round-trip through the JSON writer", "[lut]") {
   CHECK(back.at("Conv-input:160x160x3-output:80x80x24").mean == t.at("Conv-input:160x160x3-output:80x80x24").mean);
   CHECK(back.at("Conv-input:160x160x3-output:80x80x24").count == 12);
 }
+
+TEST_CASE("a calibration whose offset makes the smallest network's latency negative is refused at load", "[lut][errors]") {
+  auto space = search_space("ofa-mbv3-w1.2");
+  space.resolutions = {160};
+  ofa::test::TempDir dir("lut-cal");
+  const auto src = data_dir() / "luts/jetson_xavier_nx_gpu";
+  write_lut_file(dir / "160_lookup_table.json", read_lut_file(*find_lut_file(src, 160)));
+  const double smallest = LatencyTable::load(dir.path(), space).table().min_value_at(160);
+  REQUIRE(smallest > 0);
+  LutCalibration c;
+  c.scale = 1.0;
+  c.offset_ms = -1000;
+  write_lut_calibration(dir.path(), c);
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), space),
+                    ofa::test::contains("calibration.yaml: offset_ms = -1000") && ofa::test::contains("r=160 predict") &&
+                        ofa::test::contains("must be positive"));
+  // The uncalibrated view still loads; an offset that keeps every network positive is fine.
+  CHECK_NOTHROW(LatencyTable::load(dir.path(), space, false));
+  c.offset_ms = -0.5 * smallest;
+  write_lut_calibration(dir.path(), c);
+  CHECK(LatencyTable::load(dir.path(), space).table().min_value_at(160) == Approx(0.5 * smallest).epsilon(1e-9));
+}

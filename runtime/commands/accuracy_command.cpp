@@ -7,6 +7,7 @@
 #include <map>
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/setting_difference.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/engine/bn_recalibration.hpp"
 #include "ofa/runtime/images/calibration_images.hpp"
@@ -77,9 +78,19 @@ std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracyS
   if (!o.resume || !fs::exists(o.out, ec)) return done;
   const fs::path out_dir = o.out.parent_path();
   const common::MeasuredFile previous = common::read_measured(o.out);
-  if (!previous.accuracy_setup || !(*previous.accuracy_setup == setup))
-    throw Error(o.out.string() + ": was evaluated with other settings (weights, images, limit, calibration or seed); "
-                "use the same flags or another --out");
+  if (!previous.accuracy_setup)
+    throw Error(o.out.string() + ": holds no accuracy_setup (not written by ofa-measure accuracy); use another --out");
+  const common::AccuracySetup& a = *previous.accuracy_setup;
+  const std::string d = common::first_difference(
+      {common::setting_difference("weights", a.weights, setup.weights), common::setting_difference("val_images", a.val_images, setup.val_images),
+       common::setting_difference("limit", a.limit, setup.limit), common::setting_difference("calibration", a.calibration, setup.calibration),
+       common::setting_difference("calib_images", a.calib_images, setup.calib_images),
+       common::setting_difference("calib_count", a.calib_count, setup.calib_count),
+       common::setting_difference("calib_batch", a.calib_batch, setup.calib_batch), common::setting_difference("seed", a.seed, setup.seed)});
+  // Every field is compared above; the equality guards a field added to the struct later.
+  if (!d.empty() || !(a == setup))
+    throw Error(o.out.string() + ": was evaluated with other settings (" + (d.empty() ? "accuracy_setup" : d) +
+                "); use the same flags or another --out");
   for (std::size_t i : selected) {
     for (const common::MeasuredRow& p : previous.rows) {
       if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;

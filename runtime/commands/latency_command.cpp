@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
-#include <sstream>
 
 #include <torch/version.h>
 
@@ -17,6 +16,7 @@
 #include "ofa/common/files.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/lut_file.hpp"
+#include "ofa/common/setting_difference.hpp"
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/search/library_builder.hpp"
@@ -30,19 +30,11 @@ namespace {
 // The first setting in which a resumed file differs from this run, as "key: file's vs now's";
 // "" when they agree.
 std::string differing_setting(const common::MeasuredFile& a, const common::MeasuredFile& b) {
-  auto differ = [](const char* key, const auto& x, const auto& y) -> std::string {
-    if (x == y) return "";
-    std::ostringstream s;
-    s << std::boolalpha << key << " " << x << " in the file, " << y << " now";
-    return s.str();
-  };
-  for (const std::string& d : {differ("candidates", a.candidates, b.candidates), differ("device", a.device, b.device),
-                               differ("engine", a.engine, b.engine), differ("threads", a.threads, b.threads),
-                               differ("batch", a.batch, b.batch), differ("warmup", a.warmup, b.warmup),
-                               differ("repeats", a.repeats, b.repeats), differ("weights", a.weights, b.weights),
-                               differ("allow_tf32", a.allow_tf32, b.allow_tf32), differ("rounds", a.rounds, b.rounds)})
-    if (!d.empty()) return d;
-  return "";
+  return first_difference({setting_difference("candidates", a.candidates, b.candidates), setting_difference("device", a.device, b.device),
+                           setting_difference("engine", a.engine, b.engine), setting_difference("threads", a.threads, b.threads),
+                           setting_difference("batch", a.batch, b.batch), setting_difference("warmup", a.warmup, b.warmup),
+                           setting_difference("repeats", a.repeats, b.repeats), setting_difference("weights", a.weights, b.weights),
+                           setting_difference("allow_tf32", a.allow_tf32, b.allow_tf32), setting_difference("rounds", a.rounds, b.rounds)});
 }
 
 }  // namespace

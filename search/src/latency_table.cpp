@@ -1,5 +1,6 @@
 #include "ofa/search/latency_table.hpp"
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -49,6 +50,20 @@ LatencyTable LatencyTable::load(const std::filesystem::path& folder, const Searc
   });
   if (!missing.empty()) {
     throw Error(first_missing + (missing.size() > 1 ? " (and " + std::to_string(missing.size() - 1) + " more keys the space " + space.name + " needs)" : ""));
+  }
+  // A calibration whose offset drives the space's smallest network to zero or below predicts
+  // nonsense for every small network: refuse it rather than search on negative latencies.
+  if (t.calibration_) {
+    for (int r : space.resolutions) {
+      const double smallest = t.table_.min_value_at(r);
+      if (!(smallest > 0)) {
+        char buf[320];
+        std::snprintf(buf, sizeof buf, ": offset_ms = %g (scale %g) makes the smallest network of %s at r=%d predict %.4g ms; "
+                      "a latency must be positive (recalibrate, or remove the file)", t.calibration_->offset_ms,
+                      t.calibration_->scale, space.name.c_str(), r, smallest);
+        throw Error(t.calibration_->file + buf);
+      }
+    }
   }
   return t;
 }

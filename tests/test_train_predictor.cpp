@@ -9,6 +9,7 @@
 #include "ofa/common/labelled_archs.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/search_space.hpp"
+#include "ofa/common/sha256.hpp"
 #include "ofa/search/accuracy_predictor.hpp"
 #include "ofa/search/predictor_loader.hpp"
 #include "ofa/search/predictor_training.hpp"
@@ -172,14 +173,15 @@ TEST_CASE("train-predictor: the file reads back as OFA's layout and the record d
   // The mean-accuracy base is folded into the last bias.
   CHECK(w.layers[3].bias[0] > 0.5f);
   const YAML::Node rec = YAML::LoadFile((dir / "p.yaml").string());
-  CHECK(rec["format"].as<std::string>() == "ofa-predictor-training/1");
+  CHECK(rec["format"].as<std::string>() == "ofa-predictor-training/2");
+  CHECK(rec["label_scale"].as<double>() > 0);
   CHECK(rec["space"].as<std::string>() == "ofa-mbv3-w1.2");
   CHECK(rec["samples"].as<int>() == 60);
   CHECK(rec["held_out"].as<int>() == 12);
   CHECK(rec["held_out_rmse"].as<double>() >= 0);
   CHECK(rec["options"]["batch_size"].as<int>() == 16);
   CHECK(rec["data"][0]["samples"].as<int>() == 60);
-  CHECK(rec["data"][0]["crc32"].as<std::string>().size() == 8);
+  CHECK(rec["data"][0]["sha256"].as<std::string>() == ofa::common::sha256_hex(ofa::common::read_file(data)));
 }
 
 TEST_CASE("train-predictor: ofa-search predict scores with the trained file", "[train-predictor]") {
@@ -275,4 +277,17 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
   }
   CHECK_FALSE(std::filesystem::exists(dir / "p.pt"));
   CHECK_FALSE(std::filesystem::exists(dir / "p.yaml"));
+}
+
+TEST_CASE("SHA-256 of FIPS 180-4's examples and of lengths around the padding boundary", "[sha256]") {
+  using ofa::common::sha256_hex;
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // 55 bytes fit the length in the last block, 56 need a second one.
+  CHECK(sha256_hex(std::string(55, 'a')) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+  CHECK(sha256_hex(std::string(56, 'a')) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+  CHECK(sha256_hex(std::string(64, 'a')) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }

@@ -3,8 +3,8 @@
 
 Trains OFA's predictor MLP with torch.optim.Adam on the data bench-train-predictor exported
 (train.yaml, test.yaml, init.pt: our initialisation), with the same recipe (MSE, batch 64,
-lr 1e-3 annealed to 0 by a cosine over 100 epochs, weight decay 1e-4, the output bias at the
-mean accuracy), and prints its
+lr 1e-3 annealed to 0 by a cosine over 100 epochs, weight decay 1e-4, the label standardised
+by the training labels' mean and standard deviation), and prints its
 error on test.yaml next to ours (ours.pt) and its time.
     python3 search/bench/train_predictor_torch.py EXPORT_DIR [THREADS]
 """
@@ -45,7 +45,9 @@ def main():
     tx, ty = load(folder + "/test.yaml")
     net = mlp()
     net.load_state_dict(torch.load(folder + "/init.pt"))
+    # As ours from scratch: the network learns the standardised label, the scale folded back.
     base = y.mean()
+    scale = y.std(unbiased=False)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
     g = torch.Generator().manual_seed(0)
@@ -54,7 +56,7 @@ def main():
         perm = torch.randperm(len(y), generator=g)
         for i in range(0, len(y), 64):
             idx = perm[i:i + 64]
-            loss = torch.nn.functional.mse_loss(net(x[idx]).squeeze(1) + base, y[idx])
+            loss = torch.nn.functional.mse_loss(net(x[idx]).squeeze(1), (y[idx] - base) / scale)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -63,7 +65,7 @@ def main():
     with torch.no_grad():
         ours = mlp()
         ours.load_state_dict(torch.load(folder + "/ours.pt"))
-        for name, pred in (("pytorch", net(tx).squeeze(1) + base), ("ours (ours.pt)", ours(tx).squeeze(1))):
+        for name, pred in (("pytorch", net(tx).squeeze(1) * scale + base), ("ours (ours.pt)", ours(tx).squeeze(1))):
             e = pred - ty
             print(f"{name:16s} test RMSE {e.pow(2).mean().sqrt():.5f}  MAE {e.abs().mean():.5f}")
     print(f"pytorch {torch.__version__}, {torch.get_num_threads()} threads: {seconds:.2f} s for 100 epochs")

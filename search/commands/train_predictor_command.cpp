@@ -13,7 +13,7 @@
 #include "ofa/common/number_format.hpp"
 #include "ofa/common/torch_save_writer.hpp"
 #include "ofa/common/yaml_values.hpp"
-#include "ofa/common/zip_archive.hpp"
+#include "ofa/common/sha256.hpp"
 #include "ofa/search/predictor_loader.hpp"
 
 namespace ofa::search {
@@ -23,13 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kRecordFormat = "ofa-predictor-training/1";
-
-std::string hex32(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08x", v);
-  return buf;
-}
+constexpr const char* kRecordFormat = "ofa-predictor-training/2";
+// Records of /1 hashed their files with CRC-32 and had no label_scale; their space reads the same.
+constexpr const char* kRecordFormatV1 = "ofa-predictor-training/1";
 
 std::string quoted(const std::string& s) {
   YAML::Emitter e;
@@ -45,7 +41,8 @@ std::optional<std::string> recorded_space(const fs::path& predictor) {
   if (!fs::is_regular_file(record, ec)) return std::nullopt;
   return guard_yaml(record.string(), [&]() -> std::optional<std::string> {
     const YAML::Node root = load_yaml_file(record);
-    if (!root.IsMap() || !root["format"] || root["format"].Scalar() != kRecordFormat) return std::nullopt;
+    if (!root.IsMap() || !root["format"] || (root["format"].Scalar() != kRecordFormat && root["format"].Scalar() != kRecordFormatV1))
+      return std::nullopt;
     return required_string(root, "space", record.string());
   });
 }
@@ -111,7 +108,7 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
     if (fs::exists(record, ec) && fs::equivalent(record, f, ec)) throw Error("--out " + o.out.string() + ": its record " + record.string() + " is also --data " + f.string());
     const auto part = read_training_data(f, space);
     samples.insert(samples.end(), part.begin(), part.end());
-    data_yaml += "  - {file: " + quoted(f.string()) + ", crc32: " + hex32(crc32(read_file(f))) + ", samples: " + std::to_string(part.size()) + "}\n";
+    data_yaml += "  - {file: " + quoted(f.string()) + ", sha256: " + sha256_hex(read_file(f)) + ", samples: " + std::to_string(part.size()) + "}\n";
   }
   std::optional<MlpWeights> init;
   std::string init_yaml = "null";
@@ -123,7 +120,7 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
     if (init->layers.front().in != kEncodingSize)
       throw Error("--init " + o.init->string() + ": reads " + std::to_string(init->layers.front().in) + " inputs, space '" + o.space +
                   "' encodes " + std::to_string(kEncodingSize));
-    init_yaml = "{file: " + quoted(o.init->string()) + ", crc32: " + hex32(crc32(read_file(*o.init))) + "}";
+    init_yaml = "{file: " + quoted(o.init->string()) + ", sha256: " + sha256_hex(read_file(*o.init)) + "}";
   }
   reporter.note("train-predictor: " + std::to_string(samples.size()) + " samples from " + std::to_string(o.data.size()) + " file(s)" +
                 (o.init ? ", fine-tuning " + o.init->string() : ", from scratch"));
@@ -151,6 +148,8 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
   y += "options: {epochs: " + std::to_string(t.epochs) + ", batch_size: " + std::to_string(t.batch_size) + ", lr: " + format_g(t.lr, 9) +
        ", weight_decay: " + format_g(t.weight_decay, 9) + ", holdout: " + format_g(t.holdout, 9) + ", seed: " + std::to_string(t.seed) +
        ", threads: " + std::to_string(t.threads) + "}\n";
+  // The labels' standard deviation the network was trained against (1: raw labels, as with --init).
+  y += "label_scale: " + format_g(r.label_scale, 9) + "\n";
   y += "init: " + init_yaml + "\n";
   y += "data:\n" + data_yaml;
   // The predictor first, its record last: a record always describes the file beside it.

@@ -29,6 +29,9 @@ struct TrainingOptions {
   double holdout = 0.2;        // fraction of the samples held out for the figures
   std::uint64_t seed = 0;
   int threads = 0;             // 0: OpenMP's default; the result does not depend on it
+  // From scratch: train on the standardised label and fold the scale back (predictor_training.cpp
+  // says why); false trains on the raw accuracy, as OFA's recipe states it.
+  bool standardize = true;
   const std::atomic<bool>* cancel = nullptr;  // set from a signal handler: stop with Error("interrupted")
 };
 
@@ -45,6 +48,7 @@ struct TrainingResult {
   PredictionMetrics final_metrics;                 // on the held-out samples (count 0 without)
   std::optional<PredictionMetrics> init_metrics;   // the --init predictor on the same samples
   std::vector<double> epoch_rmse;                  // held-out RMSE after each epoch (empty without)
+  double label_scale = 1;                          // the labels' standard deviation trained against (1: raw)
 };
 
 // PyTorch's nn.Linear default initialisation (kaiming_uniform(a=sqrt(5)): weights and biases

@@ -154,7 +154,9 @@ TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]
     CHECK_THAT(e, ofa::test::starts_with(expect));
     CHECK(e.find('\n') == std::string::npos);
   }
-  CHECK(parse_error("ofa-measure", {"latency", "--out", "m.yaml"}) == "ofa-measure latency: --candidates is required (see --help)");
+  CHECK(parse_error("ofa-measure", {"latency", "--candidates", "c.yaml"}) == "ofa-measure latency: --out is required (see --help)");
+  CHECK_THAT(parse_error("ofa-measure", {"latency", "--candidates", "c.yaml", "--library", "l.yaml", "--out", "m.yaml"}),
+             ofa::test::contains("--candidates") && ofa::test::contains("--library"));
   CHECK_THAT(parse_error("ofa-measure", {"lat"}), ofa::test::starts_with("unknown command 'lat' (commands: latency, lut, bn"));
   CHECK_THAT(parse_error("ofa-runtime", {"--library", "l.yaml"}), ofa::test::starts_with("give a command first"));
   CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "inf"}) ==

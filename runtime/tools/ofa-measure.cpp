@@ -13,6 +13,7 @@
 #include "runtime/commands/calibrate_command.hpp"
 #include "runtime/commands/latency_command.hpp"
 #include "runtime/commands/latency_model_command.hpp"
+#include "runtime/commands/library_latency_command.hpp"
 #include "runtime/commands/lut_command.hpp"
 
 namespace {
@@ -56,7 +57,6 @@ void latency(const ParsedArgs& a, const Reporter& reporter) {
   ofa::runtime::MeasureLatencyOptions o;
   read_timing(a, o.device);
   read_selection(a, o.selection);
-  a.get("--candidates", o.candidates);
   a.get("--out", o.out);
   a.get("--rounds", o.rounds);
   a.get("--chunk", o.chunk);
@@ -65,6 +65,15 @@ void latency(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--batch", o.batch);
   a.get("--resume", o.resume);
   a.get("--weights", o.weights);
+  if (a.has("--library")) {
+    ofa::runtime::RetimeLibraryOptions r;
+    r.measure = o;
+    a.get("--library", r.library);
+    reporter.say(ofa::runtime::run_retime_library(r, reporter));
+    return;
+  }
+  if (!a.has("--candidates")) throw ofa::common::Error("give --candidates FILE (a search's candidates) or --library FILE (a library to re-time)");
+  a.get("--candidates", o.candidates);
   const auto result = ofa::runtime::run_measure_latency(o, reporter);
   reporter.note("measure: " + std::to_string(result.rows.size()) + " candidates in " + o.out.string());
 }

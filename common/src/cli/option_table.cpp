@@ -201,14 +201,19 @@ const std::vector<CommandSpec>& commands() {
         O{"--threads", {}, "0", "decoding threads (0: all cores)"}, O{"--skip-unreadable"}},
        {}},
       {"ofa-measure", "latency",
-       "End-to-end latency of the candidates of an ofa-search run, in interleaved rounds (writes measured.yaml).\n"
-       "  ofa-measure latency --candidates runs/nx-gpu/candidates.yaml --only-front --out runs/nx-gpu/measured.yaml",
-       with_device({O{"--candidates", R}, O{"--out", R, {}, "measured.yaml, rewritten after every chunk of candidates"},
+       "End-to-end latency of the candidates of an ofa-search run, in interleaved rounds (writes measured.yaml); or, with\n"
+       "--library, of a library's levels as the runtime builds them (BN files applied), written as a library timed here.\n"
+       "  ofa-measure latency --candidates runs/nx-gpu/candidates.yaml --only-front --out runs/nx-gpu/measured.yaml\n"
+       "  ofa-measure latency --library runs/dynofa/library.yaml --out runs/dynofa/library-here.yaml",
+       with_device({O{"--candidates", {}, {}, "give --candidates or --library"},
+                    O{"--library", {}, {}, "re-time its levels on this device; --out is then a library"},
+                    O{"--out", R, {}, "measured.yaml, rewritten after every chunk of candidates (with --library: the library)"},
                     O{"--rounds", {}, "5"}, O{"--chunk", {}, "16"}, O{"--seed", {}, "0", "of the rounds' order"}, O{"--pin-cpus"},
                     O{"--only-front"}, O{"--top"}, O{"--spread", {}, {}, "over the predicted latency (for a runtime library)"},
                     O{"--batch", {}, "1"}, O{"--resume"}, O{"--weights", {}, {}, "latency does not depend on them"}},
                    "10", "50"),
-       {}},
+       {{"--candidates", "--library"}, {"--library", "--only-front"}, {"--library", "--top"}, {"--library", "--spread"},
+        {"--library", "--resume"}}},
       {"ofa-measure", "lut",
        "Build this device's latency table in OFA's layout, one layer at a time, in interleaved rounds.\n"
        "  ofa-measure lut --space ofa-mbv3-w1.2 --resolutions 160:224:4 --out runs/local-cpu/lut",

@@ -1,0 +1,150 @@
+#include "runtime/commands/library_latency_command.hpp"
+
+#include <cstdio>
+#include <limits>
+
+#include <torch/version.h>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/search_space.hpp"
+#include "ofa/runtime/adaptive/library_levels.hpp"
+#include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/network_rounds.hpp"
+
+namespace ofa::runtime {
+
+using common::Error;
+namespace fs = std::filesystem;
+
+std::vector<std::size_t> levels_still_on_front(const std::vector<common::Level>& levels) {
+  // From the most accurate down: a level stays when it is strictly faster than every level
+  // above it (all of which are more accurate).
+  std::vector<std::size_t> kept;
+  double fastest_above = std::numeric_limits<double>::infinity();
+  for (std::size_t i = levels.size(); i-- > 0;) {
+    if (levels[i].latency_median_ms < fastest_above) {
+      kept.insert(kept.begin(), i);
+      fastest_above = levels[i].latency_median_ms;
+    }
+  }
+  return kept;
+}
+
+namespace {
+
+// The library's BN files are inputs the driver does not see as flags: --out must not be one.
+void check_out_is_no_bn_file(const common::LibraryFile& lib, const fs::path& library_dir, const fs::path& out) {
+  std::error_code ec;
+  if (!fs::exists(out, ec)) return;
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    const std::string& bn = lib.levels[i].bn;
+    if (bn.empty()) continue;
+    const fs::path p = fs::path(bn).is_absolute() ? fs::path(bn) : library_dir / bn;
+    if (fs::exists(p, ec) && fs::equivalent(p, out, ec))
+      throw Error("--out " + out.string() + " is level " + std::to_string(i) + "'s BN file, an input; choose another --out");
+  }
+}
+
+}  // namespace
+
+std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Reporter& reporter) {
+  const MeasureLatencyOptions& o = ro.measure;
+  check_device_options(o.device);
+  if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
+  if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
+  const common::LibraryFile in = common::read_library(ro.library);
+  if (in.levels.empty()) throw Error(ro.library.string() + ": no levels");
+  const fs::path library_dir = ro.library.parent_path();
+  check_out_is_no_bn_file(in, library_dir, o.out);
+  const common::SearchSpace space = common::search_space(in.space, in.elastic_kernel);
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  const EngineKind kind = parse_engine(o.device.engine);
+
+  // Every level built as the runtime builds it: its supernet, its BN file, the engine asked for.
+  Supernet supernet = library_supernet(in, ro.library, o.weights, o.seed);
+  supernet.to(device);
+  WeightSlicer slicer(WeightSlicer::Mode::Copy);
+  auto build = [&](std::size_t i) {
+    Subnet net = level_subnet(in, i, library_dir, supernet, slicer);
+    const int r = in.levels[i].arch.r;
+    try {
+      return TimedNetwork{Engine(net, kind), torch::randn({o.batch, 3, r, r}).to(device)};
+    } catch (const std::exception& e) {
+      throw Error("level " + std::to_string(i) + " (" + common::to_string(in.levels[i].arch) + "): the " + engine_name(kind) +
+                  " engine cannot build it: " + e.what());
+    }
+  };
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  if (rounds.rounds < o.rounds)
+    reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
+                 std::to_string(rounds.rounds) + " rounds of one call each");
+  std::vector<common::TimingStats> stats(in.levels.size());
+  // All levels in one chunk: they are timed against each other, round by round, as the
+  // runtime will switch between them.
+  time_in_chunks(in.levels.size(), in.levels.size(), build, device, rounds,
+                 [&](std::size_t first, const RoundsResult& result) {
+                   for (std::size_t k = 0; k < result.stats.size(); ++k) stats[first + k] = result.stats[k];
+                 },
+                 [&](std::size_t, std::size_t, int r) {
+                   reporter.progress("measure", static_cast<double>(r + 1) / rounds.rounds, "levels, round " + std::to_string(r + 1));
+                 });
+
+  common::LibraryFile out = in;
+  out.format_version = 2;
+  out.latency_device.clear();
+  out.imported_from.clear();
+  out.measured = ro.library.string();
+  out.machine = machine_description();
+  out.libtorch = TORCH_VERSION;
+  out.device = device.str();
+  out.engine = o.device.engine;
+  out.allow_tf32 = o.device.allow_tf32;
+  out.threads = threads;
+  out.batch = o.batch;
+  const fs::path out_dir = o.out.parent_path();
+  if (o.weights) out.weights = common::weights_for_library(o.weights->string(), o.out);
+  else if (in.weights != "random") out.weights = common::weights_for_library(common::weights_path(in, ro.library).string(), o.out);
+  for (std::size_t i = 0; i < out.levels.size(); ++i) {
+    common::Level& l = out.levels[i];
+    l.latency_median_ms = stats[i].median_ms;
+    l.latency_p90_ms = stats[i].p90_ms;
+    if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, library_dir, out_dir);
+  }
+  const std::vector<std::size_t> kept = levels_still_on_front(out.levels);
+  std::string dropped;
+  std::vector<common::Level> levels;
+  for (std::size_t i = 0, k = 0; i < out.levels.size(); ++i) {
+    if (k < kept.size() && kept[k] == i) {
+      levels.push_back(out.levels[i]);
+      ++k;
+      continue;
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s level %zu (%.3f ms, accuracy %.4f)", dropped.empty() ? "" : ",", i, out.levels[i].latency_median_ms,
+                  out.levels[i].accuracy);
+    dropped += buf;
+  }
+  out.levels = std::move(levels);
+  common::check_levels(out.levels, o.out.string());
+  common::write_file_atomic(o.out, common::format_library_yaml(out));
+
+  std::string summary = "measure: " + std::to_string(in.levels.size()) + " levels of " + ro.library.string() + " timed on " + out.device + " (" +
+                        out.engine + ", " + std::to_string(threads) + " threads):";
+  for (std::size_t i = 0; i < in.levels.size(); ++i) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %.3f", stats[i].median_ms);
+    summary += buf;
+  }
+  summary += " ms; written to " + o.out.string();
+  if (!dropped.empty())
+    summary += "\nmeasure: dropped, not faster here than a more accurate level:" + dropped;
+  return summary;
+}
+
+}  // namespace ofa::runtime

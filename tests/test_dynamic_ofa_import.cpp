@@ -34,10 +34,12 @@ TEST_CASE("every imported Dynamic-OFA level reproduces OFA's logits with the gol
       INFO("level " << i);
       const torch::Tensor input = to_torch(expected.items[i].find("input")->tensor);
       const torch::Tensor logits = to_torch(expected.items[i].find("logits")->tensor);
-      // These levels' logits reach 400 (random weights, statistics of 7 smooth images), where
-      // float32 results of two conv implementations differ by tens of ulps: 1e-4 absolute holds
-      // for the smallest level only. Bound the error relative to the logits' scale instead
-      // (measured: at most 1.1e-5 of the largest logit, optimized engine; 6.4e-6 eager).
+      // These levels' logits reach 400 (random weights, statistics of 7 smooth images, dead
+      // channels that BatchNorm multiplies by 316), where float32 results of two conv
+      // implementations differ by tens of ulps: the same model evaluated exactly (float64) is
+      // 8.4e-5, 2.9e-4 and 3.1e-3 from the fixture's logits (docs/dynamic-ofa.md), so 1e-4
+      // absolute holds for the smallest level only. Bound the error relative to the logits'
+      // scale instead (measured: at most 1.1e-5 of the largest logit, optimized engine; 6.4e-6 eager).
       const double scale = logits.abs().max().item<double>();
       const double err = (net.engine(i).forward(input) - logits).abs().max().item<double>();
       INFO("max |logit| " << scale << ", max error " << err);

@@ -4,6 +4,7 @@
 // figures are the policies' decisions alone and repeat exactly for a seed.
 //
 //   bench-policies [--library library.yaml] [--target MS] [--duration S] [--noise F] [--seed N]
+//                  [--recorded trace.csv]
 //
 // Without --library the levels are the built-in set below (a quick-start-like library, 6 levels);
 // without --target it is the quick start's rule: the second most accurate level / 0.9 x 1.15.
@@ -16,12 +17,20 @@
 //               extra noise during the window. Chosen so, as in the quick start's recorded runs
 //               (97.5-99.2 % met under contention after recovery, target 24.4 ms), the fastest
 //               levels still meet the target under contention.
+//   recorded    (with --recorded and --library) a trace `ofa-runtime run --trace` wrote with that
+//               library: slowdown(t) = the frame's latency / its level's library latency, held
+//               until the next frame; the window is the frames marked `contention`; no noise is
+//               added (the recording has its own); the target defaults to the trace's target_ms.
 // Per trace and policy: met (fraction of frames within the target), recovery (per slowdown onset:
 // frames from its first missed frame to the start of the first 5 frames in a row that meet the
 // target again, the runtime summary's kRecoveryStreak; "-" when it never missed, "never" when it
-// did not recover before the slowdown ended), switches, mean accuracy served, frames.
+// did not recover before the slowdown ended), switches, mean accuracy served, mean accuracy on
+// time (a frame that misses the target counts 0: its result came too late), frames.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -53,7 +62,58 @@ struct Trace {
   std::function<double(double)> slowdown;   // of time in seconds
   std::vector<std::pair<double, double>> windows;  // [onset, end) of each slowdown
   double noise_during = 0;                  // extra relative noise inside the windows
+  bool recorded = false;                    // a recording carries its own noise: none is added
 };
+
+// A trace recorded by `ofa-runtime run --trace T.csv` with the library whose levels are `levels`.
+Trace recorded_trace(const std::string& file, const std::vector<LevelSpec>& levels, double& target_ms, double& duration_s) {
+  std::ifstream in(file);
+  if (!in) throw ofa::common::Error(file + ": cannot be read");
+  std::string line;
+  if (!std::getline(in, line)) throw ofa::common::Error(file + ": empty");
+  auto split = [](const std::string& l) {
+    std::vector<std::string> out;
+    std::stringstream ss(l);
+    for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
+    return out;
+  };
+  const std::vector<std::string> header = split(line);
+  auto column = [&](const char* name) {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return i;
+    throw ofa::common::Error(file + ": no column '" + name + "' (a CSV trace of ofa-runtime run)");
+  };
+  const std::size_t t_col = column("time_s"), level_col = column("level"), ms_col = column("latency_ms"), c_col = column("contention"),
+                    target_col = column("target_ms");
+  std::vector<double> times, slowdowns;
+  double onset = -1, end = -1;
+  for (int row = 2; std::getline(in, line); ++row) {
+    const std::vector<std::string> cells = split(line);
+    if (cells.size() != header.size()) throw ofa::common::Error(file + ":" + std::to_string(row) + ": " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size()));
+    const double t = std::stod(cells[t_col]), ms = std::stod(cells[ms_col]);
+    const int level = std::stoi(cells[level_col]);
+    if (level < 0 || level >= static_cast<int>(levels.size()))
+      throw ofa::common::Error(file + ":" + std::to_string(row) + ": level " + std::to_string(level) + " is not a level of the library given");
+    times.push_back(t);
+    slowdowns.push_back(ms / levels[level].latency_ms);
+    target_ms = std::stod(cells[target_col]);
+    if (cells[c_col] == "1" || cells[c_col] == "true") {
+      if (onset < 0) onset = t;
+      end = t + ms / 1000;
+    }
+    duration_s = t + ms / 1000;
+  }
+  if (times.empty()) throw ofa::common::Error(file + ": no frames");
+  Trace trace;
+  trace.name = "recorded";
+  trace.recorded = true;
+  trace.slowdown = [times, slowdowns](double t) {
+    const auto it = std::upper_bound(times.begin(), times.end(), t);
+    return slowdowns[it == times.begin() ? 0 : static_cast<std::size_t>(it - times.begin()) - 1];
+  };
+  if (onset >= 0) trace.windows.push_back({onset, end});
+  return trace;
+}
 
 std::vector<Trace> traces() {
   std::vector<Trace> t;
@@ -75,7 +135,7 @@ std::vector<Trace> traces() {
 }
 
 struct Result {
-  double met = 0, accuracy = 0;
+  double met = 0, accuracy = 0, on_time_accuracy = 0;
   int switches = 0;
   long frames = 0;
   std::vector<std::optional<long>> recovery;  // per window; nullopt: never recovered
@@ -91,15 +151,16 @@ Result simulate(LevelPolicy& p, const Trace& trace, double duration_s, double no
   };
   std::vector<Frame> frames;
   Result r;
-  double t = 0, acc = 0;
+  double t = 0, acc = 0, on_time = 0;
   while (t < duration_s) {
     const int lvl = p.level();
     bool inside = false;
     for (const auto& [a, b] : trace.windows) inside = inside || (t >= a && t < b);
-    const double sigma = std::hypot(noise, inside ? trace.noise_during : 0.0);
+    const double sigma = trace.recorded ? 0.0 : std::hypot(noise, inside ? trace.noise_during : 0.0);
     const double ms = p.levels()[lvl].latency_ms * trace.slowdown(t) * std::max(0.2, 1 + sigma * gauss(rng));
     frames.push_back({t, ms <= p.target_ms()});
     acc += p.levels()[lvl].accuracy;
+    if (ms <= p.target_ms()) on_time += p.levels()[lvl].accuracy;
     t += ms / 1000;
     if (p.observe(ms).switched) ++r.switches;
   }
@@ -108,6 +169,7 @@ Result simulate(LevelPolicy& p, const Trace& trace, double duration_s, double no
   for (const Frame& f : frames) met += f.met;
   r.met = static_cast<double>(met) / static_cast<double>(frames.size());
   r.accuracy = acc / static_cast<double>(frames.size());
+  r.on_time_accuracy = on_time / static_cast<double>(frames.size());
   for (const auto& [a, b] : trace.windows) {
     std::size_t i = 0;
     while (i < frames.size() && frames[i].t < a) ++i;
@@ -154,7 +216,7 @@ double arg_number(int& i, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    std::optional<std::string> library;
+    std::optional<std::string> library, recorded;
     std::optional<double> target;
     double duration = 15, noise = 0.03;
     std::uint64_t seed = 0;
@@ -165,6 +227,7 @@ int main(int argc, char** argv) {
       else if (a == "--duration") duration = arg_number(i, argc, argv);
       else if (a == "--noise") noise = arg_number(i, argc, argv);
       else if (a == "--seed") seed = static_cast<std::uint64_t>(arg_number(i, argc, argv));
+      else if (a == "--recorded" && i + 1 < argc) recorded = argv[++i];
       else throw ofa::common::Error("unexpected argument '" + a + "' (see the comment at the top of bench_policies.cpp)");
     }
     std::vector<LevelSpec> levels = builtin_levels();
@@ -175,14 +238,22 @@ int main(int argc, char** argv) {
     const double second_best = levels[levels.size() > 1 ? levels.size() - 2 : 0].latency_ms;
     PolicyConfig config;
     config.target_ms = target ? *target : std::round(second_best / 0.9 * 1.15 * 10) / 10;
+    std::vector<Trace> all = traces();
+    if (recorded) {
+      if (!library) throw ofa::common::Error("--recorded needs --library: the library the trace was run with");
+      double recorded_target = 0, recorded_duration = 0;
+      all.push_back(recorded_trace(*recorded, levels, recorded_target, recorded_duration));
+      if (!target) config.target_ms = recorded_target;
+      std::printf("# recorded trace %s: %.4g s, target %.4g ms\n", recorded->c_str(), recorded_duration, recorded_target);
+    }
     std::printf("# bench-policies: %zu levels (%s), target %.4g ms, %.4g s per trace, noise %.3g, seed %llu; simulated frames, nothing timed\n",
                 levels.size(), library ? library->c_str() : "built-in", config.target_ms, duration, noise,
                 static_cast<unsigned long long>(seed));
     std::printf("# levels (ms/accuracy):");
     for (const LevelSpec& l : levels) std::printf(" %.4g/%.4g", l.latency_ms, l.accuracy);
-    std::printf("\n\n| trace | policy | frames | met | frames to recover (per onset) | switches | mean accuracy |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
-    for (const Trace& trace : traces()) {
+    std::printf("\n\n| trace | policy | frames | met | frames to recover (per onset) | switches | mean accuracy | on time |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
+    for (const Trace& trace : all) {
       for (const char* name : {kOfaToolchainPolicy, kDynamicOfaPolicy}) {
         // A fresh clock per run that follows the simulated frames: our policy's hysteresis is in seconds.
         double now = 0;
@@ -205,8 +276,8 @@ int main(int argc, char** argv) {
           std::string name() const override { return inner.name(); }
         } timed(*p, now);
         const Result r = simulate(timed, trace, duration, noise, seed);
-        std::printf("| %s | %s | %ld | %.1f %% | %s | %d | %.4f |\n", trace.name.c_str(), name, r.frames, 100 * r.met,
-                    recovery_text(r).c_str(), r.switches, r.accuracy);
+        std::printf("| %s | %s | %ld | %.1f %% | %s | %d | %.4f | %.4f |\n", trace.name.c_str(), name, r.frames, 100 * r.met,
+                    recovery_text(r).c_str(), r.switches, r.accuracy, r.on_time_accuracy);
       }
     }
     return 0;

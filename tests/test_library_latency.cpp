@@ -1,6 +1,7 @@
 // `ofa-measure latency --library`: an imported Dynamic-OFA library re-timed on this device.
 #include <filesystem>
 
+#include "ofa/common/files.hpp"
 #include "ofa/common/library_file.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "runtime/commands/library_latency_command.hpp"
@@ -103,9 +104,13 @@ TEST_CASE("ofa-measure latency --library re-times an imported library here and t
 
 TEST_CASE("ofa-measure latency --library refuses what it cannot do, writing nothing", "[library][latency][errors][cli]") {
   TempDir dir("retime-bad");
+  // The library's weights are a copy here: a case below tries to overwrite them.
+  fs::copy_file(data_dir() / "golden/supernet_fp16.pt", dir / "supernet.pt");
+  const std::string weights_before = ofa::common::read_file(dir / "supernet.pt");
   ofa::search::ImportDynamicOfaOptions o;
   o.pickle = data_dir() / "dynamic_ofa/dynofa_levels_list.pickle";
   o.out = dir / "library.yaml";
+  o.weights = dir / "supernet.pt";
   ofa::search::run_import_dynamic_ofa(o);
   const std::string base = tool("ofa-measure") + " latency --library " + q(o.out) + " --rounds 1 --repeats 1 --warmup 0 --quiet";
   const auto before = ofa::common::read_library(o.out);
@@ -116,7 +121,9 @@ TEST_CASE("ofa-measure latency --library refuses what it cannot do, writing noth
                         Case{" --out " + q(dir / "x.yaml") + " --resume", "--resume"},
                         Case{" --out " + q(dir / "x.yaml") + " --candidates " + q(o.out), "--candidates"},
                         Case{" --out " + q(o.out), "library.yaml"},
-                        Case{" --out " + q(dir / before.levels[0].bn), "BN file"}}) {
+                        Case{" --out " + q(dir / before.levels[0].bn), "level 0's BN file"},
+                        Case{" --out " + q(dir / "supernet.pt"), "the library's weights"},
+                        Case{" --out " + q(dir / "w.pt") + " --weights " + q(dir / "w.pt"), "w.pt"}}) {
     INFO(c.args);
     const auto r = shell(base + c.args);
     INFO(r.output);
@@ -125,6 +132,16 @@ TEST_CASE("ofa-measure latency --library refuses what it cannot do, writing noth
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
   }
   CHECK_FALSE(fs::exists(dir / "x.yaml"));
+  CHECK(ofa::common::read_file(dir / "supernet.pt") == weights_before);
+  // The runtime's outputs are checked against the library's inputs alike.
+  for (const char* flag : {"--trace", "--plot", "--summary-json"}) {
+    const auto r = shell(tool("ofa-runtime") + " run --library " + q(o.out) + " --duration 1 --latency-target 100 --quiet " + flag + " " +
+                         q(dir / "supernet.pt"));
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find(std::string(flag) + " " + (dir / "supernet.pt").string() + " is the library's weights") != std::string::npos);
+  }
+  CHECK(ofa::common::read_file(dir / "supernet.pt") == weights_before);
   CHECK(ofa::common::read_library(o.out).levels.size() == before.levels.size());
   // Neither input given.
   const auto none = shell(tool("ofa-measure") + " latency --out " + q(dir / "x.yaml") + " --quiet");

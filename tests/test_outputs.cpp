@@ -14,6 +14,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/library_file.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/common/profile.hpp"
@@ -235,6 +236,49 @@ TEST_CASE("pareto refuses to overwrite its input and writes nothing when its plo
   CHECK(ok.status == 0);
   CHECK(fs::exists(dir / "l.yaml"));
   CHECK(fs::exists(dir / "f.svg"));
+}
+
+TEST_CASE("pareto refuses an output that is the measured file's weights or a row's BN file", "[outputs][cli]") {
+  TempDir dir("pareto-inputs");
+  MeasuredFile m = small_measured();
+  write_file_atomic(dir / "w.pt", "the supernet");
+  write_file_atomic(dir / "bn/c1.pt", "a BN file");
+  m.weights = (dir / "w.pt").string();
+  m.rows[1].bn = "bn/c1.pt";  // relative to the measured file's folder
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+  const std::string pareto = ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "m.yaml").string();
+  const auto weights = ofa::test::shell(pareto + " --out " + (dir / "w.pt").string());
+  CHECK(weights.status == 2);
+  CHECK_THAT(weights.output, contains("--out " + (dir / "w.pt").string() + " is the measured file's weights"));
+  const auto bn = ofa::test::shell(pareto + " --out " + (dir / "l.yaml").string() + " --plot " + (dir / "bn/../bn/c1.pt").string());
+  CHECK(bn.status == 2);
+  CHECK_THAT(bn.output, contains("is candidate 1's BN file"));
+  CHECK(read_file(dir / "w.pt") == "the supernet");
+  CHECK(read_file(dir / "bn/c1.pt") == "a BN file");
+  CHECK_FALSE(fs::exists(dir / "l.yaml"));
+}
+
+TEST_CASE("a library's inputs: itself, its weights and its BN files, never an output", "[outputs]") {
+  TempDir dir("library-inputs");
+  LibraryFile lib;
+  lib.weights = "w.pt";
+  Level l;
+  l.bn = "bn/level_0.pt";
+  lib.levels = {l, Level{}};
+  const auto inputs = library_inputs(lib, dir / "lib/library.yaml", std::nullopt);
+  REQUIRE(inputs.size() == 3);
+  CHECK(inputs[0].what == "the library");
+  CHECK(inputs[1].path == dir / "lib/w.pt");
+  CHECK(inputs[2].path == dir / "lib/bn/level_0.pt");
+  CHECK(library_inputs(lib, dir / "lib/library.yaml", dir / "other.pt")[1].what == "--weights");
+  // Paths that do not exist yet compare as paths; through a link, as files.
+  CHECK_THROWS_WITH(check_output_spares_inputs("--out", dir / "lib/./bn/level_0.pt", inputs), contains("is level 0's BN file"));
+  CHECK_NOTHROW(check_output_spares_inputs("--out", dir / "lib/bn/level_1.pt", inputs));
+  write_file_atomic(dir / "lib/w.pt", "w");
+  fs::create_symlink(dir / "lib/w.pt", dir / "link.pt");
+  CHECK_THROWS_WITH(check_output_spares_inputs("--trace", dir / "link.pt", inputs), contains("--trace") && contains("the library's weights"));
+  CHECK_THROWS_WITH(check_folder_spares_inputs("--out", dir / "lib/bn", inputs), contains("holds level 0's BN file"));
+  CHECK_NOTHROW(check_folder_spares_inputs("--out", dir / "export", inputs));
 }
 
 TEST_CASE("reading YAML with aliases, flags swallowed as values, and a dangling link as output", "[outputs][errors]") {

@@ -9,6 +9,7 @@
 #include "ofa/common/cli/output_checks.hpp"
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/staging_folder.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
@@ -29,34 +30,12 @@ std::string inline_list(const auto& values) {
   return s + "]";
 }
 
-// Whether `inner` is `outer` or lies below it, both resolved as far as they exist.
-bool within(const fs::path& inner, const fs::path& outer) {
-  std::error_code ec;
-  return common::cli::path_within(fs::weakly_canonical(fs::absolute(inner), ec), fs::weakly_canonical(fs::absolute(outer), ec));
-}
-
-// The files a library's levels are built from (its weights, its BN files) must survive the
-// export: --out replaced whole (with --force) must not hold any of them.
-void check_out_holds_no_input(const common::LibraryFile& lib, const ExportOptions& o) {
-  std::vector<std::pair<std::string, fs::path>> inputs;
-  if (o.weights) inputs.emplace_back("--weights", *o.weights);
-  else if (const fs::path w = common::weights_path(lib, o.library); !w.empty()) inputs.emplace_back("the library's weights", w);
-  for (std::size_t i = 0; i < lib.levels.size(); ++i)
-    if (!lib.levels[i].bn.empty()) {
-      const fs::path bn(lib.levels[i].bn);
-      inputs.emplace_back("level " + std::to_string(i) + "'s BN file", bn.is_absolute() ? bn : o.library.parent_path() / bn);
-    }
-  for (const auto& [what, path] : inputs)
-    if (within(path, o.out_dir))
-      throw Error("--out " + o.out_dir.string() + ": holds " + what + " (" + path.string() +
-                  "); an output folder is replaced whole, so it must not hold an input");
-}
-
 }  // namespace
 
 std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
   const common::LibraryFile lib = common::read_library(o.library);
-  check_out_holds_no_input(lib, o);
+  // --out replaced whole (with --force) must not hold any file the levels are built from.
+  common::check_folder_spares_inputs("--out", o.out_dir, common::library_inputs(lib, o.library, o.weights));
   common::StagingFolder tmp(o.out_dir, o.force);
   const fs::path out = o.out_dir.has_filename() ? o.out_dir : o.out_dir.parent_path();
   const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);

@@ -7,6 +7,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
@@ -33,23 +34,6 @@ std::vector<std::size_t> levels_still_on_front(const std::vector<common::Level>&
   return kept;
 }
 
-namespace {
-
-// The library's BN files are inputs the driver does not see as flags: --out must not be one.
-void check_out_is_no_bn_file(const common::LibraryFile& lib, const fs::path& library_dir, const fs::path& out) {
-  std::error_code ec;
-  if (!fs::exists(out, ec)) return;
-  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
-    const std::string& bn = lib.levels[i].bn;
-    if (bn.empty()) continue;
-    const fs::path p = fs::path(bn).is_absolute() ? fs::path(bn) : library_dir / bn;
-    if (fs::exists(p, ec) && fs::equivalent(p, out, ec))
-      throw Error("--out " + out.string() + " is level " + std::to_string(i) + "'s BN file, an input; choose another --out");
-  }
-}
-
-}  // namespace
-
 std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Reporter& reporter) {
   const MeasureLatencyOptions& o = ro.measure;
   check_device_options(o.device);
@@ -58,7 +42,8 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   const common::LibraryFile in = common::read_library(ro.library);
   if (in.levels.empty()) throw Error(ro.library.string() + ": no levels");
   const fs::path library_dir = ro.library.parent_path();
-  check_out_is_no_bn_file(in, library_dir, o.out);
+  // The driver checked --out against the flags; the library's weights and BN files are inputs too.
+  common::check_output_spares_inputs("--out", o.out, common::library_inputs(in, ro.library, o.weights));
   const common::SearchSpace space = common::search_space(in.space, in.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);

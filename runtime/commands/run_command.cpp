@@ -16,6 +16,7 @@
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/adaptive/trace_plot.hpp"
+#include "ofa/common/library_inputs.hpp"
 
 namespace ofa::runtime {
 
@@ -47,6 +48,11 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   const torch::Device device = parse_device(o.device);
   const EngineKind engine = parse_engine(o.engine);
   const common::LibraryFile lib = common::read_library(o.library);
+  // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
+  const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
+  if (o.trace) common::check_output_spares_inputs("--trace", *o.trace, inputs);
+  if (o.plot) common::check_output_spares_inputs("--plot", *o.plot, inputs);
+  if (o.summary_json) common::check_output_spares_inputs("--summary-json", *o.summary_json, inputs);
   const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
   // Levels run as they were measured: TF32 only where the library was measured with it.
   apply_tf32(o.allow_tf32 || lib.allow_tf32);

@@ -6,9 +6,9 @@
 #include <numeric>
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/common/number_format.hpp"
-#include "ofa/search/front_plot.hpp"
 #include "ofa/search/front_plot.hpp"
 
 namespace ofa::search {
@@ -17,6 +17,16 @@ using common::write_file_atomic;
 
 std::string run_pareto(const ParetoOptions& o) {
   const common::MeasuredFile m = common::read_measured(o.measured);
+  // The driver checked the outputs against the flags; the measured file's weights and its rows'
+  // BN files (which the library will name) are inputs too.
+  std::vector<common::NamedInput> inputs;
+  if (m.weights != "random") inputs.push_back({"the measured file's weights", m.weights});
+  for (const common::MeasuredRow& r : m.rows)
+    if (!r.bn.empty())
+      inputs.push_back({"candidate " + std::to_string(r.candidate.id) + "'s BN file",
+                        std::filesystem::path(r.bn).is_absolute() ? std::filesystem::path(r.bn) : o.measured.parent_path() / r.bn});
+  common::check_output_spares_inputs("--out", o.out, inputs);
+  if (!o.plot.empty()) common::check_output_spares_inputs("--plot", o.plot, inputs);
   common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
   // measured.yaml names the weights from the working directory; the library, from its own folder.
   lib.weights = common::weights_for_library(lib.weights, o.out);

@@ -155,6 +155,24 @@ TEST_CASE("import-dynamic-ofa writes a library and BN files the readers accept, 
   }
 }
 
+TEST_CASE("import-dynamic-ofa never writes a BN file over its pickle or --weights", "[dynamic_ofa][errors]") {
+  TempDir dir("dynofa-inputs");
+  const std::string pickle = DynofaPickle().write(two_levels(), true);
+  write_file_atomic(dir / "library_bn/level_1.pt", pickle);
+  write_file_atomic(dir / "library_bn/level_0.pt", "weights");
+  ofa::search::ImportDynamicOfaOptions o;
+  o.pickle = dir / "library_bn/level_1.pt";
+  o.out = dir / "library.yaml";
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("is the pickle"));
+  write_file_atomic(dir / "in.pickle", pickle);
+  o.pickle = dir / "in.pickle";
+  o.weights = dir / "library_bn/level_0.pt";
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("a BN file") && contains("is --weights"));
+  CHECK(read_file(dir / "library_bn/level_0.pt") == "weights");
+  CHECK(read_file(dir / "library_bn/level_1.pt") == pickle);
+  CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
+}
+
 TEST_CASE("bad Dynamic-OFA files are one line naming the level and key, and nothing is written", "[dynamic_ofa][errors]") {
   TempDir dir("dynofa-bad");
   auto refused = [&](const std::string& bytes, const std::string& message) {

@@ -4,6 +4,7 @@
 
 #include "ofa/common/dynamic_ofa_levels.hpp"
 #include "ofa/common/error.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/measurement_setup.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/library_file.hpp"
@@ -59,6 +60,10 @@ std::string run_import_dynamic_ofa(const ImportDynamicOfaOptions& o) {
     lib.levels.push_back(l);
   }
   common::check_levels(lib.levels, o.pickle.string());  // the runtime needs faster-and-less-accurate first
+  // The driver checked --out against the flags; the BN files written beside it must spare them too.
+  std::vector<common::NamedInput> inputs{{"the pickle", o.pickle}};
+  if (o.weights) inputs.push_back({"--weights", *o.weights});
+  for (const common::Level& l : lib.levels) common::check_output_spares_inputs("a BN file", o.out.parent_path() / l.bn, inputs);
   for (std::size_t i = 0; i < levels.size(); ++i)
     outputs.add(o.out.parent_path() / lib.levels[i].bn, common::torch_save_bytes(levels[i].bn));
   outputs.add(o.out, common::format_library_yaml(lib));

@@ -163,6 +163,9 @@ TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]
         "--latency-target: 'inf' is not a finite number in (0, 1000000000]");
   CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "nan"}) ==
         "--latency-target: 'nan' is not a finite number in (0, 1000000000]");
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "5", "--margin", "1"}) ==
+        "--margin: '1' is not a finite number in [0, 1)");
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "5", "--margin", "0.99"}) == "(no error)");
   CHECK(parse_error("ofa-runtime", {"run", "--library", "l", "--duration", "10", "--latency-target", "0"}) ==
         "--latency-target: '0' is not a finite number in (0, 1000000000]");
   CHECK(parse_error("ofa-search", {"--profile", "p", "--out", "o", "--population", "2000000000"}) ==

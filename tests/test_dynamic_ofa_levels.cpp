@@ -171,6 +171,11 @@ TEST_CASE("import-dynamic-ofa never writes a BN file over its pickle or --weight
   CHECK(read_file(dir / "library_bn/level_0.pt") == "weights");
   CHECK(read_file(dir / "library_bn/level_1.pt") == pickle);
   CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
+  o.weights = dir / "no-such-supernet.pt";
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("--weights " + (dir / "no-such-supernet.pt").string() + ": does not exist"));
+  o.weights = dir.path();
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("is not a regular file"));
+  CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
 }
 
 TEST_CASE("bad Dynamic-OFA files are one line naming the level and key, and nothing is written", "[dynamic_ofa][errors]") {

@@ -143,6 +143,15 @@ TEST_CASE("ofa-measure latency --library refuses what it cannot do, writing noth
   }
   CHECK(ofa::common::read_file(dir / "supernet.pt") == weights_before);
   CHECK(ofa::common::read_library(o.out).levels.size() == before.levels.size());
+  // A bare --out name is a file in the current folder (paths rebased from there).
+  const auto bare = shell("cd " + dir.path().string() + " && " + tool("ofa-measure") +
+                          " latency --library library.yaml --rounds 1 --repeats 1 --warmup 0 --quiet --out here.yaml");
+  INFO(bare.output);
+  CHECK(bare.status == 0);
+  REQUIRE(fs::exists(dir / "here.yaml"));
+  const auto here = ofa::common::read_library(dir / "here.yaml");
+  CHECK(fs::equivalent(ofa::common::weights_path(here, dir / "here.yaml"), dir / "supernet.pt"));
+  CHECK(here.levels[0].bn == before.levels[0].bn);  // same folder: the same relative path
   // Neither input given.
   const auto none = shell(tool("ofa-measure") + " latency --out " + q(dir / "x.yaml") + " --quiet");
   CHECK(none.status == 2);

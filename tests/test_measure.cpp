@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -322,6 +323,22 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   const auto predicted = ofa::test::shell(tool("ofa-search") + " predict --profile " + (dir / "p.yaml").string() + " --archs " +
                                           (source_dir() / "configs/examples/single-arch.yaml").string());
   CHECK_THAT(predicted.output, ofa::test::starts_with("# lut_calibration: {scale: 1.99999") && ofa::test::contains("file: \"" + calibration_path(dir / "lut").string()));
+
+  // A fit that would make the smallest network predict <= 0 ms is not written (every reader refuses it).
+  MeasuredFile steep = m;
+  const double small = ofa::search::LatencyTable::load(dir / "lut", space, false).table().min_value_at(160);
+  double smallest_row = 1e300;
+  for (const auto& row : steep.rows) smallest_row = std::min(smallest_row, raw(row.candidate.arch));
+  // measured = 5 * (table - c), c between the space's smallest sum and the rows': every row
+  // positive, the smallest network negative.
+  const double c = 0.5 * (small + smallest_row);
+  for (auto& row : steep.rows) row.measured.median_ms = row.measured.p10_ms = row.measured.p90_ms = 5 * (raw(row.candidate.arch) - c);
+  REQUIRE(std::all_of(steep.rows.begin(), steep.rows.end(), [](const MeasuredRow& r) { return r.measured.median_ms > 0; }));
+  write_file_atomic(dir / "steep.yaml", format_measured_yaml(steep));
+  const std::string before = read_file(calibration_path(dir / "lut"));
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "steep.yaml", false, ""}),
+                    ofa::test::contains("for the smallest network at r=160") && ofa::test::contains("nothing written"));
+  CHECK(read_file(calibration_path(dir / "lut")) == before);
 
   // measured.yaml carries the candidates' calibration (their latency_ms used it); older files read as none.
   MeasuredFile carried = m;

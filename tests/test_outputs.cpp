@@ -258,6 +258,40 @@ TEST_CASE("pareto refuses an output that is the measured file's weights or a row
   CHECK_FALSE(fs::exists(dir / "l.yaml"));
 }
 
+TEST_CASE("no output is written inside an input folder", "[outputs]") {
+  TempDir dir("inside-input");
+  fs::create_directories(dir / "im/n1");
+  const fs::path cwd = fs::current_path();
+  CHECK_THAT(outputs_error("ofa-runtime", {"preprocess", "--images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "im/n1/x.JPEG").string()}, cwd),
+             contains("--out " + (dir / "im/n1/x.JPEG").string() + ": lies inside --images " + (dir / "im").string()));
+  CHECK_THAT(outputs_error("ofa-measure", {"accuracy", "--measured", "m.yaml", "--val-images", (dir / "im").string(), "--no-recalibrate", "--out",
+                                           (dir / "im/acc.yaml").string()}, cwd),
+             contains("lies inside --val-images"));
+  CHECK_THAT(outputs_error("ofa-measure", {"bn", "--arch", "a.yaml", "--images", (dir / "im").string(), "--out", (dir / "im/../im/bn.pt").string()}, cwd),
+             contains("lies inside --images"));
+  CHECK(outputs_error("ofa-runtime", {"preprocess", "--images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "x.pt").string()}, cwd) ==
+        "(no error)");
+}
+
+TEST_CASE("pareto names a level's BN file that is gone, and takes a bare --out name", "[outputs][cli]") {
+  TempDir dir("pareto-bn");
+  MeasuredFile m = small_measured();
+  for (auto& r : m.rows) r.bn = "bn/c" + std::to_string(r.candidate.id) + ".pt";
+  for (int i : {0, 1, 2}) write_file_atomic(dir / ("bn/c" + std::to_string(i) + ".pt"), "bn");
+  write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
+  // A bare file name is an output in the current folder.
+  const auto bare = ofa::test::shell("cd " + dir.path().string() + " && " + ofa::test::tool("ofa-search") + " pareto --measured m.yaml --out lib.yaml");
+  INFO(bare.output);
+  CHECK(bare.status == 0);
+  REQUIRE(fs::exists(dir / "lib.yaml"));
+  CHECK(read_library(dir / "lib.yaml").levels.back().bn == "bn/c2.pt");
+  fs::remove(dir / "bn/c2.pt");
+  const auto gone = ofa::test::shell(ofa::test::tool("ofa-search") + " pareto --measured " + (dir / "m.yaml").string() + " --out " + (dir / "l2.yaml").string());
+  CHECK(gone.status == 2);
+  CHECK_THAT(gone.output, contains("candidate 2's BN file") && contains("does not exist"));
+  CHECK_FALSE(fs::exists(dir / "l2.yaml"));
+}
+
 TEST_CASE("a library's inputs: itself, its weights and its BN files, never an output", "[outputs]") {
   TempDir dir("library-inputs");
   LibraryFile lib;

@@ -136,6 +136,15 @@ TEST_CASE("a calibration whose offset makes the smallest network's latency negat
   CHECK_THROWS_WITH(LatencyTable::load(dir.path(), space),
                     ofa::test::contains("calibration.yaml: offset_ms = -1000") && ofa::test::contains("r=160 predict") &&
                         ofa::test::contains("must be positive"));
+  c.offset_ms = 0;
+  c.scale = 1e308;
+  write_lut_calibration(dir.path(), c);
+  CHECK_THROWS_WITH(LatencyTable::load(dir.path(), space), ofa::test::contains("overflow to infinity"));
+  c.scale = 1;
+  c.offset_ms = 1e308 * 1e1;  // inf
+  write_lut_calibration(dir.path(), c);
+  CHECK_THROWS(LatencyTable::load(dir.path(), space));
+  c.offset_ms = -1000;
   // The uncalibrated view still loads; an offset that keeps every network positive is fine.
   CHECK_NOTHROW(LatencyTable::load(dir.path(), space, false));
   c.offset_ms = -0.5 * smallest;

@@ -269,6 +269,27 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
     o.training.epochs = 20;
     CHECK_THAT(error_of(o), ofa::test::contains("non-finite"));
   }
+  SECTION("a record path that is a folder: neither file is written") {
+    std::filesystem::create_directories(dir / "p.yaml");
+    CHECK_THAT(error_of(quick_options(dir, good)), ofa::test::contains("p.yaml") && ofa::test::contains("folder"));
+    std::filesystem::remove(dir / "p.yaml");
+  }
+  SECTION("a record that is --init or --init's record, through a link") {
+    TrainPredictorOptions first = quick_options(dir, good);
+    first.out = dir / "init.pt";
+    run_train_predictor(first, {});
+    const std::string init_bytes = read_file(dir / "init.pt"), init_record = read_file(dir / "init.yaml");
+    std::filesystem::create_symlink(dir / "init.pt", dir / "p.yaml");
+    TrainPredictorOptions o = quick_options(dir, good);
+    o.init = dir / "init.pt";
+    CHECK_THAT(error_of(o), ofa::test::contains("--out's record") && ofa::test::contains("is --init"));
+    std::filesystem::remove(dir / "p.yaml");
+    std::filesystem::create_symlink(dir / "init.yaml", dir / "p.yaml");
+    CHECK_THAT(error_of(o), ofa::test::contains("is --init's record"));
+    std::filesystem::remove(dir / "p.yaml");
+    CHECK(read_file(dir / "init.pt") == init_bytes);
+    CHECK(read_file(dir / "init.yaml") == init_record);
+  }
   SECTION("Ctrl-C") {
     std::atomic<bool> cancel{true};
     TrainPredictorOptions o = quick_options(dir, good);

@@ -155,8 +155,10 @@ std::string weights_for_library(const std::string& weights, const std::filesyste
 std::string rebase_relative(const std::string& path, const std::filesystem::path& from, const std::filesystem::path& to) {
   const std::filesystem::path p(path);
   if (p.is_absolute()) return path;
-  const std::filesystem::path target = std::filesystem::absolute(from / p).lexically_normal();
-  return target.lexically_relative(std::filesystem::absolute(to).lexically_normal()).string();
+  // A bare file name's parent_path() is empty: the current folder (std::filesystem::absolute throws on "").
+  auto folder = [](const std::filesystem::path& f) { return std::filesystem::absolute(f.empty() ? std::filesystem::path(".") : f).lexically_normal(); };
+  const std::filesystem::path target = (folder(from) / p).lexically_normal();
+  return target.lexically_relative(folder(to)).string();
 }
 
 }  // namespace ofa::common

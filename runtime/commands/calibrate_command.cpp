@@ -65,6 +65,17 @@ std::string run_calibrate(const CalibrateOptions& o) {
   }
   const LinearFit fit = fit_line(sums, measured);
   if (!(fit.a > 0)) throw Error("calibrate: the fitted scale " + std::to_string(fit.a) + " is not positive; the table does not track the measurements");
+  // Every reader refuses a calibration that drives the smallest network to 0 ms or below
+  // (LatencyTable::load): refuse to write one.
+  for (int r : space.resolutions) {
+    const double smallest = fit.a * table.table().min_value_at(r) + fit.b;
+    if (!(smallest > 0)) {
+      char buf[320];
+      std::snprintf(buf, sizeof buf, "calibrate: the fit (scale %.4g, offset %.4g ms) predicts %.4g ms for the smallest network at r=%d; "
+                    "nothing written (measure candidates that reach down to the small networks)", fit.a, fit.b, smallest, r);
+      throw Error(buf);
+    }
+  }
   std::vector<double> corrected;
   for (double s : sums) corrected.push_back(fit.a * s + fit.b);
   LutCalibration c;

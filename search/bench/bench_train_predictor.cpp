@@ -56,7 +56,14 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
+  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::printf("usage: bench-train-predictor [DATA_DIR] [EXPORT_DIR] [DISTILL_BATCH] [DISTILL_EPOCHS] [CORRECTION_LR] [CORRECTION_EPOCHS] "
+                "[DISTILL_WD] [FIRST_THREADS]\n(\"\" or - keeps a default; DISTILL_EPOCHS 0 skips the distillation)\n");
+    return 0;
+  }
   const auto data = common::resolve_data_dir(argc > 1 ? argv[1] : "");
   const std::string export_dir = argc > 2 && std::string(argv[2]) != "-" ? argv[2] : "";
   const auto shipped = search::load_mlp_weights(data / "predictors/ofa_mbv3_w1.2_acc_predictor.pt");
@@ -139,4 +146,15 @@ int main(int argc, char** argv) {
   print("shipped on 1,000 other archs' labels", search::prediction_metrics(scores(shipped, test_archs), truth));
   print("fine-tuned on 1,000 other archs' labels", search::prediction_metrics(scores(r.weights, test_archs), truth));
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-train-predictor: error: %s\n", e.what());
+    return 2;
+  }
 }

@@ -20,6 +20,10 @@ std::string run_import_dynamic_ofa(const ImportDynamicOfaOptions& o) {
   if (!common::is_device_name(o.device)) throw Error("--device: '" + o.device + "' is not cpu, cuda or cuda:N");
   if (o.latency_device.empty() || o.latency_device.find_first_of("\n\r") != std::string::npos)
     throw Error("--latency-device: '" + o.latency_device + "' is not a one-line name");
+  // Not read here, but every command that serves the library will: a missing file is named now.
+  std::error_code ec;
+  if (o.weights && !fs::is_regular_file(*o.weights, ec))
+    throw Error("--weights " + o.weights->string() + ": " + (fs::exists(*o.weights, ec) ? "is not a regular file" : "does not exist"));
   // Dynamic-OFA's levels are subnets of OFA's w1.2 supernet with elastic kernels (its only space).
   const common::SearchSpace space = common::search_space("ofa-mbv3-w1.2");
   const std::vector<common::DynamicOfaLevel> levels = common::read_dynamic_ofa_levels(o.pickle, space);

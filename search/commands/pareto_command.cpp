@@ -31,9 +31,16 @@ std::string run_pareto(const ParetoOptions& o) {
   // measured.yaml names the weights from the working directory; the library, from its own folder.
   lib.weights = common::weights_for_library(lib.weights, o.out);
   // BN files written by `ofa-measure accuracy` sit beside measured.yaml; the library names
-  // them from its own folder.
-  for (common::Level& l : lib.levels)
-    if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+  // them from its own folder. A level whose file is gone would fail only when served: say so now.
+  for (common::Level& l : lib.levels) {
+    if (l.bn.empty()) continue;
+    const std::filesystem::path bn = std::filesystem::path(l.bn).is_absolute() ? std::filesystem::path(l.bn) : o.measured.parent_path() / l.bn;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(bn, ec))
+      throw common::Error(o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file " + bn.string() +
+                          " does not exist (ofa-measure accuracy writes it beside the measured file)");
+    l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+  }
   std::size_t with_accuracy = 0;
   for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();
   common::OutputSet outputs;  // the library and its plot, or neither

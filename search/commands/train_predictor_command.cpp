@@ -9,8 +9,10 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/labelled_archs.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/number_format.hpp"
+#include "ofa/common/output_set.hpp"
 #include "ofa/common/torch_save_writer.hpp"
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/sha256.hpp"
@@ -101,11 +103,19 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
   if (o.out.extension() != ".pt") throw Error("--out " + o.out.string() + ": must end in .pt (its record is written beside it as .yaml)");
   const fs::path record = training_record_path(o.out);
   const SearchSpace space = search_space(o.space);
+  // The driver checked --out against the flags; its record beside it must spare every input
+  // too (the data, --init and --init's own record), and be a regular file or a new path.
+  std::vector<NamedInput> inputs;
+  for (const fs::path& f : o.data) inputs.push_back({"--data " + f.string(), f});
+  if (o.init) {
+    inputs.push_back({"--init", *o.init});
+    inputs.push_back({"--init's record", training_record_path(*o.init)});
+  }
+  check_output_spares_inputs("--out's record", record, inputs);
+  output_target(record);
   std::vector<TrainingSample> samples;
   std::string data_yaml;
   for (const fs::path& f : o.data) {
-    std::error_code ec;
-    if (fs::exists(record, ec) && fs::equivalent(record, f, ec)) throw Error("--out " + o.out.string() + ": its record " + record.string() + " is also --data " + f.string());
     const auto part = read_training_data(f, space);
     samples.insert(samples.end(), part.begin(), part.end());
     data_yaml += "  - {file: " + quoted(f.string()) + ", sha256: " + sha256_hex(read_file(f)) + ", samples: " + std::to_string(part.size()) + "}\n";
@@ -152,9 +162,11 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
   y += "label_scale: " + format_g(r.label_scale, 9) + "\n";
   y += "init: " + init_yaml + "\n";
   y += "data:\n" + data_yaml;
-  // The predictor first, its record last: a record always describes the file beside it.
-  write_torch_save(o.out, state_dict(r.weights));
-  write_file_atomic(record, y);
+  // Both files or neither: a record always describes the file beside it.
+  OutputSet outputs;
+  outputs.add(o.out, torch_save_bytes(state_dict(r.weights)));
+  outputs.add(record, y);
+  outputs.commit();
 
   std::string summary = "train-predictor: " + std::to_string(r.trained) + " samples trained, " + std::to_string(r.held_out) + " held out";
   if (r.held_out > 0) {

@@ -1,5 +1,6 @@
 #include "ofa/search/latency_table.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -7,6 +8,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/lut_file.hpp"
+#include "ofa/common/number_format.hpp"
 
 namespace ofa::search {
 
@@ -54,6 +56,9 @@ LatencyTable LatencyTable::load(const std::filesystem::path& folder, const Searc
   // A calibration whose offset drives the space's smallest network to zero or below predicts
   // nonsense for every small network: refuse it rather than search on negative latencies.
   if (t.calibration_) {
+    if (!std::isfinite(t.table_.max_value()) || !std::isfinite(t.table_.min_value()))
+      throw Error(t.calibration_->file + ": scale " + format_g(t.calibration_->scale, 6) + ", offset_ms " + format_g(t.calibration_->offset_ms, 6) +
+                  " make predicted latencies overflow to infinity");
     for (int r : space.resolutions) {
       const double smallest = t.table_.min_value_at(r);
       if (!(smallest > 0)) {

@@ -25,7 +25,7 @@ std::string number_text(double v) {
 
 std::string range_text(const Check& c) {
   if (c.max >= 1e300) return (c.min_open ? "> " : ">= ") + number_text(c.min);
-  return (c.min_open ? "in (" : "in [") + number_text(c.min) + ", " + number_text(c.max) + "]";
+  return (c.min_open ? "in (" : "in [") + number_text(c.min) + ", " + number_text(c.max) + (c.max_open ? ")" : "]");
 }
 
 [[noreturn]] void bad_value(const OptionSpec& o, const std::string& value, const std::string& what) {
@@ -89,7 +89,8 @@ void check_value(const OptionSpec& o, const std::string& v) {
       const std::string what = "a finite number " + range_text(c);
       char* end = nullptr;
       const double d = v.empty() ? std::nan("") : std::strtod(v.c_str(), &end);
-      if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d) || d < c.min || d > c.max || (c.min_open && d == c.min))
+      if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d) || d < c.min || d > c.max || (c.min_open && d == c.min) ||
+          (c.max_open && d == c.max))
         bad_value(o, v, what);
       return;
     }

@@ -11,7 +11,7 @@ Check integer(std::int64_t min, std::int64_t max) {
   return {Check::Kind::Integer, static_cast<double>(min), static_cast<double>(max), false, {}};
 }
 Check seed() { return {Check::Kind::Seed, 0, 0, false, {}}; }
-Check real(double min, double max, bool min_open) { return {Check::Kind::Real, min, max, min_open, {}}; }
+Check real(double min, double max, bool min_open, bool max_open) { return {Check::Kind::Real, min, max, min_open, {}, max_open}; }
 Check choice(std::vector<std::string_view> choices) { return {Check::Kind::Choice, 0, 0, false, std::move(choices)}; }
 
 namespace {
@@ -68,7 +68,7 @@ const std::vector<OptionSpec>& options() {
       {"--limit", "N", "Evaluate N images spread evenly over the folder (0: all)", integer(0, std::numeric_limits<std::int32_t>::max())},
       {"--lr", "F", "Adam's learning rate", real(0, 1e9, true)},
       {"--lut", "DIR", "Latency table folder in OFA's layout (<r>_lookup_table.json)", text(), Role::InputFolder},
-      {"--margin", "F", "Headroom a level needs: expected latency <= target * (1 - F)", real(0, 1)},
+      {"--margin", "F", "Headroom a level needs: expected latency <= target * (1 - F)", real(0, 1, false, true)},
       {"--measured", "FILE", "measured.yaml written by ofa-measure latency (or accuracy)", text(), Role::InputFile},
       {"--min-accuracy", "F", "Accuracy floor, a fraction like the library's accuracies", real(0, 1)},
       {"--networks", "N", "Networks measured, spread over the latency range; a third held out", integer(6, 100'000)},

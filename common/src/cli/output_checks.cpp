@@ -18,6 +18,7 @@ struct NamedPath {
   std::string_view flag;
   std::string given;
   fs::path resolved;  // absolute, links resolved as far as the path exists
+  bool folder = false;  // an input folder (read whole)
 };
 
 fs::path resolve(const fs::path& cwd, const std::string& p) {
@@ -63,6 +64,7 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
         }
         break;
       case Role::InputFolder:
+        p.folder = true;
         inputs.push_back(p);
         break;
       case Role::Output:
@@ -95,6 +97,10 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
       if (same_file(out, in)) throw Error(label(out) + ": is also " + label(in) + "; an output must not overwrite an input");
       if (replaced && path_within(in.resolved, out.resolved))
         throw Error(label(out) + ": holds " + label(in) + "; an output folder is replaced whole, so it must not hold an input");
+      // An image or table folder is read whole: a file written into it would be read back as
+      // data (or overwrite some), so outputs stay out of input folders.
+      if (in.folder && path_within(out.resolved, in.resolved))
+        throw Error(label(out) + ": lies inside " + label(in) + ", an input folder; write it elsewhere");
     }
     for (std::size_t j = 0; j < i; ++j)
       if (same_file(out, outputs[j])) throw Error(label(outputs[j]) + " and " + label(out) + " are the same file");

@@ -26,13 +26,14 @@ struct Check {
   double min = 0, max = 0;
   bool min_open = false;
   std::vector<std::string_view> choices;
+  bool max_open = false;  // `max` excluded (Real)
 };
 
 Check flag();
 Check text();
 Check integer(std::int64_t min, std::int64_t max);
 Check seed();
-Check real(double min, double max, bool min_open = false);
+Check real(double min, double max, bool min_open = false, bool max_open = false);
 Check choice(std::vector<std::string_view> choices);
 
 using common::kMaxThreads;

@@ -26,7 +26,8 @@ TEST_CASE("exported golden levels, reloaded with torch::jit::load, reproduce OFA
   CHECK_THAT(summary, ofa::test::contains(std::to_string(g.names.size()) + " levels"));
   const auto& cases = ofa::test::golden_cases();
   const YAML::Node manifest = YAML::LoadFile((dir / "out/export.yaml").string());
-  CHECK(manifest["format"].as<std::string>() == "ofa-export/1");
+  CHECK(manifest["format"].as<std::string>() == "ofa-export/2");
+  CHECK(manifest["model_format"].as<std::string>() == "torchscript");
   REQUIRE(manifest["levels"].size() == g.names.size());
   for (std::size_t i = 0; i < g.names.size(); ++i) {
     INFO(g.names[i]);

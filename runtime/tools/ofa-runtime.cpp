@@ -63,6 +63,8 @@ void export_levels(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--out", o.out_dir);
   a.get("--force", o.force);
   a.get("--seed", o.seed);
+  a.get("--format", o.format);
+  a.get("--batch", o.batch);
   o.cancel = &ofa::common::interrupt_flag();  // stops between levels; the staging folder goes
   reporter.say(ofa::runtime::run_export(o, reporter));
 }

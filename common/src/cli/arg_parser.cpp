@@ -158,6 +158,11 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
         }
     }
     if (spec->check.kind != Check::Kind::Flag) check_value(*spec, value);
+    if (!takes->choices.empty() && std::find(takes->choices.begin(), takes->choices.end(), value) == takes->choices.end()) {
+      std::string list;
+      for (std::string_view c : takes->choices) list += (list.empty() ? "" : ", ") + str(c);
+      throw Error(label + ": " + name + " '" + value + "' is not one of " + list);
+    }
     values.emplace(name, std::move(value));
   }
   for (const CommandOption& o : cmd->options)

@@ -54,7 +54,7 @@ const std::vector<OptionSpec>& options() {
        choice({"optimized", "eager"})},
       {"--epochs", "N", "Passes over the training samples", integer(1, 1'000'000)},
       {"--force", "", "Replace an existing output (or write where it is refused by default)", flag()},
-      {"--format", "FMT", "Output format", choice({"yaml", "csv"})},
+      {"--format", "FMT", "Output format", choice({"yaml", "csv", "torchscript", "onnx"})},
       {"--generations", "N", "Generations", integer(1, kMaxCount)},
       {"--holdout", "F", "Fraction of the samples held out (drawn with --seed) for the reported Spearman, RMSE and MAE", real(0, 0.9)},
       {"--images", "DIR", "An ImageNet folder DIR/<wnid>/<image>.JPEG|.png; labels from the class list", text(), Role::InputFolder},
@@ -136,7 +136,7 @@ const std::vector<CommandSpec>& commands() {
       {"ofa-search", "predict",
        "Predicted accuracy, LUT latency, MACs and parameters of the architectures in a YAML file.\n"
        "  ofa-search predict --profile configs/jetson-xavier-nx-gpu.yaml --archs configs/examples/dynamic-ofa-levels.yaml",
-       {O{"--profile", R}, O{"--archs", R}, O{"--out", {}, "stdout", "the scores file"}, O{"--format", {}, "yaml"}, O{"--data-dir"},
+       {O{"--profile", R}, O{"--archs", R}, O{"--out", {}, "stdout", "the scores file"}, O{"--format", {}, "yaml", "yaml or csv", {"yaml", "csv"}}, O{"--data-dir"},
         O{"--threads", {}, "0", "predictor threads (0: all cores)"}},
        {}},
       {"ofa-search", "pareto",
@@ -186,10 +186,13 @@ const std::vector<CommandSpec>& commands() {
         O{"--seed", {}, "0", "of the synthetic frames and of random weights"}, O{"--quiet"}},
        {}},
       {"ofa-runtime", "export",
-       "Write every level of a library as a self-contained TorchScript file (level_<i>.pt, BN folded) plus export.yaml;\n"
-       "Python's torch.jit.load and C++'s torch::jit::load run them with the level's logits (docs/runtime.md).\n"
-       "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export",
+       "Write every level of a library as a self-contained file, BN folded, plus export.yaml: TorchScript (level_<i>.pt,\n"
+       "for torch.jit.load and torch::jit::load) or ONNX (level_<i>.onnx, opset 14, input 'input' [batch,3,r,r], output\n"
+       "'logits'; checked by ONNX's checker), each with the level's logits (docs/runtime.md).\n"
+       "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export [--format onnx]",
        {O{"--library", R}, O{"--weights", {}, "the library's"}, O{"--out", R, {}, "folder, created and written whole or not at all"},
+        O{"--format", {}, "torchscript", "torchscript or onnx", {"torchscript", "onnx"}},
+        O{"--batch", {}, "1", "the ONNX models' static batch size (TorchScript files take any)"},
         O{"--force", {}, {}, "replace the output folder if it exists and is not empty"},
         O{"--seed", {}, "0", "of random weights (a library measured with random weights)"}},
        {}, OutKind::FolderReplaced},

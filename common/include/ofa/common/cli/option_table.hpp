@@ -72,6 +72,8 @@ struct CommandOption {
   Need need = Need::Optional;
   std::string_view default_text = {};
   std::string_view note = {};
+  // For a Choice option: the values this command takes, a subset of the option's (empty: all).
+  std::vector<std::string_view> choices = {};
 };
 
 struct CommandSpec {

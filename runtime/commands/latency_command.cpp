@@ -70,13 +70,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   out.profile_name = cands.profile_name;
   out.space = cands.space;
   out.elastic_kernel = cands.elastic_kernel;
-  out.machine = machine_description();
-  out.libtorch = TORCH_VERSION;
-  out.device = device.str();
-  out.engine = o.device.engine;
-  out.allow_tf32 = o.device.allow_tf32;
-  out.threads = threads;
-  out.batch = o.batch;
+  record_setup_here(out, device.str(), o.device, threads, o.batch);
   out.warmup = o.device.warmup;
   out.repeats = o.device.repeats;
   out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;

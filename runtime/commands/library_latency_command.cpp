@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <limits>
 
-#include <torch/version.h>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
@@ -85,13 +84,7 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   out.latency_device.clear();
   out.imported_from.clear();
   out.measured = ro.library.string();
-  out.machine = machine_description();
-  out.libtorch = TORCH_VERSION;
-  out.device = device.str();
-  out.engine = o.device.engine;
-  out.allow_tf32 = o.device.allow_tf32;
-  out.threads = threads;
-  out.batch = o.batch;
+  record_setup_here(out, device.str(), o.device, threads, o.batch);
   const fs::path out_dir = o.out.parent_path();
   if (o.weights) out.weights = common::weights_for_library(o.weights->string(), o.out);
   else if (in.weights != "random") out.weights = common::weights_for_library(common::weights_path(in, ro.library).string(), o.out);

@@ -5,9 +5,11 @@
 #include <sstream>
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/measurement.hpp"
 
 namespace ofa::runtime {
 
@@ -52,6 +54,16 @@ void pin_to_cpus(const std::string& cpus) {
   }
   if (count == 0) throw Error("--pin-cpus '" + cpus + "' names no CPU");
   if (sched_setaffinity(0, sizeof set, &set) != 0) throw Error("--pin-cpus '" + cpus + "': the system refused it (no such CPU here?)");
+}
+
+void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& o, int threads, int batch) {
+  setup.machine = machine_description();
+  setup.libtorch = TORCH_VERSION;
+  setup.device = device;
+  setup.engine = o.engine;
+  setup.allow_tf32 = o.allow_tf32;
+  setup.threads = threads;
+  setup.batch = batch;
 }
 
 }  // namespace ofa::runtime

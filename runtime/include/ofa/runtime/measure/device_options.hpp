@@ -3,6 +3,8 @@
 #include <atomic>
 #include <string>
 
+#include "ofa/common/measurement_setup.hpp"
+
 namespace ofa::runtime {
 
 // Shared by the measuring commands.
@@ -33,5 +35,9 @@ void pin_to_cpus(const std::string& cpus);
 
 // Applies --threads to LibTorch and returns the thread count in effect.
 int apply_threads(int threads);
+
+// Records a measurement made here into `setup`: this machine, this LibTorch, `device`, the
+// engine and TF32 setting of `options`, `threads` (as apply_threads returned) and `batch`.
+void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& options, int threads, int batch);
 
 }  // namespace ofa::runtime

@@ -119,6 +119,7 @@ TEST_CASE("ofa-measure latency --library refuses what it cannot do, writing noth
   };
   for (const Case& c : {Case{" --out " + q(dir / "x.yaml") + " --only-front", "--only-front"},
                         Case{" --out " + q(dir / "x.yaml") + " --resume", "--resume"},
+                        Case{" --out " + q(dir / "x.yaml") + " --chunk 4", "--chunk"},
                         Case{" --out " + q(dir / "x.yaml") + " --candidates " + q(o.out), "--candidates"},
                         Case{" --out " + q(o.out), "library.yaml"},
                         Case{" --out " + q(dir / before.levels[0].bn), "level 0's BN file"},

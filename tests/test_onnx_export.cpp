@@ -1,5 +1,7 @@
 // ofa-runtime export --format onnx: each level an ONNX model that passes ONNX's checker and,
 // evaluated node by node here, gives OFA's logits.
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -66,8 +68,12 @@ torch::Tensor evaluate(const onnx::ModelProto& model, const torch::Tensor& input
     torch::Tensor y;
     if (op == "Conv") {
       const auto pads = attr_ints(n, "pads"), strides = attr_ints(n, "strides");
+      const torch::Tensor& weight = v.at(n.input(1));
       REQUIRE(pads.size() == 4);
       REQUIRE(pads[0] == pads[2]);
+      REQUIRE(pads[1] == pads[3]);
+      REQUIRE(attr_ints(n, "kernel_shape") == std::vector<std::int64_t>{weight.size(2), weight.size(3)});
+      REQUIRE((attr_ints(n, "dilations").empty() || attr_ints(n, "dilations") == std::vector<std::int64_t>{1, 1}));
       y = torch::conv2d(x, v.at(n.input(1)), n.input_size() > 2 ? v.at(n.input(2)) : torch::Tensor(), strides, {pads[0], pads[1]}, {1, 1},
                         static_cast<std::int64_t>(attr(n, "group", 1)));
     } else if (op == "Relu") {
@@ -133,8 +139,12 @@ TEST_CASE("exported ONNX levels pass ONNX's checker and compute OFA's logits", "
     for (const auto& n : model.graph().node()) CHECK(n.op_type() != "BatchNormalization");
     const auto& entry = cases.at(g.names[i]);
     torch::NoGradGuard no_grad;
-    const torch::Tensor logits = evaluate(model, entry.input);
-    CHECK((logits - entry.logits).abs().max().item<double>() < 1e-4);
+    // At the declared batch of 2: the case's two images, then the same two again.
+    const torch::Tensor input = entry.input.narrow(0, 0, 2);
+    REQUIRE(input.size(0) == 2);
+    const torch::Tensor logits = evaluate(model, input);
+    REQUIRE(logits.sizes() == torch::IntArrayRef({2, 1000}));
+    CHECK((logits - entry.logits.narrow(0, 0, 2)).abs().max().item<double>() < 1e-4);
   }
 }
 
@@ -145,7 +155,8 @@ TEST_CASE("export --format and --batch refuse what they cannot do, writing nothi
   const std::string base = tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string();
   for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{{" --format csv", "--format 'csv' is not one of torchscript, onnx"},
                                                                                    {" --format tflite", "--format"},
-                                                                                   {" --format onnx --batch 0", "--batch"}}) {
+                                                                                   {" --format onnx --batch 0", "--batch"},
+                                                                                   {" --batch 4", "only ONNX models have a static batch"}}) {
     const auto r = shell(base + args);
     INFO(args << "\n" << r.output);
     CHECK(r.status == 2);

@@ -90,8 +90,15 @@ Trace recorded_trace(const std::string& file, const std::vector<LevelSpec>& leve
   for (int row = 2; std::getline(in, line); ++row) {
     const std::vector<std::string> cells = split(line);
     if (cells.size() != header.size()) throw ofa::common::Error(file + ":" + std::to_string(row) + ": " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size()));
-    const double t = std::stod(cells[t_col]), ms = std::stod(cells[ms_col]);
-    const int level = std::stoi(cells[level_col]);
+    double t = 0, ms = 0;
+    int level = 0;
+    try {
+      t = std::stod(cells[t_col]);
+      ms = std::stod(cells[ms_col]);
+      level = std::stoi(cells[level_col]);
+    } catch (const std::exception&) {
+      throw ofa::common::Error(file + ":" + std::to_string(row) + ": time_s, level or latency_ms is not a number");
+    }
     if (level < 0 || level >= static_cast<int>(levels.size()))
       throw ofa::common::Error(file + ":" + std::to_string(row) + ": level " + std::to_string(level) + " is not a level of the library given");
     times.push_back(t);
@@ -219,12 +226,13 @@ int main(int argc, char** argv) {
     std::optional<std::string> library, recorded;
     std::optional<double> target;
     double duration = 15, noise = 0.03;
+    std::optional<double> duration_given, recorded_length;
     std::uint64_t seed = 0;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       if (a == "--library" && i + 1 < argc) library = argv[++i];
       else if (a == "--target") target = arg_number(i, argc, argv);
-      else if (a == "--duration") duration = arg_number(i, argc, argv);
+      else if (a == "--duration") duration = *(duration_given = arg_number(i, argc, argv));
       else if (a == "--noise") noise = arg_number(i, argc, argv);
       else if (a == "--seed") seed = static_cast<std::uint64_t>(arg_number(i, argc, argv));
       else if (a == "--recorded" && i + 1 < argc) recorded = argv[++i];
@@ -244,6 +252,7 @@ int main(int argc, char** argv) {
       double recorded_target = 0, recorded_duration = 0;
       all.push_back(recorded_trace(*recorded, levels, recorded_target, recorded_duration));
       if (!target) config.target_ms = recorded_target;
+      recorded_length = recorded_duration;
       std::printf("# recorded trace %s: %.4g s, target %.4g ms\n", recorded->c_str(), recorded_duration, recorded_target);
     }
     std::printf("# bench-policies: %zu levels (%s), target %.4g ms, %.4g s per trace, noise %.3g, seed %llu; simulated frames, nothing timed\n",
@@ -275,7 +284,9 @@ int main(int argc, char** argv) {
           void set_min_accuracy(std::optional<double> a) override { inner.set_min_accuracy(a); }
           std::string name() const override { return inner.name(); }
         } timed(*p, now);
-        const Result r = simulate(timed, trace, duration, noise, seed);
+        // A recording is replayed over its own length unless --duration says otherwise.
+        const double length = trace.recorded && recorded_length && !duration_given ? *recorded_length : duration;
+        const Result r = simulate(timed, trace, length, noise, seed);
         std::printf("| %s | %s | %ld | %.1f %% | %s | %d | %.4f | %.4f |\n", trace.name.c_str(), name, r.frames, 100 * r.met,
                     recovery_text(r).c_str(), r.switches, r.accuracy, r.on_time_accuracy);
       }

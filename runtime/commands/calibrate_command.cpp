@@ -65,10 +65,17 @@ std::string run_calibrate(const CalibrateOptions& o) {
   }
   const LinearFit fit = fit_line(sums, measured);
   if (!(fit.a > 0)) throw Error("calibrate: the fitted scale " + std::to_string(fit.a) + " is not positive; the table does not track the measurements");
-  // Every reader refuses a calibration that drives the smallest network to 0 ms or below
-  // (LatencyTable::load): refuse to write one.
-  for (int r : space.resolutions) {
-    const double smallest = fit.a * table.table().min_value_at(r) + fit.b;
+  // Every reader refuses a calibration that drives the smallest network to 0 ms or below, at
+  // any resolution of the space (LatencyTable::load): refuse to write one, checking every
+  // resolution the table has, measured or not.
+  SearchSpace full = search_space(m.space, m.elastic_kernel);
+  std::vector<int> tabled;
+  for (int r : full.resolutions)
+    if (find_lut_file(o.lut, r)) tabled.push_back(r);
+  full.resolutions = tabled;
+  const auto whole = search::LatencyTable::load(o.lut, full, /*calibrated=*/false);
+  for (int r : full.resolutions) {
+    const double smallest = fit.a * whole.table().min_value_at(r) + fit.b;
     if (!(smallest > 0)) {
       char buf[320];
       std::snprintf(buf, sizeof buf, "calibrate: the fit (scale %.4g, offset %.4g ms) predicts %.4g ms for the smallest network at r=%d; "

@@ -39,6 +39,7 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   const bool onnx = o.format == "onnx";
   if (onnx && !onnx_export_available())
     throw Error("--format onnx: this build has no ONNX (install Debian's libonnx-dev and libprotobuf-dev, then rebuild)");
+  if (!onnx && o.batch != 1) throw Error("--batch " + std::to_string(o.batch) + ": only ONNX models have a static batch (--format onnx); TorchScript files take any");
   if (o.batch < 1 || o.batch > common::kMaxBatch) throw Error("--batch " + std::to_string(o.batch) + " is not in [1, " + std::to_string(common::kMaxBatch) + "]");
   const common::LibraryFile lib = common::read_library(o.library);
   // --out replaced whole (with --force) must not hold any file the levels are built from.

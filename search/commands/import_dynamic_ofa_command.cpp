@@ -4,7 +4,7 @@
 
 #include "ofa/common/dynamic_ofa_levels.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/common/library_inputs.hpp"
+#include "ofa/common/named_inputs.hpp"
 #include "ofa/common/measurement_setup.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/library_file.hpp"

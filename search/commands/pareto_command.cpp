@@ -6,7 +6,7 @@
 #include <numeric>
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/common/library_inputs.hpp"
+#include "ofa/common/named_inputs.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/common/number_format.hpp"
 #include "ofa/search/front_plot.hpp"

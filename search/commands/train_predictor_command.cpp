@@ -9,7 +9,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/labelled_archs.hpp"
-#include "ofa/common/library_inputs.hpp"
+#include "ofa/common/named_inputs.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"

@@ -216,7 +216,7 @@ const std::vector<CommandSpec>& commands() {
                     O{"--batch", {}, "1"}, O{"--resume"}, O{"--weights", {}, {}, "latency does not depend on them"}},
                    "10", "50"),
        {{"--candidates", "--library"}, {"--library", "--only-front"}, {"--library", "--top"}, {"--library", "--spread"},
-        {"--library", "--resume"}}},
+        {"--library", "--resume"}, {"--library", "--chunk"}}},
       {"ofa-measure", "lut",
        "Build this device's latency table in OFA's layout, one layer at a time, in interleaved rounds.\n"
        "  ofa-measure lut --space ofa-mbv3-w1.2 --resolutions 160:224:4 --out runs/local-cpu/lut",

@@ -64,7 +64,9 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
         }
         break;
       case Role::InputFolder:
-        p.folder = true;
+        // Image and table folders are read whole. The data folder is read by named files and
+        // may well hold the work area (--data-dir .): it only must not be written over.
+        p.folder = o.name != "--data-dir";
         inputs.push_back(p);
         break;
       case Role::Output:

@@ -107,7 +107,7 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
   if (batch < 1) throw Error("ONNX export: batch " + std::to_string(batch) + " must be >= 1");
   torch::NoGradGuard no_grad;
   onnx::ModelProto model;
-  model.set_ir_version(8);  // what ONNX 1.12 (Debian 12) writes; ONNX Runtime reads 3..10
+  model.set_ir_version(8);  // what ONNX 1.12 (Debian 12) writes; later ONNX and ONNX Runtime releases read it too
   model.set_producer_name("ofa-toolchain");
   model.set_model_version(1);
   model.set_doc_string("OFA MobileNetV3 subnet " + common::to_string(net.arch()) + ", weights " + net.weights_source() + ", BatchNorm folded");

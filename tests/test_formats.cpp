@@ -17,11 +17,12 @@ using ofa::test::TempDir;
 
 TEST_CASE("measurement.yaml round-trips and refuses unknown keys", "[formats]") {
   TempDir dir("lutmeas");
-  LutMeasurement m{5, 10, {{160, {0.981, 3.25, 120}}, {224, {0.5, 12.5, 7}}}};
+  LutMeasurement m{5, 10, "onnxruntime", {{160, {0.981, 3.25, 120}}, {224, {0.5, 12.5, 7}}}};
   write_file_atomic(dir / "measurement.yaml", format_lut_measurement_yaml(m));
   const LutMeasurement back = read_lut_measurement(dir / "measurement.yaml");
   CHECK(back.rounds == 5);
   CHECK(back.calls_per_round == 10);
+  CHECK(back.engine == "onnxruntime");
   REQUIRE(back.noise.size() == 2);
   CHECK(back.noise.at(160).spearman == Approx(0.981));
   CHECK(back.noise.at(160).mape == Approx(3.25));

@@ -34,7 +34,20 @@ std::string format_candidate_fields(const CandidateRow& c, const std::string& fi
 std::string read_engine_key(const YAML::Node& root, const std::string& where) {
   if (!root["engine"]) return "eager";
   const std::string engine = yaml_string(root["engine"], where + ": key 'engine'");
-  if (engine != "eager" && engine != "optimized") throw Error(where + ": key 'engine' = '" + engine + "' is not eager or optimized");
+  if (engine != "eager" && engine != "optimized" && engine != "onnxruntime" && engine != "auto")
+    throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized, onnxruntime or auto");
+  return engine;
+}
+
+std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where) {
+  if (file_engine != "auto") {
+    if (item["engine"]) throw Error(where + ": key 'engine' is only for files whose engine is auto (this one's is " + file_engine + ")");
+    return "";
+  }
+  if (!item["engine"]) throw Error(where + ": missing key 'engine' (the file's engine is auto: each names the engine it was measured on)");
+  const std::string engine = yaml_string(item["engine"], where + ": key 'engine'");
+  if (engine != "eager" && engine != "optimized" && engine != "onnxruntime")
+    throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized or onnxruntime");
   return engine;
 }
 

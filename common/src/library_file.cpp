@@ -35,6 +35,7 @@ std::string format_library_yaml(const LibraryFile& f) {
     s += "    macs_m: " + format_millions(l.macs_m) + "\n";
     s += "    params_m: " + format_millions(l.params_m) + "\n";
     s += "    bn: " + (l.bn.empty() ? std::string("null") : yaml_quoted(l.bn)) + "\n";
+    if (!l.engine.empty()) s += "    engine: " + l.engine + "\n";
     s += "    ks: [" + join_ints(l.arch.ks) + "]\n";
     s += "    e: [" + join_ints(l.arch.e) + "]\n";
     s += "    d: [" + join_ints(l.arch.d) + "]\n";
@@ -98,7 +99,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
     if (!n.IsMap()) throw Error(w + " is not a mapping");
     check_yaml_keys(n,
                     {"level", "candidate_id", "accuracy", "accuracy_source", "latency_ms", "predicted_latency_ms", "macs_m",
-                     "params_m", "bn", "ks", "e", "d", "r"},
+                     "params_m", "bn", "engine", "ks", "e", "d", "r"},
                     w);
     Level l;
     if (n["level"] && yaml_int(n["level"], w + ": key 'level'") != static_cast<int>(i))
@@ -122,6 +123,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
     l.macs_m = n["macs_m"] ? yaml_double(n["macs_m"], w + ": key 'macs_m'") : 0;
     l.params_m = n["params_m"] ? yaml_double(n["params_m"], w + ": key 'params_m'") : 0;
     if (n["bn"] && !n["bn"].IsNull()) l.bn = yaml_string(n["bn"], w + ": key 'bn'");
+    l.engine = read_item_engine(n, f.engine, w);
     l.arch = arch_from_yaml(n, w);
     try {
       validate(space, l.arch);

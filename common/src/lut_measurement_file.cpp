@@ -12,7 +12,7 @@ constexpr const char* kFormat = "ofa-lut-measurement/1";
 
 std::string format_lut_measurement_yaml(const LutMeasurement& m) {
   std::string s = std::string("format: ") + kFormat + "\nrounds: " + std::to_string(m.rounds) + "\ncalls_per_round: " +
-                  std::to_string(m.calls_per_round) +
+                  std::to_string(m.calls_per_round) + (m.engine.empty() ? "" : "\nengine: " + m.engine) +
                   "\n# per resolution: layer medians of the first half of the rounds against the second\nnoise:\n";
   for (const auto& [r, n] : m.noise)
     s += "  " + std::to_string(r) + ": {spearman: " + format_g(n.spearman, 4) + ", mape: " + format_g(n.mape, 4) +
@@ -24,11 +24,12 @@ LutMeasurement read_lut_measurement(const std::filesystem::path& file) {
   const std::string where = file.string();
   return guard_yaml(where, [&] {
     const YAML::Node root = load_yaml_file(file);
-    check_yaml_keys(root, {"format", "rounds", "calls_per_round", "noise"}, where);
+    check_yaml_keys(root, {"format", "rounds", "calls_per_round", "engine", "noise"}, where);
     if (required_string(root, "format", where) != kFormat) throw Error(where + ": 'format' is not " + std::string(kFormat));
     LutMeasurement m;
     m.rounds = required_int(root, "rounds", where);
     m.calls_per_round = required_int(root, "calls_per_round", where);
+    if (root["engine"]) m.engine = yaml_string(root["engine"], where + ": key 'engine'");
     const YAML::Node noise = root["noise"];
     if (!noise || !noise.IsMap()) throw Error(where + ": 'noise' is not a mapping of resolution -> {spearman, mape, layers}");
     for (const auto& kv : noise) {

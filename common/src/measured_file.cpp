@@ -39,6 +39,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
     if (m.top5) s += "    top5: " + format_accuracy(*m.top5) + "\n";
     if (m.accuracy_images) s += "    accuracy_images: " + std::to_string(m.accuracy_images) + "\n";
     if (!m.bn.empty()) s += "    bn: " + yaml_quoted(m.bn) + "\n";
+    if (!m.engine.empty()) s += "    engine: " + m.engine + "\n";
   }
   return s;
 }
@@ -122,6 +123,7 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
       if (m.accuracy_images < 1) throw Error(w + ": key 'accuracy_images' = " + std::to_string(m.accuracy_images) + " must be positive");
     }
     if (n["bn"]) m.bn = yaml_string(n["bn"], w + ": key 'bn'");
+    m.engine = read_item_engine(n, f.engine, w);
     f.rows.push_back(m);
   }
   return f;

@@ -8,8 +8,11 @@
 //              torch.jit.optimize_for_inference do in Python
 //   exported   the level written by `ofa-runtime export`, reloaded with torch::jit::load and
 //              optimised the same way
+//   onnxruntime the ONNX Runtime engine (where built): the ONNX export in an ONNX Runtime session
+//   optimized+llga  LibTorch 2's oneDNN Graph fusion (LLGA) of the frozen folded subnet (LibTorch 2 only)
+//   auto       the engine `--engine auto` keeps for the network (timed first, as the commands do)
 // per thread count; ms per level (the minimum over rounds of each round's median), the
-// ratios, and GMAC/s of the optimized engine.
+// ratios, and GMAC/s of the fastest engine the runtime can serve.
 //   bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--threads 1,2]
 //                [--rounds 3] [--repeats 15]
 #include <algorithm>
@@ -24,6 +27,10 @@
 #include <vector>
 
 #include <torch/script.h>
+#include <torch/version.h>
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/jit/passes/onednn_graph_fuser.h>
+#endif
 #include <unistd.h>
 
 #include "ofa/common/arch_yaml.hpp"
@@ -32,6 +39,9 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
+#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/network_rounds.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/engine/scripted_subnet.hpp"
@@ -99,13 +109,19 @@ int main(int argc, char** argv) {
     const auto tmp = std::filesystem::temp_directory_path() / ("bench-engine-" + std::to_string(::getpid()));
     std::filesystem::create_directories(tmp);
 
-    std::printf("bench-engine: %s, LibTorch %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
-                TORCH_VERSION, cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
+#if TORCH_VERSION_MAJOR >= 2
+    // LLGA's pre-pass, for the optimized+llga column only: the other TorchScript columns run
+    // with the executor's optimiser off (run_module), so the pass never sees their graphs.
+    torch::jit::RegisterLlgaFuseGraph::setEnabled(true);
+#endif
+    std::printf("bench-engine: %s, LibTorch %s, ONNX Runtime %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
+                TORCH_VERSION, onnxruntime_available() ? onnxruntime_version().c_str() : "not built", cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
     for (double t : parse_constraints(threads_arg)) {
       const int threads = static_cast<int>(t);
       torch::set_num_threads(threads);
       std::vector<std::vector<Variant>> variants;
       std::vector<torch::Tensor> inputs;
+      std::vector<std::size_t> auto_pick;  // per network: the variant auto chose
       for (std::size_t i = 0; i < cases.size(); ++i) {
         const Subnet net = Subnet::from_supernet(space, cases[i].arch, supernet);
         const Engine eager(net, EngineKind::Eager), optimized(net, EngineKind::Optimized);
@@ -113,39 +129,84 @@ int main(int argc, char** argv) {
         const auto file = tmp / ("level_" + std::to_string(i) + ".pt");
         script_subnet(net).save(file.string());
         torch::jit::Module exported = ofa::runtime::optimize_for_inference(torch::jit::load(file.string()), torch::kCPU);
-        variants.push_back({{"eager", [eager](const torch::Tensor& x) { return eager.forward(x); }},
-                            {"optimized", [optimized](const torch::Tensor& x) { return optimized.forward(x); }},
-                            {"pytorch", [pytorch](const torch::Tensor& x) mutable { return run_module(pytorch, x); }},
-                            {"exported", [exported](const torch::Tensor& x) mutable { return run_module(exported, x); }}});
+        std::vector<Variant> v{{"eager", [eager](const torch::Tensor& x) { return eager.forward(x); }},
+                               {"optimized", [optimized](const torch::Tensor& x) { return optimized.forward(x); }},
+                               {"pytorch", [pytorch](const torch::Tensor& x) mutable { return run_module(pytorch, x); }},
+                               {"exported", [exported](const torch::Tensor& x) mutable { return run_module(exported, x); }}};
         inputs.push_back(torch::randn({1, 3, cases[i].arch.r, cases[i].arch.r}));
+        std::vector<TimedNetwork> contenders{{optimized, inputs.back()}};
+        if (onnxruntime_available()) {
+          const Engine ort(net, EngineKind::OnnxRuntime);
+          v.push_back({"onnxruntime", [ort](const torch::Tensor& x) { return ort.forward(x); }});
+          contenders.push_back({ort, inputs.back()});
+        }
+#if TORCH_VERSION_MAJOR >= 2
+        // oneDNN Graph (LLGA): the frozen folded subnet, fused by the profiling executor's
+        // pre-pass on its first calls (so it runs with the executor's optimiser on).
+        torch::jit::Module llga_module = script_subnet(net).clone();
+        llga_module.eval();
+        llga_module = torch::jit::freeze(llga_module);
+        v.push_back({"optimized+llga", [llga_module](const torch::Tensor& x) mutable {
+                       torch::NoGradGuard no_grad;
+                       return llga_module.forward({x}).toTensor();
+                     }});
+#endif
+        // auto's choice for this network, as `ofa-measure latency --engine auto` makes it:
+        // every contender timed in the same interleaved rounds, the fastest kept.
+        std::vector<EngineKind> engines{EngineKind::Optimized};
+        if (onnxruntime_available()) engines.push_back(EngineKind::OnnxRuntime);
+        const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 5, 3, 0, nullptr, {}}), engines);
+        auto_pick.push_back(timings.front().engine == EngineKind::OnnxRuntime ? 4 : 1);
+        variants.push_back(std::move(v));
         // Warm-up (TorchScript's profiling executor optimises on the first calls) and a check
         // that every variant computes the same logits.
         const torch::Tensor ref = variants.back()[0].run(inputs.back());
-        for (auto& v : variants.back()) {
+        for (auto& var : variants.back()) {
           torch::Tensor y;
-          for (int k = 0; k < 3; ++k) y = v.run(inputs.back());
+          for (int k = 0; k < 5; ++k) y = var.run(inputs.back());
           const double err = (y - ref).abs().max().item<double>();
-          if (err > 1e-3) std::printf("  warning: %s %s differs from eager by %.2e\n", cases[i].name.c_str(), v.name, err);
+          if (err > 1e-4) std::printf("  warning: %s %s differs from eager by %.2e\n", cases[i].name.c_str(), var.name, err);
         }
       }
-      std::vector<std::vector<double>> best(cases.size(), std::vector<double>(4, 1e300));
+      const std::size_t nv = variants.front().size();
+      std::vector<std::vector<double>> best(cases.size(), std::vector<double>(nv, 1e300));
       for (int r = 0; r < rounds; ++r)
         for (std::size_t i = 0; i < cases.size(); ++i)
-          for (std::size_t v = 0; v < variants[i].size(); ++v)
-            best[i][v] = std::min(best[i][v], median_ms(variants[i][v].run, inputs[i], repeats));
+          for (std::size_t v = 0; v < nv; ++v) best[i][v] = std::min(best[i][v], median_ms(variants[i][v].run, inputs[i], repeats));
       std::printf("\n%d thread(s): ms per forward at batch 1 (min over rounds of the round's median)\n", threads);
-      std::printf("| network | r | MMACs | eager | optimized | pytorch freeze+optimize | exported | eager/optimized | optimized/pytorch | GMAC/s |\n");
-      std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
-      double log_speedup = 0, log_vs_pytorch = 0;
+      std::string header = "| network | r | MMACs |", rule = "|---|---|---|";
+      for (const Variant& v : variants.front()) header += std::string(" ") + v.name + " |", rule += "---|";
+      header += " auto | eager/optimized | optimized/pytorch | fastest | auto/fastest | GMAC/s (fastest) |";
+      rule += "---|---|---|---|---|---|";
+      std::printf("%s\n%s\n", header.c_str(), rule.c_str());
+      std::vector<double> log_ratio(nv, 0.0);  // each variant over optimized
+      double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0;
       for (std::size_t i = 0; i < cases.size(); ++i) {
         const auto& b = best[i];
-        std::printf("| %s | %d | %.1f | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %.1f |\n", cases[i].name.c_str(), cases[i].arch.r, cases[i].macs_m,
-                    b[0], b[1], b[2], b[3], b[0] / b[1], b[1] / b[2], cases[i].macs_m / b[1]);
+        std::string row = "| " + cases[i].name + " | " + std::to_string(cases[i].arch.r) + " | ";
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f |", cases[i].macs_m);
+        row += buf;
+        std::size_t fastest = 1;  // among what the runtime can serve: optimized, onnxruntime
+        for (std::size_t v = 0; v < nv; ++v) {
+          std::snprintf(buf, sizeof buf, " %.2f |", b[v]);
+          row += buf;
+          log_ratio[v] += std::log(b[v] / b[1]);
+          if ((std::strcmp(variants[i][v].name, "onnxruntime") == 0) && b[v] < b[fastest]) fastest = v;
+        }
+        const double auto_ms = b[auto_pick[i]];
+        worst_auto = std::max(worst_auto, auto_ms / b[fastest]);
+        std::snprintf(buf, sizeof buf, " %.2f (%s) | %.2fx | %.2fx | %s | %.2f | %.1f |", auto_ms, variants[i][auto_pick[i]].name, b[0] / b[1], b[1] / b[2],
+                      variants[i][fastest].name, auto_ms / b[fastest], cases[i].macs_m / b[fastest]);
+        row += buf;
+        std::printf("%s\n", row.c_str());
         log_speedup += std::log(b[0] / b[1]);
         log_vs_pytorch += std::log(b[1] / b[2]);
       }
       const double n = static_cast<double>(cases.size());
-      std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx\n", std::exp(log_speedup / n), std::exp(log_vs_pytorch / n));
+      std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx", std::exp(log_speedup / n), std::exp(log_vs_pytorch / n));
+      for (std::size_t v = 3; v < nv; ++v) std::printf("; %s / optimized %.2fx", variants.front()[v].name, std::exp(log_ratio[v] / n));
+      std::printf("; auto at most %.2fx the faster of optimized and onnxruntime\n", worst_auto);
     }
     std::filesystem::remove_all(tmp);
   } catch (const std::exception& e) {

@@ -12,6 +12,7 @@
 #include "ofa/runtime/engine/bn_recalibration.hpp"
 #include "ofa/runtime/images/calibration_images.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/images/image_batch.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/images/image_batch.hpp"
@@ -122,7 +123,11 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
   const torch::Device device = parse_device(o.device.device);
   apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
-  const EngineKind kind = parse_engine(o.device.engine);
+  // Accuracy is the same on every engine (within 1e-4 of OFA's logits), so auto, which chooses
+  // by speed, evaluates on the optimized engine rather than spend time timing.
+  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const EngineKind kind = choice.automatic ? EngineKind::Optimized : choice.kind;
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
 
   std::vector<common::CandidateRow> candidates;
   for (const auto& r : in.rows) candidates.push_back(r.candidate);
@@ -193,7 +198,7 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
       }
     }
     for (Network& n : nets) {
-      n.engine.emplace(*n.subnet, kind);
+      n.engine.emplace(*n.subnet, kind, nullptr, provider);
       n.subnet.reset();  // the engine holds what it needs
     }
     // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.

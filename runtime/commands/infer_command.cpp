@@ -20,6 +20,7 @@ std::string run_infer(const InferOptions& o) {
   const torch::Device device = parse_device(o.device);
   apply_tf32(o.allow_tf32);
   const EngineKind engine_kind = parse_engine(o.engine);
+  const OrtProvider provider = parse_ort_provider(o.ort_provider);
   const torch::Tensor input = load_tensor(o.input);
   if (input.scalar_type() != torch::kFloat32) throw Error(o.input.string() + ": the input must be float32, is " + std::string(c10::toString(input.scalar_type())));
   if (!torch::isfinite(input).all().item<bool>()) throw Error(o.input.string() + ": the input holds NaN or infinite values");
@@ -39,7 +40,7 @@ std::string run_infer(const InferOptions& o) {
   torch::Tensor logits;
   try {
     check_input_shape(net.arch(), input);
-    logits = Engine(net, engine_kind).forward(input);
+    logits = Engine(net, engine_kind, nullptr, provider).forward(input);
   } catch (const Error& e) {
     throw Error(o.input.string() + ": " + e.what());
   }

@@ -15,7 +15,8 @@ struct InferOptions {
   std::filesystem::path out;                     // logits [N, classes], saved with torch.save
   std::string space = "ofa-mbv3-w1.2";
   std::string device = "cpu";
-  std::string engine = "optimized";              // eager | optimized
+  std::string engine = "optimized";              // optimized | onnxruntime | eager
+  std::string ort_provider = "cpu";              // the ONNX Runtime engine's provider
   std::uint64_t seed = 0;                        // for random weights
   bool allow_tf32 = false;                       // TF32 on CUDA (default: exact float32)
 };

@@ -2,6 +2,7 @@
 
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
+#include "ofa/runtime/measure/engine_selection.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 
@@ -100,29 +101,40 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                 std::to_string(rounds.rounds) + " rounds of one call each");
   std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
-  const EngineKind kind = parse_engine(o.device.engine);
+  // auto: each candidate is built on every contender and all are timed in the same rounds
+  // (item i is candidate i / E on engine i % E); the row keeps the fastest and names it.
+  const std::vector<EngineKind> engines = parse_engine_choice(o.device.engine).engines();
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
+  const std::size_t e = engines.size();
   auto build = [&](std::size_t i) {
-    const common::CandidateRow& c = pending[i];
+    const common::CandidateRow& c = pending[i / e];
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
     net.to(device);
-    return TimedNetwork{Engine(net, kind), torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device)};
+    return TimedNetwork{Engine(net, engines[i % e], nullptr, provider), torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device)};
   };
+  std::vector<EngineTiming> chosen;  // every candidate measured now, for the summary
   auto store = [&](std::size_t first, const RoundsResult& result) {
-    for (std::size_t k = 0; k < result.stats.size(); ++k) {
+    const std::vector<EngineTiming> timings = keep_fastest(result, engines);
+    for (std::size_t k = 0; k < timings.size(); ++k) {
       common::MeasuredRow row;
-      row.candidate = pending[first + k];
-      row.measured = result.stats[k];
+      row.candidate = pending[first / e + k];
+      row.measured = timings[k].stats;
+      if (e > 1) row.engine = engine_name(timings[k].engine);
       out.rows.push_back(row);
-      all_rounds.push_back(result.round_medians[k]);
+      all_rounds.push_back(timings[k].round_medians);
+      chosen.push_back(timings[k]);
     }
     write_file_atomic(o.out, common::format_measured_yaml(out));
   };
-  time_in_chunks(pending.size(), static_cast<std::size_t>(std::max(1, o.chunk)), build, device, rounds, store,
+  time_in_chunks(pending.size() * e, static_cast<std::size_t>(std::max(1, o.chunk)) * e, build, device, rounds, store,
                  [&](std::size_t first, std::size_t n, int r) {
+                   first /= e;
+                   n /= e;
                    reporter.progress("measure",
                                      (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
                                      "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
                  });
+  if (e > 1 && !chosen.empty()) reporter.say("measure: " + describe_engine_choices(chosen, engines));
   if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
   // Keep the file in the candidates' order whatever order a resumed run filled it in.
   std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });

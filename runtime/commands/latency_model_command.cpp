@@ -15,6 +15,7 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/staging_folder.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/engine_selection.hpp"
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
@@ -125,7 +126,16 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   const int threads = apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
-  const EngineKind kind = parse_engine(o.device.engine);
+  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
+  // A model is fitted on one engine: auto picks it from a few whole networks, timed first.
+  EngineKind kind = choice.kind;
+  if (choice.automatic) {
+    const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
+                                             RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
+    kind = t.engine;
+    if (!t.geomean_ms.empty()) reporter.note("latency-model: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
+  }
 
   const search::LatencyTables macs = search::macs_prior(space, resolutions, 1e-6);
   const std::vector<common::ArchConfig> archs = spread_networks(space, resolutions, o.lut ? table : macs, o.networks, o.seed);
@@ -138,7 +148,7 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
     check_cancel(o.device);
     Subnet net = Subnet::random(space, archs[i], o.seed + i);
     net.to(device);
-    networks.push_back({Engine(net, kind), torch::randn({1, 3, archs[i].r, archs[i].r}).to(device)});
+    networks.push_back({Engine(net, kind, nullptr, provider), torch::randn({1, 3, archs[i].r, archs[i].r}).to(device)});
     reporter.progress("latency-model", 0.1 * static_cast<double>(i + 1) / static_cast<double>(archs.size()), "building " + std::to_string(i + 1) + " networks");
   }
   torch::NoGradGuard no_grad;

@@ -10,6 +10,7 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/engine_selection.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
@@ -48,17 +49,23 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   const int threads = apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
-  const EngineKind kind = parse_engine(o.device.engine);
+  // auto: every level on every contender, timed in the same rounds (item i is level i / E on
+  // engine i % E); each level keeps the fastest and names it.
+  const std::vector<EngineKind> engines = parse_engine_choice(o.device.engine).engines();
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
+  const std::size_t e = engines.size();
 
   // Every level built as the runtime builds it: its supernet, its BN file, the engine asked for.
   Supernet supernet = library_supernet(in, ro.library, o.weights, o.seed);
   supernet.to(device);
   WeightSlicer slicer(WeightSlicer::Mode::Copy);
-  auto build = [&](std::size_t i) {
+  auto build = [&](std::size_t item) {
+    const std::size_t i = item / e;
+    const EngineKind kind = engines[item % e];
     Subnet net = level_subnet(in, i, library_dir, supernet, slicer);
     const int r = in.levels[i].arch.r;
     try {
-      return TimedNetwork{Engine(net, kind), torch::randn({o.batch, 3, r, r}).to(device)};
+      return TimedNetwork{Engine(net, kind, nullptr, provider), torch::randn({o.batch, 3, r, r}).to(device)};
     } catch (const std::exception& e) {
       throw Error("level " + std::to_string(i) + " (" + common::to_string(in.levels[i].arch) + "): the " + engine_name(kind) +
                   " engine cannot build it: " + e.what());
@@ -68,13 +75,11 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                  std::to_string(rounds.rounds) + " rounds of one call each");
-  std::vector<common::TimingStats> stats(in.levels.size());
+  std::vector<EngineTiming> timings;
   // All levels in one chunk: they are timed against each other, round by round, as the
   // runtime will switch between them.
-  time_in_chunks(in.levels.size(), in.levels.size(), build, device, rounds,
-                 [&](std::size_t first, const RoundsResult& result) {
-                   for (std::size_t k = 0; k < result.stats.size(); ++k) stats[first + k] = result.stats[k];
-                 },
+  time_in_chunks(in.levels.size() * e, in.levels.size() * e, build, device, rounds,
+                 [&](std::size_t, const RoundsResult& result) { timings = keep_fastest(result, engines); },
                  [&](std::size_t, std::size_t, int r) {
                    reporter.progress("measure", static_cast<double>(r + 1) / rounds.rounds, "levels, round " + std::to_string(r + 1));
                  });
@@ -90,8 +95,9 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   else if (in.weights != "random") out.weights = common::weights_for_library(common::weights_path(in, ro.library).string(), o.out);
   for (std::size_t i = 0; i < out.levels.size(); ++i) {
     common::Level& l = out.levels[i];
-    l.latency_median_ms = stats[i].median_ms;
-    l.latency_p90_ms = stats[i].p90_ms;
+    l.latency_median_ms = timings[i].stats.median_ms;
+    l.latency_p90_ms = timings[i].stats.p90_ms;
+    l.engine = e > 1 ? engine_name(timings[i].engine) : "";
     if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, library_dir, out_dir);
   }
   const std::vector<std::size_t> kept = levels_still_on_front(out.levels);
@@ -116,10 +122,11 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
                         out.engine + ", " + std::to_string(threads) + " threads):";
   for (std::size_t i = 0; i < in.levels.size(); ++i) {
     char buf[96];
-    std::snprintf(buf, sizeof buf, " %.3f", stats[i].median_ms);
+    std::snprintf(buf, sizeof buf, " %.3f", timings[i].stats.median_ms);
     summary += buf;
   }
   summary += " ms; written to " + o.out.string();
+  if (e > 1) summary += "\nmeasure: " + describe_engine_choices(timings, engines);
   if (!dropped.empty())
     summary += "\nmeasure: dropped, not faster here than a more accurate level:" + dropped;
   return summary;

@@ -15,6 +15,7 @@
 #include "ofa/common/lut_measurement_file.hpp"
 #include "ofa/common/number_format.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/measure/engine_selection.hpp"
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
@@ -46,13 +47,22 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
   const torch::Device device = parse_device(o.device.device);
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   apply_threads(o.device.threads);
-  const EngineKind kind = parse_engine(o.device.engine);
+  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  // A table is built on one engine: auto picks it from a few whole networks, timed first.
+  EngineKind kind = choice.kind;
+  if (choice.automatic) {
+    const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
+                                             RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
+    kind = t.engine;
+    if (!t.geomean_ms.empty()) reporter.note("lut: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
+  }
   if (rounds.rounds < o.rounds)
     reporter.say("lut: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                 std::to_string(rounds.rounds) + " rounds of one call each");
   const std::size_t chunk = 32;
-  common::LutMeasurement measurement{rounds.rounds, rounds.calls, {}};  // noise per resolution measured now
+  common::LutMeasurement measurement{rounds.rounds, rounds.calls, engine_name(kind), {}};  // noise per resolution measured now
 
   std::size_t total = 0, done = 0;
   for (int r : resolutions) total += distinct_layers(space, r).size();
@@ -88,7 +98,7 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
       const LayerSpec& l = *pending[i];
       Subnet one = single_layer(l, done_before + i + 1);
       one.to(device);
-      return TimedNetwork{Engine(one, kind), layer_input(l, device)};
+      return TimedNetwork{Engine(one, kind, nullptr, provider), layer_input(l, device)};
     };
     auto store = [&](std::size_t first, const RoundsResult& result) {
       for (std::size_t k = 0; k < result.stats.size(); ++k) {

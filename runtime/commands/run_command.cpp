@@ -12,6 +12,7 @@
 #include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
+#include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
@@ -46,7 +47,8 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   std::optional<ContentionSpec> spec;
   if (o.contention) spec = parse_contention(*o.contention);
   const torch::Device device = parse_device(o.device);
-  const EngineKind engine = parse_engine(o.engine);
+  const std::optional<EngineKind> engine = o.engine.empty() ? std::nullopt : std::optional<EngineKind>(parse_engine(o.engine));
+  const OrtProvider provider = parse_ort_provider(o.ort_provider);
   const common::LibraryFile lib = common::read_library(o.library);
   // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
   const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
@@ -60,12 +62,25 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   AdaptiveOptions ao;
   ao.device = o.device;
   ao.engine = engine;
-  if (!lib.latency_device.empty())
+  ao.ort_provider = provider;
+  if (!lib.latency_device.empty()) {
     reporter.say("run: note: the library's latencies were measured on " + lib.latency_device + " (imported from " + lib.imported_from +
                  "), not here; the policy scales them by the slowdown it measures");
-  else if (lib.engine != o.engine)
-    reporter.say("run: note: the library was measured with the " + lib.engine + " engine and runs on the " + o.engine +
-                  " one; its latencies are only relative here");
+    // Its engine is how the other toolchain ran (Dynamic-OFA: eager PyTorch); here the levels
+    // run on the fastest LibTorch engine unless --engine says otherwise.
+    if (!engine) ao.engine = EngineKind::Optimized;
+  } else if (!engine) {
+    for (std::size_t i = 0; i < lib.levels.size(); ++i) library_engine(lib, i);  // refused before anything is built
+  } else {
+    for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+      const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
+      if (measured_on != engine_name(*engine)) {
+        reporter.say("run: note: level " + std::to_string(i) + " was measured on the " + measured_on + " engine and runs on the " +
+                     engine_name(*engine) + " one (--engine); its latencies are only relative here");
+        break;
+      }
+    }
+  }
   ao.warmup = o.warmup;
   ao.policy = o.policy;
   ao.policy_name = o.policy_name;
@@ -128,7 +143,12 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   }
   if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(summary));
   outputs.commit();
-  out << "weights: " << net.weights_source() << ", engine " << engine_name(engine) << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
+  std::map<std::string, int> engines;  // how many levels run on each engine
+  for (std::size_t i = 0; i < net.levels(); ++i) ++engines[engine_name(net.engine(i).kind())];
+  std::string engine_text;
+  for (const auto& [name, count] : engines)
+    engine_text += (engine_text.empty() ? "" : ", ") + name + (engines.size() > 1 ? " x" + std::to_string(count) : "");
+  out << "weights: " << net.weights_source() << ", engine " << engine_text << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
       << net.weight_bytes() / (1 << 20) << " MiB\n";
   out << format_summary_text(summary);
   // After Ctrl-C the outputs are written, and the exit status still says the run was cut short.

@@ -17,7 +17,8 @@ struct RunOptions {
   std::filesystem::path library;
   std::optional<std::filesystem::path> weights;
   std::string device = "cpu";
-  std::string engine = "optimized";        // eager | optimized
+  std::string engine;                      // "" (each level on the engine the library names) | optimized | onnxruntime | eager
+  std::string ort_provider = "cpu";        // the ONNX Runtime engine's provider
   int threads = 0;                         // 0: the threads the library was measured with
   bool allow_tf32 = false;                 // true: TF32 on CUDA whatever the library says; false: as it was measured
   PolicyConfig policy;                     // target_ms is required

@@ -36,6 +36,7 @@ std::vector<int> parse_resolutions(const std::string& text) {
 void read_device(const ParsedArgs& a, ofa::runtime::DeviceOptions& d) {
   a.get("--device", d.device);
   a.get("--engine", d.engine);
+  a.get("--ort-provider", d.ort_provider);
   a.get("--threads", d.threads);
   a.get("--allow-tf32", d.allow_tf32);
   d.cancel = &ofa::common::interrupt_flag();

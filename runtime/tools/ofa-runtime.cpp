@@ -24,6 +24,7 @@ void infer(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--space", o.space);
   a.get("--device", o.device);
   a.get("--engine", o.engine);
+  a.get("--ort-provider", o.ort_provider);
   a.get("--allow-tf32", o.allow_tf32);
   a.get("--seed", o.seed);
   reporter.say(ofa::runtime::run_infer(o));
@@ -35,6 +36,7 @@ void run(const ParsedArgs& a, const Reporter& reporter) {
   a.get("--weights", o.weights);
   a.get("--device", o.device);
   a.get("--engine", o.engine);
+  a.get("--ort-provider", o.ort_provider);
   a.get("--allow-tf32", o.allow_tf32);
   a.get("--threads", o.threads);
   a.get("--latency-target", o.policy.target_ms);

@@ -92,6 +92,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     l.macs_m = r.candidate.macs_m;
     l.params_m = r.candidate.params_m;
     l.bn = r.bn;  // relative to the measured file's folder; run_pareto rebases it
+    l.engine = r.engine;  // the engine auto chose for it ("" when the file has one engine)
     f.levels.push_back(l);
   }
   common::check_levels(f.levels, measured_path);

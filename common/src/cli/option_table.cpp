@@ -50,8 +50,10 @@ const std::vector<OptionSpec>& options() {
       {"--device", "DEV", "cpu | cuda | cuda:N", text()},
       {"--duration", "S", "Seconds to serve", real(0, 365.0 * 24 * 3600, true)},
       {"--elastic-kernel", "", "CompOFA with elastic kernels", flag()},
-      {"--engine", "NAME", "How a network runs: optimized (BN folded, TorchScript frozen, oneDNN on CPU) or eager (op by op, PyTorch's speed)",
-       choice({"optimized", "eager"})},
+      {"--engine", "NAME",
+       "How a network runs: optimized (BN folded, TorchScript frozen, oneDNN on CPU), onnxruntime (the ONNX export in ONNX Runtime, where "
+       "built), eager (op by op, PyTorch's speed), or auto (each network timed on optimized and onnxruntime, the faster kept and recorded)",
+       choice({"auto", "optimized", "onnxruntime", "eager"})},
       {"--epochs", "N", "Passes over the training samples", integer(1, 1'000'000)},
       {"--force", "", "Replace an existing output (or write where it is refused by default)", flag()},
       {"--format", "FMT", "Output format", choice({"yaml", "csv", "torchscript", "onnx"})},
@@ -74,6 +76,8 @@ const std::vector<OptionSpec>& options() {
       {"--networks", "N", "Networks measured, spread over the latency range; a third held out", integer(6, 100'000)},
       {"--no-recalibrate", "", "Keep the supernet's BN statistics (wrong for any subnet but the largest)", flag()},
       {"--only-front", "", "Only the candidates on the predicted front", flag()},
+      {"--ort-provider", "NAME", "ONNX Runtime's execution provider: cpu, or cuda / tensorrt (fp16) with NVIDIA's ONNX Runtime (unverified; docs/onnxruntime.md)",
+       choice({"cpu", "cuda", "tensorrt"})},
       {"--out", "PATH", "Output (written whole or not at all)", text(), Role::Output},
       {"--pickle", "FILE", "Dynamic-OFA's level file (nets_6.pickle, nets_7.pickle: a plain pickle, read as data)", text(), Role::InputFile},
       {"--pin-cpus", "CPUS", "Pin the process to these CPUs while measuring, e.g. 0 or 0-1 (default: no pinning)", text()},
@@ -116,7 +120,8 @@ constexpr Need R = Need::Required;
 
 // The device options every command that runs networks on a device takes.
 std::vector<O> with_device(std::vector<O> own, std::string_view warmup, std::string_view repeats) {
-  for (O o : {O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized"}, O{"--threads", {}, "0", "LibTorch intra-op threads (0: LibTorch's default)"},
+  for (O o : {O{"--device", {}, "cpu"}, O{"--engine", {}, "auto"}, O{"--ort-provider", {}, "cpu"},
+              O{"--threads", {}, "0", "LibTorch's (and ONNX Runtime's) intra-op threads (0: LibTorch's default)"},
               O{"--warmup", {}, warmup}, O{"--repeats", {}, repeats}, O{"--allow-tf32"}, O{"--quiet"}})
     own.push_back(o);
   return own;
@@ -169,7 +174,8 @@ const std::vector<CommandSpec>& commands() {
        "Logits of one architecture for an input tensor (files saved with torch.save), exact against OFA's within 1e-4.\n"
        "  ofa-runtime infer --weights supernet.pt --arch net.yaml --input x.pt --out logits.pt",
        {O{"--weights"}, O{"--arch", R}, O{"--bn"}, O{"--input", R}, O{"--out", R, {}, "the logits tensor [N, classes] (.pt)"},
-        O{"--space", {}, "ofa-mbv3-w1.2"}, O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized"}, O{"--allow-tf32"},
+        O{"--space", {}, "ofa-mbv3-w1.2"}, O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized", {}, {"optimized", "onnxruntime", "eager"}},
+        O{"--ort-provider", {}, "cpu"}, O{"--allow-tf32"},
         O{"--seed", {}, "0", "of the random weights (without --weights)"}},
        {}},
       {"ofa-runtime", "run",
@@ -177,7 +183,10 @@ const std::vector<CommandSpec>& commands() {
        "accuracy floor) while competing work runs; prints a summary (docs/runtime.md).\n"
        "  ofa-runtime run --library runs/local-cpu/library.yaml --latency-target 40 --duration 15 \\\n"
        "    --contention at=5s,threads=2,for=5s --trace trace.csv --plot trace.svg --summary-json summary.json",
-       {O{"--library", R}, O{"--weights", {}, "the library's"}, O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized"},
+       {O{"--library", R}, O{"--weights", {}, "the library's"}, O{"--device", {}, "cpu"},
+        O{"--engine", {}, "the library's", "each level on the engine it was measured on; another engine is refused unless given here",
+          {"optimized", "onnxruntime", "eager"}},
+        O{"--ort-provider", {}, "cpu"},
         O{"--allow-tf32", {}, {}, "even if the library was measured without it (default: as measured)"},
         O{"--threads", {}, "as measured", "LibTorch intra-op threads"}, O{"--latency-target", R}, O{"--min-accuracy"},
         O{"--prefer", {}, "latency"}, O{"--policy", {}, "ofa-toolchain"}, O{"--duration", R}, O{"--contention"}, O{"--margin", {}, "0.1"}, O{"--up-after", {}, "0.5"},
@@ -251,7 +260,8 @@ const std::vector<CommandSpec>& commands() {
         O{"--calib-images"}, O{"--calib-count", {}, "2000"}, O{"--calib-batch", {}, "200"}, O{"--no-recalibrate"},
         O{"--seed", {}, "0", "of the calibration draw and augmentation, and of random weights"}, O{"--batch-size", {}, "100"},
         O{"--decode-threads", {}, "0"}, O{"--classes"}, O{"--data-dir"}, O{"--skip-unreadable"}, O{"--resume"},
-        O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized"}, O{"--threads", {}, "0", "LibTorch intra-op threads (0: LibTorch's default)"},
+        O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized", {}, {"optimized", "onnxruntime", "eager"}}, O{"--ort-provider", {}, "cpu"},
+        O{"--threads", {}, "0", "LibTorch intra-op threads (0: LibTorch's default)"},
         O{"--allow-tf32"}, O{"--quiet"}, O{"--out", R, {}, "measured.yaml, rewritten after each resolution's rows"}},
        {{"--calib-images", "--no-recalibrate"}}},
       {"ofa-measure", "latency-model",

@@ -62,10 +62,11 @@ AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesys
     EngineCache shared;
     for (std::size_t i = 0; i < library_.levels.size(); ++i) {
       Subnet net = level_subnet(library_, i, library_dir, supernet, slicer);
+      const EngineKind kind = o.engine ? *o.engine : library_engine(library_, i);
       try {
-        levels_.emplace_back(net, o.engine, &shared);
+        levels_.emplace_back(net, kind, &shared, o.ort_provider);
       } catch (const std::exception& e) {
-        throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(o.engine) +
+        throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(kind) +
                     " engine cannot build it: " + e.what());
       }
     }

@@ -2,6 +2,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
 #include "ofa/runtime/engine/state_dict.hpp"
 
 namespace ofa::runtime {
@@ -40,6 +41,15 @@ Subnet level_subnet(const common::LibraryFile& lib, std::size_t i, const std::fi
   } catch (const c10::Error& e) {
     throw Error(where + " (" + to_string(l.arch) + "): " + e.what_without_backtrace());
   }
+}
+
+EngineKind library_engine(const common::LibraryFile& lib, std::size_t index) {
+  const common::Level& l = lib.levels.at(index);
+  const std::string& name = l.engine.empty() ? lib.engine : l.engine;
+  if (name == "onnxruntime" && !onnxruntime_available())
+    throw Error("level " + std::to_string(index) + " was measured on the onnxruntime engine, and " + onnxruntime_missing() +
+                "; --engine optimized runs it on LibTorch (its latencies then are another engine's)");
+  return parse_engine(name);
 }
 
 }  // namespace ofa::runtime

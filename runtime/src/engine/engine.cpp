@@ -1,7 +1,9 @@
 #include "ofa/runtime/engine/engine.hpp"
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/arch_config.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
+#include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/scripted_subnet.hpp"
 
 namespace ofa::runtime {
@@ -11,10 +13,21 @@ using namespace ofa::common;
 EngineKind parse_engine(const std::string& text) {
   if (text == "eager") return EngineKind::Eager;
   if (text == "optimized") return EngineKind::Optimized;
-  throw Error("--engine '" + text + "' is not eager or optimized");
+  if (text == "onnxruntime") {
+    if (!onnxruntime_available()) throw Error("--engine onnxruntime: " + onnxruntime_missing());
+    return EngineKind::OnnxRuntime;
+  }
+  throw Error("--engine '" + text + "' is not eager, optimized or onnxruntime");
 }
 
-const char* engine_name(EngineKind kind) { return kind == EngineKind::Eager ? "eager" : "optimized"; }
+const char* engine_name(EngineKind kind) {
+  switch (kind) {
+    case EngineKind::Eager: return "eager";
+    case EngineKind::Optimized: return "optimized";
+    case EngineKind::OnnxRuntime: return "onnxruntime";
+  }
+  return "optimized";
+}
 
 namespace {
 
@@ -33,13 +46,21 @@ std::int64_t parameter_bytes(const torch::jit::Module& m) {
 
 }  // namespace
 
-Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache)
+Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache, OrtProvider provider)
     : kind_(kind),
       arch_(net.arch()),
       whole_network_(!net.layers().empty() && net.layers().front().kind == LayerKind::FirstConv && net.layers().size() > 1),
       device_(net.device()) {
   if (kind_ == EngineKind::Eager) {
     eager_ = net;
+    return;
+  }
+  if (kind_ == EngineKind::OnnxRuntime) {
+    if (!onnxruntime_available()) throw Error("the ONNX Runtime engine: " + onnxruntime_missing());
+    // Any batch: the commands time and evaluate at --batch, the runtime at 1.
+    const std::string model = onnx_subnet_bytes(net, 0);
+    folded_bytes_ = static_cast<std::int64_t>(model.size());
+    ort_.emplace(model, torch::get_num_threads(), provider, "the ONNX Runtime engine (" + common::to_string(arch_) + ")");
     return;
   }
   // A whole network is always built as a body and a head module, with or without a cache:
@@ -77,16 +98,20 @@ torch::Tensor Engine::forward(const torch::Tensor& input) const {
   if (eager_) return whole_network_ ? eager_->forward(input) : eager_->forward_layer(0, input);
   torch::NoGradGuard no_grad;
   if (whole_network_) check_input_shape(arch_, input);
+  if (ort_) {
+    const torch::Tensor out = ort_->run(input);
+    return input.device() == out.device() ? out : out.to(input.device());
+  }
   const torch::Tensor body = run_module(module_, input.to(device_, torch::kFloat32));
   return head_ ? run_module(*head_, body) : body;
 }
 
-std::size_t Engine::modules() const { return eager_ ? 0 : head_ ? 2 : 1; }
+std::size_t Engine::modules() const { return eager_ ? 0 : head_ ? 2 : 1; }  // an ONNX Runtime session is 1
 
 std::int64_t Engine::weight_bytes() const { return eager_ ? eager_->weight_bytes() : folded_bytes_; }
 
 const Subnet& Engine::subnet() const {
-  if (!eager_) throw Error("the optimized engine keeps no eager subnet");
+  if (!eager_) throw Error(std::string("the ") + engine_name(kind_) + " engine keeps no eager subnet");
   return *eager_;
 }
 

@@ -94,17 +94,25 @@ class GraphBuilder {
   int counter_ = 0;
 };
 
-void set_float_tensor_type(onnx::ValueInfoProto* v, const std::string& name, std::initializer_list<std::int64_t> dims) {
+// A float32 value of shape `dims`; a dimension of 0 is the symbolic batch (dim_param "batch").
+void set_float_tensor_type(onnx::ValueInfoProto* v, const std::string& name, const std::vector<std::int64_t>& dims) {
   v->set_name(name);
   onnx::TypeProto_Tensor* t = v->mutable_type()->mutable_tensor_type();
   t->set_elem_type(onnx::TensorProto::FLOAT);
-  for (std::int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+  for (std::int64_t d : dims) {
+    auto* dim = t->mutable_shape()->add_dim();
+    if (d == 0)
+      dim->set_dim_param("batch");
+    else
+      dim->set_dim_value(d);
+  }
 }
 
 }  // namespace
 
 std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
-  if (batch < 1) throw Error("ONNX export: batch " + std::to_string(batch) + " must be >= 1");
+  if (batch < 0) throw Error("ONNX export: batch " + std::to_string(batch) + " must be >= 1 (or 0: any)");
+  if (net.layers().empty()) throw Error("ONNX export: the subnet has no layers");
   torch::NoGradGuard no_grad;
   onnx::ModelProto model;
   model.set_ir_version(8);  // what ONNX 1.12 (Debian 12) writes; later ONNX and ONNX Runtime releases read it too
@@ -117,8 +125,13 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
   onnx::GraphProto& g = *model.mutable_graph();
   g.set_name("ofa_subnet");
   GraphBuilder b(g);
-  const int r = net.arch().r;
-  set_float_tensor_type(g.add_input(), "input", {batch, 3, r, r});
+  // A whole network takes images; a single layer (per-layer tables) takes its own input, the
+  // classifier a flat vector as Subnet::forward_layer does.
+  const LayerSpec& first = net.layers().front();
+  if (first.kind == LayerKind::Classifier)
+    set_float_tensor_type(g.add_input(), "input", {batch, first.in_c});
+  else
+    set_float_tensor_type(g.add_input(), "input", {batch, first.in_c, first.in_hw, first.in_hw});
 
   // Each layer as script_subnet writes it (ScriptForm::Folded), op for op.
   std::string x = "input";
@@ -189,10 +202,20 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
       }
     }
   }
-  // The last value is the output, renamed "logits".
-  g.mutable_node(g.node_size() - 1)->set_output(0, "logits");
-  const std::int64_t classes = net.weights().back().linear.size(0);
-  set_float_tensor_type(g.add_output(), "logits", {batch, classes});
+  // The last value is the output: "logits" [batch, classes] when the subnet ends in the
+  // classifier, else "output" of the layer's rank, its dimensions named, not given (ONNX
+  // Runtime infers them; the checker wants a shape).
+  if (net.layers().back().kind == LayerKind::Classifier) {
+    g.mutable_node(g.node_size() - 1)->set_output(0, "logits");
+    set_float_tensor_type(g.add_output(), "logits", {batch, net.weights().back().linear.size(0)});
+  } else {
+    g.mutable_node(g.node_size() - 1)->set_output(0, "output");
+    onnx::ValueInfoProto* v = g.add_output();
+    v->set_name("output");
+    onnx::TypeProto_Tensor* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (const char* d : {"batch", "channels", "height", "width"}) t->mutable_shape()->add_dim()->set_dim_param(d);
+  }
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception& e) {

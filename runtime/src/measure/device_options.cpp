@@ -9,6 +9,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 
 namespace ofa::runtime {
@@ -19,7 +20,8 @@ void check_device_options(const DeviceOptions& d) {
   if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
   if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
   if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
-  parse_engine(d.engine);
+  parse_engine_choice(d.engine);
+  parse_ort_provider(d.ort_provider);
 }
 
 void check_cancel(const DeviceOptions& d) {
@@ -58,9 +60,12 @@ void pin_to_cpus(const std::string& cpus) {
 
 void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& o, int threads, int batch) {
   setup.machine = machine_description();
+  const EngineChoice choice = parse_engine_choice(o.engine);
   setup.libtorch = TORCH_VERSION;
+  for (EngineKind k : choice.engines())
+    if (k == EngineKind::OnnxRuntime) setup.libtorch += ", onnxruntime " + onnxruntime_version() + " (" + o.ort_provider + ")";
   setup.device = device;
-  setup.engine = o.engine;
+  setup.engine = choice.recorded_name();
   setup.allow_tf32 = o.allow_tf32;
   setup.threads = threads;
   setup.batch = batch;

@@ -53,9 +53,12 @@ CandidateRow parse_candidate_fields(const YAML::Node& node, const std::string& w
 // A string as a double-quoted YAML scalar.
 std::string yaml_quoted(const std::string& text);
 
-// A measured or library file's `engine` key: eager | optimized; "eager" when absent (files
-// written before the key existed were measured eagerly).
+// A measured or library file's `engine` key: eager | optimized | onnxruntime, or auto (each row
+// or level then names its own); "eager" when absent (files written before the key).
 std::string read_engine_key(const YAML::Node& root, const std::string& where);
+// A row's or level's own `engine` key (files whose engine is auto): eager | optimized |
+// onnxruntime, required there and refused elsewhere; "" when the file's engine is not auto.
+std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where);
 
 // The space a file's `space` and `elastic_kernel` keys name; Error naming the file otherwise.
 common::SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where);

@@ -22,6 +22,7 @@ struct Level {
   std::optional<double> predicted_latency_ms;  // the LUT's figure, when the search had one
   double macs_m = 0, params_m = 0;
   std::string bn;                  // BN statistics file (.pt, relative to the library file); "" for none
+  std::string engine;              // the engine it was measured on, in a library whose engine is auto; "" otherwise
 };
 
 // library.yaml (format ofa-library/2, or /3 with latency_device and imported_from; docs/formats.md; /1 is read too): the measured Pareto front, fastest

@@ -17,6 +17,7 @@ struct LayerNoise {
 struct LutMeasurement {
   int rounds = 0;
   int calls_per_round = 0;
+  std::string engine;               // the engine the layers ran on ("" in files before the key)
   std::map<int, LayerNoise> noise;  // by resolution
 };
 

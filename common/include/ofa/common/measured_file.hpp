@@ -27,6 +27,9 @@ struct MeasuredRow {
   std::optional<double> top5;
   std::int64_t accuracy_images = 0;
   std::string bn;
+  // The engine this row was timed on, in a file whose engine is auto (the fastest of those
+  // timed); "" otherwise (the file's engine).
+  std::string engine;
 };
 
 // How `ofa-measure accuracy` measured the rows' accuracy (one setting for the whole file, so

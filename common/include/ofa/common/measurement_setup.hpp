@@ -13,7 +13,7 @@ struct MeasurementSetup {
   bool elastic_kernel = false;
   std::string profile_name;
   std::string device;            // the device the latencies were measured on
-  std::string engine = "eager";  // how the networks ran: eager | optimized (files before the key: eager)
+  std::string engine = "eager";  // how the networks ran: eager | optimized | onnxruntime | auto (each row/level names its own); files before the key: eager
   bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
   std::string machine;
   std::string libtorch;

@@ -21,7 +21,10 @@ namespace ofa::runtime {
 
 struct AdaptiveOptions {
   std::string device = "cpu";
-  EngineKind engine = EngineKind::Optimized;
+  // Every level on this engine; nullopt: each level on the engine the library names (its
+  // `engine`, or a level's own in a library measured with auto), Error when one is not built.
+  std::optional<EngineKind> engine = EngineKind::Optimized;
+  OrtProvider ort_provider = OrtProvider::Cpu;
   int warmup = 5;            // forwards per level at load, so no level runs cold
   PolicyConfig policy;
   std::string policy_name = kOfaToolchainPolicy;  // which LevelPolicy (make_level_policy)

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/common/library_file.hpp"
@@ -20,5 +21,11 @@ Supernet library_supernet(const common::LibraryFile& library, const std::filesys
 // `library_dir`) applied, sliced through `slicer`. Errors name the level and its architecture.
 Subnet level_subnet(const common::LibraryFile& library, std::size_t index, const std::filesystem::path& library_dir,
                     const Supernet& supernet, WeightSlicer& slicer);
+
+// The engine level `index` was measured on: its own `engine` in a library measured with auto,
+// else the library's. Error naming the level when this build lacks that engine (ONNX Runtime
+// on Debian 12): a level's latencies belong to the engine that was timed, so running another
+// is the user's explicit choice (--engine), never a silent fallback.
+EngineKind library_engine(const common::LibraryFile& library, std::size_t index);
 
 }  // namespace ofa::runtime

@@ -8,6 +8,7 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 
 namespace ofa::runtime {
@@ -18,9 +19,13 @@ namespace ofa::runtime {
 //  - Optimized: the subnet as TorchScript with BatchNorm folded (script_subnet), frozen and
 //    passed through LibTorch's inference optimisations (runtime::optimize_for_inference: on
 //    CPU, oneDNN convolutions with weights reordered once and ReLU fused into them).
-enum class EngineKind { Eager, Optimized };
+//  - OnnxRuntime: the subnet exported to ONNX in memory (onnx_subnet_bytes, BN folded, any
+//    batch) and run by an ONNX Runtime session (onnxruntime_session.hpp) with as many intra-op
+//    threads as LibTorch has (--threads). Only where the build found ONNX Runtime.
+enum class EngineKind { Eager, Optimized, OnnxRuntime };
 
-// "eager" | "optimized"; anything else is Error("--engine 'x' is not eager or optimized").
+// "eager" | "optimized" | "onnxruntime"; anything else is Error naming the flag, and
+// onnxruntime in a build without it is Error(onnxruntime_missing()).
 EngineKind parse_engine(const std::string& text);
 const char* engine_name(EngineKind kind);
 
@@ -51,20 +56,22 @@ class Engine {
   // An optimized whole network is always two modules, the body and the head (feature mix and
   // classifier), however it is built, so every command times the layout the runtime serves;
   // with a cache, the head is the cache's copy, shared by every level built with it.
-  Engine(const Subnet& net, EngineKind kind, EngineCache* cache = nullptr);
+  // The ONNX Runtime engine runs on `provider`; its inputs and results stay on the subnet's
+  // device as far as the caller sees (moved through the CPU when the provider is the CPU).
+  Engine(const Subnet& net, EngineKind kind, EngineCache* cache = nullptr, OrtProvider provider = OrtProvider::Cpu);
 
   // Logits [N, classes] for a batch [N, 3, r, r] (a whole network), without autograd.
   torch::Tensor forward(const torch::Tensor& input) const;
 
   EngineKind kind() const { return kind_; }
-  // TorchScript modules a forward runs: 2 for an optimized whole network (body, head), 1 for a
-  // single layer, 0 for the eager engine.
+  // Modules a forward runs: 2 for an optimized whole network (body, head), 1 for a single
+  // layer or an ONNX Runtime session, 0 for the eager engine.
   std::size_t modules() const;
   const common::ArchConfig& arch() const { return arch_; }
   const torch::Device& device() const { return device_; }
   // Bytes of the weights this engine holds: the eager subnet's tensors (shared storage
-  // counted in full), or the optimized engine's folded weights (before oneDNN's reordering;
-  // a shared head not counted).
+  // counted in full), the optimized engine's folded weights (before oneDNN's reordering;
+  // a shared head not counted), or the ONNX model's size (ONNX Runtime shares no head).
   std::int64_t weight_bytes() const;
   // The eager subnet (Eager engine only; Error otherwise).
   const Subnet& subnet() const;
@@ -78,6 +85,7 @@ class Engine {
   std::int64_t folded_bytes_ = 0;
   mutable torch::jit::Module module_{"ofa_engine"};
   mutable std::optional<torch::jit::Module> head_;  // shared through an EngineCache
+  std::optional<OrtSession> ort_;
 };
 
 }  // namespace ofa::runtime

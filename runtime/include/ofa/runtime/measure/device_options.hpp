@@ -10,7 +10,8 @@ namespace ofa::runtime {
 // Shared by the measuring commands.
 struct DeviceOptions {
   std::string device = "cpu";
-  std::string engine = "optimized";  // eager | optimized (see engine.hpp)
+  std::string engine = "auto";  // auto | optimized | onnxruntime | eager (engine.hpp, engine_choice.hpp)
+  std::string ort_provider = "cpu";  // the ONNX Runtime engine's provider (onnxruntime_session.hpp)
   int threads = 0;  // LibTorch intra-op threads; 0: LibTorch's default
   int warmup = 10;
   int repeats = 50;
@@ -36,8 +37,9 @@ void pin_to_cpus(const std::string& cpus);
 // Applies --threads to LibTorch and returns the thread count in effect.
 int apply_threads(int threads);
 
-// Records a measurement made here into `setup`: this machine, this LibTorch, `device`, the
-// engine and TF32 setting of `options`, `threads` (as apply_threads returned) and `batch`.
+// Records a measurement made here into `setup`: this machine, this LibTorch (and ONNX Runtime
+// where its engine may run), `device`, the engine (EngineChoice::recorded_name) and TF32
+// setting of `options`, `threads` (as apply_threads returned) and `batch`.
 void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& options, int threads, int batch);
 
 }  // namespace ofa::runtime

@@ -138,7 +138,7 @@ TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]
       {{"--threads", "1.5"}, "--threads: '1.5' is not a whole number"},
       {{"--seed", "-1"}, "--seed: '-1' is not a whole number in [0, 18446744073709551615]"},
       {{"--seed", "99999999999999999999999"}, "--seed: '99999999999999999999999' is not a whole number"},
-      {{"--engine", "fast"}, "--engine: 'fast' is not one of auto, optimized, onnxruntime, eager"},
+      {{"--engine", "fast"}, "--engine: 'fast' is not one of auto, optimized, onnxruntime, llga, eager"},
       {{"--rounds", "0"}, "--rounds: '0' is not a whole number in [1, 10000]"},
       {{"--threads"}, "--threads needs a value (N)"},
       {{"--only-front=yes"}, "--only-front takes no value (given 'yes')"},

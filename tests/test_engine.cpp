@@ -103,7 +103,7 @@ TEST_CASE("the engines agree on random BN statistics, both script forms too, for
 TEST_CASE("the engine switch takes eager or optimized", "[engine]") {
   CHECK(parse_engine("eager") == EngineKind::Eager);
   CHECK(parse_engine("optimized") == EngineKind::Optimized);
-  CHECK_THROWS_WITH(parse_engine("fast"), ofa::test::contains("--engine 'fast' is not eager, optimized or onnxruntime"));
+  CHECK_THROWS_WITH(parse_engine("fast"), ofa::test::contains("--engine 'fast' is not eager, optimized, onnxruntime or llga"));
   CHECK(std::string(engine_name(EngineKind::Optimized)) == "optimized");
 }
 

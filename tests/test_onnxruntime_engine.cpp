@@ -5,10 +5,12 @@
 #include "ofa/common/files.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/library_file.hpp"
+#include "ofa/common/lut_measurement_file.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
 #include "ofa/runtime/measure/engine_selection.hpp"
 #include "torch_test_support.hpp"
@@ -67,9 +69,11 @@ TEST_CASE("auto keeps, per network, the faster of the engines timed in the same 
 TEST_CASE("engine auto means this build's contenders, and onnxruntime where it is not built is one line", "[engine][auto]") {
   const EngineChoice a = parse_engine_choice("auto");
   CHECK(a.automatic);
-  CHECK(a.engines().front() == EngineKind::Optimized);
-  CHECK(a.engines().size() == (onnxruntime_available() ? 2u : 1u));
-  CHECK(a.recorded_name() == (onnxruntime_available() ? "auto" : "optimized"));
+  CHECK(engine_name(a.engines().front()) == std::string("optimized"));
+  const std::size_t contenders = 1 + (onnxruntime_available() ? 1 : 0) + (llga_available() ? 1 : 0);
+  CHECK(a.engines().size() == contenders);
+  CHECK(a.recorded_name() == (contenders > 1 ? "auto" : "optimized"));
+  if (!llga_available()) CHECK_THROWS_WITH(parse_engine("llga"), ofa::test::contains("has no oneDNN Graph fusion"));
   CHECK(parse_engine_choice("eager").recorded_name() == "eager");
   CHECK_THROWS_WITH(parse_ort_provider("gpu"), ofa::test::contains("--ort-provider 'gpu' is not cpu, cuda or tensorrt"));
   if (!onnxruntime_available()) {
@@ -149,6 +153,47 @@ TEST_CASE("each level runs on the engine it was measured on, another one only by
   }
 }
 
+TEST_CASE("an ONNX Runtime provider off the device, and a resumed table on another engine, are one line", "[engine][auto][errors][cli]") {
+  TempDir dir("engine-refusals");
+  // A GPU provider with a CPU device: refused before anything is measured.
+  const auto gpu = shell(tool("ofa-measure") + " lut --out " + q(dir / "lut1") + " --resolutions 160 --ort-provider tensorrt");
+  CHECK(gpu.status == 2);
+  CHECK(std::count(gpu.output.begin(), gpu.output.end(), '\n') == 1);
+  CHECK_THAT(gpu.output, ofa::test::contains("--ort-provider tensorrt runs ONNX Runtime on a GPU, and --device is cpu"));
+  CHECK_FALSE(fs::exists(dir / "lut1"));
+  CHECK_THROWS_WITH(check_engine_device(EngineKind::OnnxRuntime, torch::Device("cuda:1"), OrtProvider::Cpu),
+                    ofa::test::contains("does not run on --device cuda:1"));
+  CHECK_THROWS_WITH(check_engine_device(EngineKind::Llga, torch::Device("cuda"), OrtProvider::Cpu), ofa::test::contains("runs on the CPU"));
+  const std::vector<EngineKind> on_gpu = auto_engines(torch::Device("cuda"), OrtProvider::Cpu);
+  REQUIRE(on_gpu.size() == 1);
+  CHECK(on_gpu.front() == EngineKind::Optimized);
+
+  // Tables started on one engine are resumed on it: another --engine is refused, naming both.
+  fs::create_directories(dir / "lut2");
+  ofa::common::write_file_atomic(dir / "lut2/measurement.yaml", ofa::common::format_lut_measurement_yaml({3, 5, "eager", {}}));
+  const auto other = shell(tool("ofa-measure") + " lut --out " + q(dir / "lut2") + " --resolutions 160 --resume --engine optimized");
+  CHECK(other.status == 2);
+  CHECK(std::count(other.output.begin(), other.output.end(), '\n') == 1);
+  CHECK_THAT(other.output, ofa::test::contains("started on the eager engine, --engine optimized now"));
+  CHECK_FALSE(fs::exists(dir / "lut2/160_lookup_table.json"));
+  CHECK(ofa::common::read_lut_measurement(dir / "lut2/measurement.yaml").engine == "eager");
+}
+
+TEST_CASE("the ONNX Runtime provider a library was measured with is recorded and read back", "[engine][formats]") {
+  TempDir dir("provider-key");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  ofa::common::LibraryFile lib = g.library;
+  lib.engine = "onnxruntime";
+  lib.ort_provider = "tensorrt";
+  ofa::common::write_file_atomic(dir / "trt.yaml", ofa::common::format_library_yaml(lib));
+  CHECK(ofa::common::read_library(dir / "trt.yaml").ort_provider == "tensorrt");
+  lib.ort_provider = "cpu";  // the default is not written
+  const std::string text = ofa::common::format_library_yaml(lib);
+  CHECK(text.find("ort_provider") == std::string::npos);
+  ofa::common::write_file_atomic(dir / "bad.yaml", text + "ort_provider: gpu\n");
+  CHECK_THROWS_WITH(ofa::common::read_library(dir / "bad.yaml"), ofa::test::contains("key 'ort_provider' = 'gpu'"));
+}
+
 TEST_CASE("latency --library --engine auto times every contender and records each level's engine", "[engine][auto][cli]") {
   TempDir dir("auto-library");
   const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
@@ -158,7 +203,7 @@ TEST_CASE("latency --library --engine auto times every contender and records eac
   INFO(r.output);
   REQUIRE(r.status == 0);
   const ofa::common::LibraryFile out = ofa::common::read_library(dir / "timed.yaml");
-  if (!onnxruntime_available()) {
+  if (auto_engines().size() == 1) {
     // One contender: recorded by name, no per-level keys.
     CHECK(out.engine == "optimized");
     for (const auto& l : out.levels) CHECK(l.engine.empty());
@@ -166,8 +211,8 @@ TEST_CASE("latency --library --engine auto times every contender and records eac
   }
   CHECK(out.engine == "auto");
   CHECK_THAT(r.output, ofa::test::contains("engines:"));
-  CHECK_THAT(out.libtorch, ofa::test::contains("onnxruntime " + onnxruntime_version()));
-  for (const auto& l : out.levels) CHECK((l.engine == "optimized" || l.engine == "onnxruntime"));
+  if (onnxruntime_available()) CHECK_THAT(out.libtorch, ofa::test::contains("onnxruntime " + onnxruntime_version()));
+  for (const auto& l : out.levels) CHECK((l.engine == "optimized" || l.engine == "onnxruntime" || l.engine == "llga"));
   // The runtime serves each level on the engine recorded for it.
   AdaptiveOptions o;
   o.engine = std::nullopt;
@@ -175,6 +220,26 @@ TEST_CASE("latency --library --engine auto times every contender and records eac
   o.policy.target_ms = 50;
   const AdaptiveNetwork net = AdaptiveNetwork::load(dir / "timed.yaml", std::nullopt, o);
   for (std::size_t i = 0; i < net.levels(); ++i) CHECK(engine_name(net.engine(i).kind()) == out.levels[i].engine);
+}
+
+TEST_CASE("every golden case through the llga engine reproduces OFA's logits within 1e-4 (LibTorch 2)", "[engine][llga][golden]") {
+  if (!llga_available()) return;  // LibTorch 1.13: refused, tested above
+  const auto archs = read_archs(data_dir() / "golden/cases_public.yaml", ofa::test::w12());
+  const auto& cases = ofa::test::golden_cases();
+  EngineCache cache;
+  for (const auto& a : archs) {
+    INFO(a.name);
+    const auto& entry = cases.at(a.name);
+    const Supernet s = ofa::test::golden_supernet().with_bn_overrides(entry.bn, a.name);
+    const Engine engine(Subnet::from_supernet(ofa::test::w12(), a.arch, s), EngineKind::Llga, &cache);
+    CHECK(engine.modules() == 2);
+    // Fused on the first calls by the profiling executor: the fused graph is what is checked.
+    for (int k = 0; k < 4; ++k) {
+      const torch::Tensor logits = engine.forward(entry.input);
+      REQUIRE(logits.sizes() == entry.logits.sizes());
+      CHECK(max_abs_diff(logits, entry.logits) < 1e-4);
+    }
+  }
 }
 
 #ifdef OFA_WITH_ONNXRUNTIME
@@ -234,9 +299,13 @@ TEST_CASE("single layers through ONNX Runtime equal the eager layer (per-layer t
 }
 
 TEST_CASE("an ONNX Runtime provider this build lacks is one line naming it", "[engine][onnxruntime][errors]") {
+  // Debian's ONNX Runtime is CPU only.
+  CHECK_NOTHROW(check_ort_provider(OrtProvider::Cpu));
+  CHECK_THROWS_WITH(check_ort_provider(OrtProvider::Cuda), ofa::test::contains("--ort-provider cuda: this ONNX Runtime"));
+  CHECK_THROWS_WITH(check_ort_provider(OrtProvider::TensorRt), ofa::test::contains("has no TensorrtExecutionProvider"));
   const auto a = read_archs(ofa::test::source_dir() / "configs/examples/dynamic-ofa-levels.yaml", ofa::test::w12()).front();
   CHECK_THROWS_WITH(Engine(Subnet::random(ofa::test::w12(), a.arch, 1), EngineKind::OnnxRuntime, nullptr, OrtProvider::Cuda),
-                    ofa::test::contains("ONNX Runtime (cuda provider)"));
+                    ofa::test::contains("does not run on --device cpu"));
 }
 
 #endif

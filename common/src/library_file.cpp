@@ -70,7 +70,7 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
     throw Error(where + ": format '" + format + "' is not supported (expected ofa-library/2 or /3, or /1)");
   LibraryFile f;
   f.format_version = format == "ofa-library/1" ? 1 : format == "ofa-library/2" ? 2 : 3;
-  std::set<std::string> keys{"format", "space", "elastic_kernel", "profile_name", "device", "engine", "allow_tf32", "machine", "libtorch",
+  std::set<std::string> keys{"format", "space", "elastic_kernel", "profile_name", "device", "engine", "ort_provider", "allow_tf32", "machine", "libtorch",
                                 "threads", "batch", "weights", "measured", "accuracy_source", "levels"};
   if (f.format_version >= 3) {
     keys.insert({"latency_device", "imported_from"});

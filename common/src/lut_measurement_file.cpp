@@ -13,7 +13,7 @@ constexpr const char* kFormat = "ofa-lut-measurement/1";
 std::string format_lut_measurement_yaml(const LutMeasurement& m) {
   std::string s = std::string("format: ") + kFormat + "\nrounds: " + std::to_string(m.rounds) + "\ncalls_per_round: " +
                   std::to_string(m.calls_per_round) + (m.engine.empty() ? "" : "\nengine: " + m.engine) +
-                  "\n# per resolution: layer medians of the first half of the rounds against the second\nnoise:\n";
+                  "\n# per resolution: layer medians of the first half of the rounds against the second\nnoise:" + (m.noise.empty() ? " {}" : "") + "\n";
   for (const auto& [r, n] : m.noise)
     s += "  " + std::to_string(r) + ": {spearman: " + format_g(n.spearman, 4) + ", mape: " + format_g(n.mape, 4) +
          ", layers: " + std::to_string(n.layers) + "}\n";

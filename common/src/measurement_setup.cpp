@@ -14,6 +14,7 @@ std::string format_setup_yaml(const MeasurementSetup& f) {
   s += "profile_name: " + yaml_quoted(f.profile_name) + "\n";
   s += "device: " + yaml_quoted(f.device) + "\n";
   s += "engine: " + f.engine + "\n";
+  if (f.ort_provider != "cpu") s += "ort_provider: " + f.ort_provider + "\n";  // only where ONNX Runtime ran off the CPU
   s += std::string("allow_tf32: ") + (f.allow_tf32 ? "true" : "false") + "\n";
   s += "machine: " + yaml_quoted(f.machine) + "\n";
   s += "libtorch: " + yaml_quoted(f.libtorch) + "\n";
@@ -35,6 +36,11 @@ MeasurementSetup read_setup_yaml(const YAML::Node& root, const std::string& wher
   f.profile_name = str("profile_name");
   f.device = str("device");
   f.engine = read_engine_key(root, where);
+  if (root["ort_provider"]) {
+    f.ort_provider = yaml_string(root["ort_provider"], where + ": key 'ort_provider'");
+    if (f.ort_provider != "cpu" && f.ort_provider != "cuda" && f.ort_provider != "tensorrt")
+      throw Error(where + ": key 'ort_provider' = '" + f.ort_provider + "' is not cpu, cuda or tensorrt");
+  }
   f.allow_tf32 = !root["allow_tf32"] || yaml_bool(root["allow_tf32"], where + ": key 'allow_tf32'");
   f.machine = str("machine");
   f.libtorch = str("libtorch");

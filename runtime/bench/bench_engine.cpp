@@ -9,7 +9,7 @@
 //   exported   the level written by `ofa-runtime export`, reloaded with torch::jit::load and
 //              optimised the same way
 //   onnxruntime the ONNX Runtime engine (where built): the ONNX export in an ONNX Runtime session
-//   optimized+llga  LibTorch 2's oneDNN Graph fusion (LLGA) of the frozen folded subnet (LibTorch 2 only)
+//   llga       the llga engine (LibTorch 2): oneDNN Graph fusion of the frozen folded subnet
 //   auto       the engine `--engine auto` keeps for the network (timed first, as the commands do)
 // per thread count; ms per level (the minimum over rounds of each round's median), the
 // ratios, and GMAC/s of the fastest engine the runtime can serve.
@@ -28,9 +28,6 @@
 
 #include <torch/script.h>
 #include <torch/version.h>
-#if TORCH_VERSION_MAJOR >= 2
-#include <torch/csrc/jit/passes/onednn_graph_fuser.h>
-#endif
 #include <unistd.h>
 
 #include "ofa/common/arch_yaml.hpp"
@@ -39,6 +36,8 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/timing_stats.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
+#include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
 #include "ofa/runtime/measure/engine_selection.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
@@ -109,11 +108,6 @@ int main(int argc, char** argv) {
     const auto tmp = std::filesystem::temp_directory_path() / ("bench-engine-" + std::to_string(::getpid()));
     std::filesystem::create_directories(tmp);
 
-#if TORCH_VERSION_MAJOR >= 2
-    // LLGA's pre-pass, for the optimized+llga column only: the other TorchScript columns run
-    // with the executor's optimiser off (run_module), so the pass never sees their graphs.
-    torch::jit::RegisterLlgaFuseGraph::setEnabled(true);
-#endif
     std::printf("bench-engine: %s, LibTorch %s, ONNX Runtime %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
                 TORCH_VERSION, onnxruntime_available() ? onnxruntime_version().c_str() : "not built", cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
     for (double t : parse_constraints(threads_arg)) {
@@ -140,23 +134,25 @@ int main(int argc, char** argv) {
           v.push_back({"onnxruntime", [ort](const torch::Tensor& x) { return ort.forward(x); }});
           contenders.push_back({ort, inputs.back()});
         }
-#if TORCH_VERSION_MAJOR >= 2
-        // oneDNN Graph (LLGA): the frozen folded subnet, fused by the profiling executor's
-        // pre-pass on its first calls (so it runs with the executor's optimiser on).
-        torch::jit::Module llga_module = script_subnet(net).clone();
-        llga_module.eval();
-        llga_module = torch::jit::freeze(llga_module);
-        v.push_back({"optimized+llga", [llga_module](const torch::Tensor& x) mutable {
-                       torch::NoGradGuard no_grad;
-                       return llga_module.forward({x}).toTensor();
-                     }});
-#endif
-        // auto's choice for this network, as `ofa-measure latency --engine auto` makes it:
-        // every contender timed in the same interleaved rounds, the fastest kept.
-        std::vector<EngineKind> engines{EngineKind::Optimized};
-        if (onnxruntime_available()) engines.push_back(EngineKind::OnnxRuntime);
-        const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 5, 3, 0, nullptr, {}}), engines);
-        auto_pick.push_back(timings.front().engine == EngineKind::OnnxRuntime ? 4 : 1);
+        if (llga_available()) {
+          const Engine llga(net, EngineKind::Llga);
+          v.push_back({"llga", [llga](const torch::Tensor& x) { return llga.forward(x); }});
+          contenders.push_back({llga, inputs.back()});
+        }
+        // auto's choice for this network, as `ofa-measure latency --engine auto` makes it with
+        // its defaults (5 rounds, 50 calls, 10 warm-up): every contender timed in the same
+        // interleaved rounds, the fastest kept.
+        const std::vector<EngineKind> engines = auto_engines();
+        const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 10, 10, 0, nullptr, {}}), engines);
+        for (std::size_t k = 0; k < v.size(); ++k)
+          if (std::strcmp(v[k].name, engine_name(timings.front().engine)) == 0) auto_pick.push_back(k);
+        // ONNX Runtime alone, as a user of ONNX Runtime runs it: its defaults (workers spinning
+        // between runs), the same model. Last in each round, so its spinning workers slow
+        // nothing of this level's but the next level's eager column.
+        if (onnxruntime_available()) {
+          const OrtSession alone(onnx_subnet_bytes(net, 1), threads, OrtProvider::Cpu, "ONNX Runtime alone", 0, true);
+          v.push_back({"onnxruntime alone", [alone](const torch::Tensor& x) { return alone.run(x); }});
+        }
         variants.push_back(std::move(v));
         // Warm-up (TorchScript's profiling executor optimises on the first calls) and a check
         // that every variant computes the same logits.
@@ -180,21 +176,26 @@ int main(int argc, char** argv) {
       rule += "---|---|---|---|---|---|";
       std::printf("%s\n%s\n", header.c_str(), rule.c_str());
       std::vector<double> log_ratio(nv, 0.0);  // each variant over optimized
-      double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0;
+      double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0, worst_vs_alone = 0, log_vs_alone = 0;
       for (std::size_t i = 0; i < cases.size(); ++i) {
         const auto& b = best[i];
         std::string row = "| " + cases[i].name + " | " + std::to_string(cases[i].arch.r) + " | ";
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.1f |", cases[i].macs_m);
         row += buf;
-        std::size_t fastest = 1;  // among what the runtime can serve: optimized, onnxruntime
+        std::size_t fastest = 1;  // among what the runtime can serve: optimized, onnxruntime, llga
         for (std::size_t v = 0; v < nv; ++v) {
           std::snprintf(buf, sizeof buf, " %.2f |", b[v]);
           row += buf;
           log_ratio[v] += std::log(b[v] / b[1]);
-          if ((std::strcmp(variants[i][v].name, "onnxruntime") == 0) && b[v] < b[fastest]) fastest = v;
+          // The columns after exported are engines auto may choose (ONNX Runtime alone is not one).
+          if (v > 3 && std::strcmp(variants[i][v].name, "onnxruntime alone") != 0 && b[v] < b[fastest]) fastest = v;
         }
         const double auto_ms = b[auto_pick[i]];
+        if (std::strcmp(variants[i].back().name, "onnxruntime alone") == 0) {
+          worst_vs_alone = std::max(worst_vs_alone, b[fastest] / b.back());
+          log_vs_alone += std::log(b[fastest] / b.back());
+        }
         worst_auto = std::max(worst_auto, auto_ms / b[fastest]);
         std::snprintf(buf, sizeof buf, " %.2f (%s) | %.2fx | %.2fx | %s | %.2f | %.1f |", auto_ms, variants[i][auto_pick[i]].name, b[0] / b[1], b[1] / b[2],
                       variants[i][fastest].name, auto_ms / b[fastest], cases[i].macs_m / b[fastest]);
@@ -206,7 +207,10 @@ int main(int argc, char** argv) {
       const double n = static_cast<double>(cases.size());
       std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx", std::exp(log_speedup / n), std::exp(log_vs_pytorch / n));
       for (std::size_t v = 3; v < nv; ++v) std::printf("; %s / optimized %.2fx", variants.front()[v].name, std::exp(log_ratio[v] / n));
-      std::printf("; auto at most %.2fx the faster of optimized and onnxruntime\n", worst_auto);
+      std::printf("; auto at most %.2fx the fastest engine", worst_auto);
+      if (worst_vs_alone > 0)
+        std::printf("; fastest engine / ONNX Runtime alone %.2fx (at most %.2fx)", std::exp(log_vs_alone / n), worst_vs_alone);
+      std::printf("\n");
     }
     std::filesystem::remove_all(tmp);
   } catch (const std::exception& e) {

@@ -125,7 +125,7 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
   apply_tf32(o.device.allow_tf32);
   // Accuracy is the same on every engine (within 1e-4 of OFA's logits), so auto, which chooses
   // by speed, evaluates on the optimized engine rather than spend time timing.
-  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const EngineChoice choice = engine_choice(o.device);
   const EngineKind kind = choice.automatic ? EngineKind::Optimized : choice.kind;
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
 

@@ -5,6 +5,7 @@
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/runtime/engine/tensor_io.hpp"
 
@@ -21,6 +22,8 @@ std::string run_infer(const InferOptions& o) {
   apply_tf32(o.allow_tf32);
   const EngineKind engine_kind = parse_engine(o.engine);
   const OrtProvider provider = parse_ort_provider(o.ort_provider);
+  check_engine_device(engine_kind, device, provider);
+  if (engine_kind == EngineKind::OnnxRuntime) check_ort_provider(provider);
   const torch::Tensor input = load_tensor(o.input);
   if (input.scalar_type() != torch::kFloat32) throw Error(o.input.string() + ": the input must be float32, is " + std::string(c10::toString(input.scalar_type())));
   if (!torch::isfinite(input).all().item<bool>()) throw Error(o.input.string() + ": the input holds NaN or infinite values");

@@ -103,7 +103,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
   // auto: each candidate is built on every contender and all are timed in the same rounds
   // (item i is candidate i / E on engine i % E); the row keeps the fastest and names it.
-  const std::vector<EngineKind> engines = parse_engine_choice(o.device.engine).engines();
+  const std::vector<EngineKind> engines = engine_choice(o.device).engines();
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const std::size_t e = engines.size();
   auto build = [&](std::size_t i) {

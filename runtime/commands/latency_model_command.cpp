@@ -126,7 +126,7 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   const int threads = apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
-  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const EngineChoice choice = engine_choice(o.device);
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   // A model is fitted on one engine: auto picks it from a few whole networks, timed first.
   EngineKind kind = choice.kind;

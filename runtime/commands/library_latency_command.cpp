@@ -51,7 +51,7 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   apply_tf32(o.device.allow_tf32);
   // auto: every level on every contender, timed in the same rounds (item i is level i / E on
   // engine i % E); each level keeps the fastest and names it.
-  const std::vector<EngineKind> engines = parse_engine_choice(o.device.engine).engines();
+  const std::vector<EngineKind> engines = engine_choice(o.device).engines();
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const std::size_t e = engines.size();
 

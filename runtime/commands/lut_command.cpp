@@ -2,6 +2,7 @@
 #include "ofa/runtime/measure/measurement.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -47,12 +48,24 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
   const torch::Device device = parse_device(o.device.device);
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   apply_threads(o.device.threads);
-  const EngineChoice choice = parse_engine_choice(o.device.engine);
+  const EngineChoice choice = engine_choice(o.device);
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
-  // A table is built on one engine: auto picks it from a few whole networks, timed first.
+  // A table is built on one engine: auto picks it from a few whole networks, timed first. A
+  // resumed folder keeps the engine its tables were started on (measurement.yaml records it
+  // before any layer is timed), so one folder never mixes engines.
+  const auto record = o.out_dir / "measurement.yaml";
+  std::error_code exists_ec;
+  std::optional<common::LutMeasurement> previous;
+  if (o.resume && std::filesystem::exists(record, exists_ec)) previous = common::read_lut_measurement(record);
+  const std::string started_on = previous ? previous->engine : "";
   EngineKind kind = choice.kind;
-  if (choice.automatic) {
+  if (!started_on.empty()) {
+    if (!choice.automatic && started_on != engine_name(kind))
+      throw Error(record.string() + ": the tables were started on the " + started_on + " engine, --engine " + engine_name(kind) +
+                  " now: give --engine " + started_on + " (or auto) to resume, or another --out");
+    kind = parse_engine(started_on);
+  } else if (choice.automatic) {
     const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
                                              RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
     kind = t.engine;
@@ -63,6 +76,9 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
                 std::to_string(rounds.rounds) + " rounds of one call each");
   const std::size_t chunk = 32;
   common::LutMeasurement measurement{rounds.rounds, rounds.calls, engine_name(kind), {}};  // noise per resolution measured now
+  if (previous) measurement.noise = previous->noise;  // resolutions kept keep their figures
+  std::filesystem::create_directories(o.out_dir);
+  write_file_atomic(record, common::format_lut_measurement_yaml(measurement));  // the engine, before any layer
 
   std::size_t total = 0, done = 0;
   for (int r : resolutions) total += distinct_layers(space, r).size();
@@ -118,7 +134,7 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
   }
   // The machine's noise while the tables were measured, beside them (OFA's layout has no
   // room for it; table readers ignore the file).
-  if (!measurement.noise.empty()) write_file_atomic(o.out_dir / "measurement.yaml", common::format_lut_measurement_yaml(measurement));
+  write_file_atomic(record, common::format_lut_measurement_yaml(measurement));
 }
 
 }  // namespace ofa::runtime

@@ -13,6 +13,7 @@
 #include "ofa/common/output_set.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
@@ -48,8 +49,9 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   if (o.contention) spec = parse_contention(*o.contention);
   const torch::Device device = parse_device(o.device);
   const std::optional<EngineKind> engine = o.engine.empty() ? std::nullopt : std::optional<EngineKind>(parse_engine(o.engine));
-  const OrtProvider provider = parse_ort_provider(o.ort_provider);
   const common::LibraryFile lib = common::read_library(o.library);
+  // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
+  const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
   // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
   const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
   if (o.trace) common::check_output_spares_inputs("--trace", *o.trace, inputs);
@@ -61,6 +63,10 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
 
   AdaptiveOptions ao;
   ao.device = o.device;
+  if (engine) {
+    check_engine_device(*engine, device, provider);
+    if (*engine == EngineKind::OnnxRuntime) check_ort_provider(provider);
+  }
   ao.engine = engine;
   ao.ort_provider = provider;
   if (!lib.latency_device.empty()) {
@@ -70,7 +76,16 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
     // run on the fastest LibTorch engine unless --engine says otherwise.
     if (!engine) ao.engine = EngineKind::Optimized;
   } else if (!engine) {
-    for (std::size_t i = 0; i < lib.levels.size(); ++i) library_engine(lib, i);  // refused before anything is built
+    // Refused before anything is built: an engine this build lacks or that cannot run here.
+    bool eager = false;
+    for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+      const EngineKind kind = library_engine(lib, i, o.library.string());
+      check_engine_device(kind, device, provider);
+      if (kind == EngineKind::OnnxRuntime) check_ort_provider(provider);
+      eager = eager || kind == EngineKind::Eager;
+    }
+    // Libraries written before the engine key read as eager: say so, it is 1.1x-10x slower.
+    if (eager) reporter.say("run: note: levels measured on the eager engine run on it, as measured; --engine optimized runs them faster");
   } else {
     for (std::size_t i = 0; i < lib.levels.size(); ++i) {
       const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;

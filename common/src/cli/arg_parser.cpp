@@ -157,7 +157,9 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
           value += kValueSeparator + args[i + 1];
         }
     }
-    if (spec->check.kind != Check::Kind::Flag) check_value(*spec, value);
+    // A choice this command narrows is checked against its own list only, so the error lists
+    // what this command takes.
+    if (spec->check.kind != Check::Kind::Flag && takes->choices.empty()) check_value(*spec, value);
     if (!takes->choices.empty() && std::find(takes->choices.begin(), takes->choices.end(), value) == takes->choices.end()) {
       std::string list;
       for (std::string_view c : takes->choices) list += (list.empty() ? "" : ", ") + str(c);

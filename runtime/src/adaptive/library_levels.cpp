@@ -2,7 +2,6 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
-#include "ofa/runtime/engine/onnxruntime_session.hpp"
 #include "ofa/runtime/engine/state_dict.hpp"
 
 namespace ofa::runtime {
@@ -43,13 +42,15 @@ Subnet level_subnet(const common::LibraryFile& lib, std::size_t i, const std::fi
   }
 }
 
-EngineKind library_engine(const common::LibraryFile& lib, std::size_t index) {
+EngineKind library_engine(const common::LibraryFile& lib, std::size_t index, const std::string& where) {
   const common::Level& l = lib.levels.at(index);
   const std::string& name = l.engine.empty() ? lib.engine : l.engine;
-  if (name == "onnxruntime" && !onnxruntime_available())
-    throw Error("level " + std::to_string(index) + " was measured on the onnxruntime engine, and " + onnxruntime_missing() +
-                "; --engine optimized runs it on LibTorch (its latencies then are another engine's)");
-  return parse_engine(name);
+  try {
+    return parse_engine(name);
+  } catch (const Error& e) {
+    throw Error(where + ": levels[" + std::to_string(index) + "]: level " + std::to_string(index) + " was measured on the " + name +
+                " engine, which this build cannot run (" + e.what() + "); --engine optimized runs it on LibTorch (its latencies then are another engine's)");
+  }
 }
 
 }  // namespace ofa::runtime

@@ -1,30 +1,47 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/engine/onnxruntime_session.hpp"
+#include "ofa/runtime/engine/inference_optimization.hpp"
 
 namespace ofa::runtime {
 
-std::vector<EngineKind> auto_engines() {
+using common::Error;
+
+namespace {
+
+bool ort_provider_on(OrtProvider provider, const torch::Device& device) { return (provider == OrtProvider::Cpu) == device.is_cpu(); }
+
+}  // namespace
+
+std::vector<EngineKind> auto_engines(const torch::Device& device, OrtProvider provider) {
   std::vector<EngineKind> engines{EngineKind::Optimized};
-  if (onnxruntime_available()) engines.push_back(EngineKind::OnnxRuntime);
+  if (onnxruntime_available() && ort_provider_on(provider, device)) engines.push_back(EngineKind::OnnxRuntime);
+  if (llga_available() && device.is_cpu()) engines.push_back(EngineKind::Llga);
   return engines;
 }
 
-std::vector<EngineKind> EngineChoice::engines() const { return automatic ? auto_engines() : std::vector<EngineKind>{kind}; }
+void check_engine_device(EngineKind kind, const torch::Device& device, OrtProvider provider) {
+  if (kind == EngineKind::OnnxRuntime && !ort_provider_on(provider, device))
+    throw Error(std::string("--engine onnxruntime with --ort-provider ") + ort_provider_name(provider) + " does not run on --device " + device.str() +
+                (device.is_cpu() ? " (cuda and tensorrt run on a GPU: give --device cuda)" : " (give --ort-provider cuda or tensorrt)"));
+  if (kind == EngineKind::Llga && !device.is_cpu())
+    throw Error("--engine llga runs on the CPU (oneDNN Graph), not on --device " + device.str());
+}
 
 std::string EngineChoice::recorded_name() const {
   const std::vector<EngineKind> e = engines();
   return e.size() > 1 ? "auto" : engine_name(e.front());
 }
 
-EngineChoice parse_engine_choice(const std::string& text) {
-  if (text == "auto") return {true, EngineKind::Optimized};
-  return {false, parse_engine(text)};
+EngineChoice parse_engine_choice(const std::string& text, const torch::Device& device, OrtProvider provider) {
+  if (text == "auto") return {true, EngineKind::Optimized, auto_engines(device, provider)};
+  const EngineKind kind = parse_engine(text);
+  check_engine_device(kind, device, provider);
+  return {false, kind, {}};
 }
 
 std::size_t fastest_engine(const std::vector<double>& medians_ms) {
-  if (medians_ms.empty()) throw common::Error("fastest_engine: no engine was timed");
+  if (medians_ms.empty()) throw Error("fastest_engine: no engine was timed");
   std::size_t best = 0;
   for (std::size_t i = 1; i < medians_ms.size(); ++i)
     if (medians_ms[i] < medians_ms[best]) best = i;

@@ -6,6 +6,12 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/version.h>
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/jit/passes/onednn_graph_fuser.h>
+#endif
+
+#include "ofa/common/error.hpp"
 
 namespace ofa::runtime {
 
@@ -64,6 +70,38 @@ int repair_mkldnn_unary_ops(const std::shared_ptr<torch::jit::Graph>& graph) {
     n->destroy();
   }
   return static_cast<int>(broken.size());
+}
+
+bool llga_available() {
+#if TORCH_VERSION_MAJOR >= 2
+  return AT_MKLDNN_ENABLED();
+#else
+  return false;
+#endif
+}
+
+torch::jit::Module freeze_for_llga(const torch::jit::Module& module, const torch::Device& device) {
+  if (!llga_available())
+    throw common::Error("the llga engine needs LibTorch 2 built with oneDNN (this is LibTorch " TORCH_VERSION ")");
+#if TORCH_VERSION_MAJOR >= 2
+  // LibTorch's pass registry is process-wide: registered once, on the first LLGA engine.
+  static const bool llga_pass_registry = [] {
+    torch::jit::RegisterLlgaFuseGraph::setEnabled(true);
+    return true;
+  }();
+  (void)llga_pass_registry;
+#endif
+  torch::NoGradGuard no_grad;
+  torch::jit::Module copy = module.clone();
+  copy.to(device);
+  copy.eval();
+  return torch::jit::freeze(copy);
+}
+
+torch::Tensor run_llga_module(torch::jit::Module& module, const torch::Tensor& input) {
+  torch::NoGradGuard no_grad;
+  torch::jit::GraphOptimizerEnabledGuard executor_optimizer(true);
+  return module.forward({input}).toTensor();
 }
 
 }  // namespace ofa::runtime

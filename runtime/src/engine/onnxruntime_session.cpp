@@ -3,6 +3,7 @@
 #include "ofa/common/error.hpp"
 
 #ifdef OFA_WITH_ONNXRUNTIME
+#include <algorithm>
 #include <iostream>
 
 #include <onnxruntime_cxx_api.h>
@@ -36,10 +37,11 @@ std::string onnxruntime_missing() {
 
 bool onnxruntime_available() { return false; }
 std::string onnxruntime_version() { return ""; }
+void check_ort_provider(OrtProvider) {}
 
 struct OrtSession::State {};
 
-OrtSession::OrtSession(const std::string&, int, OrtProvider, const std::string& where) { throw Error(where + ": " + onnxruntime_missing()); }
+OrtSession::OrtSession(const std::string&, int, OrtProvider, const std::string& where, int, bool) { throw Error(where + ": " + onnxruntime_missing()); }
 torch::Tensor OrtSession::run(const torch::Tensor&) const { throw Error("the ONNX Runtime engine: " + onnxruntime_missing()); }
 std::vector<std::int64_t> OrtSession::input_shape() const { return {}; }
 std::vector<std::int64_t> OrtSession::output_shape() const { return {}; }
@@ -49,20 +51,32 @@ std::vector<std::int64_t> OrtSession::output_shape() const { return {}; }
 bool onnxruntime_available() { return true; }
 std::string onnxruntime_version() { return OrtGetApiBase()->GetVersionString(); }
 
+void check_ort_provider(OrtProvider provider) {
+  const char* wanted = provider == OrtProvider::Cuda ? "CUDAExecutionProvider" : provider == OrtProvider::TensorRt ? "TensorrtExecutionProvider" : "CPUExecutionProvider";
+  const std::vector<std::string> have = Ort::GetAvailableProviders();
+  if (std::find(have.begin(), have.end(), wanted) != have.end()) return;
+  std::string list;
+  for (const std::string& p : have) list += (list.empty() ? "" : ", ") + p;
+  throw Error(std::string("--ort-provider ") + ort_provider_name(provider) + ": this ONNX Runtime (" + onnxruntime_version() + ") has no " + wanted +
+              " (it has " + list + "; NVIDIA's ONNX Runtime has CUDA and TensorRT, docs/onnxruntime.md)");
+}
+
 namespace {
 
 // The process's one ONNX Runtime environment (ONNX Runtime allows one; sessions share it): the
 // only global of the engine, made on first use. Logging at FATAL only, so the library never
 // prints: every failure comes back as an exception and then an Error.
 Ort::Env& ort_environment_registry() {
-  static Ort::Env env = [] {
+  // Never destroyed: ONNX Runtime's environment torn down by static destructors at exit is a
+  // known source of crashes there (its own issues #12736, #24579); the OS frees it.
+  static Ort::Env* env = [] {
     // Debian's ONNX Runtime registers ONNX's ai.onnx.ml schemas that the system libonnx it
     // links has already registered, and libonnx reports each duplicate on std::cerr (a dozen
     // "Schema error" lines, harmless: the first registration stands). Quiet for that moment
     // only; levels are built on one thread before any is served.
     std::streambuf* saved = std::cerr.rdbuf(nullptr);
     try {
-      Ort::Env e(ORT_LOGGING_LEVEL_FATAL, "ofa-toolchain");
+      auto* e = new Ort::Env(ORT_LOGGING_LEVEL_FATAL, "ofa-toolchain");
       std::cerr.rdbuf(saved);
       return e;
     } catch (...) {
@@ -70,7 +84,7 @@ Ort::Env& ort_environment_registry() {
       throw;
     }
   }();
-  return env;
+  return *env;
 }
 
 std::vector<std::int64_t> shape_of(const Ort::TypeInfo& info) {
@@ -88,7 +102,7 @@ struct OrtSession::State {
   std::string where;
 };
 
-OrtSession::OrtSession(const std::string& model, int threads, OrtProvider provider, const std::string& where) {
+OrtSession::OrtSession(const std::string& model, int threads, OrtProvider provider, const std::string& where, int gpu, bool spin) {
   auto s = std::make_shared<State>();
   s->where = where;
   try {
@@ -99,16 +113,25 @@ OrtSession::OrtSession(const std::string& model, int threads, OrtProvider provid
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
     so.EnableMemPattern();
     so.SetLogSeverityLevel(ORT_LOGGING_LEVEL_FATAL);
+    // ONNX Runtime's intra-op workers spin after each run by default; in a process that also
+    // runs LibTorch (its OpenMP threads), and beside the work the runtime shares the device
+    // with, the spinning workers take the cores the others need. Measured on the Debian 13
+    // lane at 2 threads: with spinning the llga engine timed right after ONNX Runtime ran up to
+    // 1.4x slower and auto picked wrongly; without it every engine is steady (docs/performance.md).
+    so.AddConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
     // CUDA and TensorRT are appended ahead of the CPU provider, which takes what they cannot
     // run; ONNX Runtime builds without them (Debian's) refuse here with their own message.
     if (provider == OrtProvider::Cuda) {
       OrtCUDAProviderOptions cuda{};
+      cuda.device_id = gpu;
       so.AppendExecutionProvider_CUDA(cuda);
     } else if (provider == OrtProvider::TensorRt) {
       OrtTensorRTProviderOptions trt{};
+      trt.device_id = gpu;
       trt.trt_fp16_enable = 1;
       so.AppendExecutionProvider_TensorRT(trt);
       OrtCUDAProviderOptions cuda{};
+      cuda.device_id = gpu;
       so.AppendExecutionProvider_CUDA(cuda);
     }
     s->session = Ort::Session(ort_environment_registry(), model.data(), model.size(), so);

@@ -20,8 +20,18 @@ void check_device_options(const DeviceOptions& d) {
   if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
   if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
   if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
-  parse_engine_choice(d.engine);
-  parse_ort_provider(d.ort_provider);
+  engine_choice(d);
+}
+
+EngineChoice engine_choice(const DeviceOptions& d) {
+  const torch::Device device = parse_device(d.device);
+  const OrtProvider provider = parse_ort_provider(d.ort_provider);
+  if (provider != OrtProvider::Cpu && device.is_cpu())
+    throw Error("--ort-provider " + d.ort_provider + " runs ONNX Runtime on a GPU, and --device is " + device.str() + " (give --device cuda)");
+  EngineChoice choice = parse_engine_choice(d.engine, device, provider);
+  for (EngineKind k : choice.engines())
+    if (k == EngineKind::OnnxRuntime) check_ort_provider(provider);
+  return choice;
 }
 
 void check_cancel(const DeviceOptions& d) {
@@ -60,10 +70,14 @@ void pin_to_cpus(const std::string& cpus) {
 
 void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& o, int threads, int batch) {
   setup.machine = machine_description();
-  const EngineChoice choice = parse_engine_choice(o.engine);
+  const EngineChoice choice = engine_choice(o);
   setup.libtorch = TORCH_VERSION;
+  setup.ort_provider = "cpu";
   for (EngineKind k : choice.engines())
-    if (k == EngineKind::OnnxRuntime) setup.libtorch += ", onnxruntime " + onnxruntime_version() + " (" + o.ort_provider + ")";
+    if (k == EngineKind::OnnxRuntime) {
+      setup.libtorch += ", onnxruntime " + onnxruntime_version();
+      setup.ort_provider = o.ort_provider;
+    }
   setup.device = device;
   setup.engine = choice.recorded_name();
   setup.allow_tf32 = o.allow_tf32;

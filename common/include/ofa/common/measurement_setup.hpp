@@ -14,6 +14,7 @@ struct MeasurementSetup {
   std::string profile_name;
   std::string device;            // the device the latencies were measured on
   std::string engine = "eager";  // how the networks ran: eager | optimized | onnxruntime | auto (each row/level names its own); files before the key: eager
+  std::string ort_provider = "cpu";  // ONNX Runtime's execution provider (written only when not cpu)
   bool allow_tf32 = true;        // TF32 allowed on CUDA (files before the key: LibTorch's default, allowed)
   std::string machine;
   std::string libtorch;
@@ -26,7 +27,7 @@ std::string format_setup_yaml(const MeasurementSetup& setup);
 
 // Reads the fields from a file's root mapping. `threads` and `batch` are required in measured
 // files and optional (0 and 1) in libraries; every other key is required, except
-// elastic_kernel, engine and allow_tf32, which files older than those keys lack.
+// elastic_kernel, engine, ort_provider and allow_tf32, which files older than those keys lack.
 // Whether `device` is cpu, cuda, or either with an index (what LibTorch's Device::str() writes).
 bool is_device_name(const std::string& device);
 

@@ -26,6 +26,7 @@ Subnet level_subnet(const common::LibraryFile& library, std::size_t index, const
 // else the library's. Error naming the level when this build lacks that engine (ONNX Runtime
 // on Debian 12): a level's latencies belong to the engine that was timed, so running another
 // is the user's explicit choice (--engine), never a silent fallback.
-EngineKind library_engine(const common::LibraryFile& library, std::size_t index);
+// `where` (the library's file) prefixes the error.
+EngineKind library_engine(const common::LibraryFile& library, std::size_t index, const std::string& where = "the library");
 
 }  // namespace ofa::runtime

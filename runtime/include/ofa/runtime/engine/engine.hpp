@@ -22,10 +22,12 @@ namespace ofa::runtime {
 //  - OnnxRuntime: the subnet exported to ONNX in memory (onnx_subnet_bytes, BN folded, any
 //    batch) and run by an ONNX Runtime session (onnxruntime_session.hpp) with as many intra-op
 //    threads as LibTorch has (--threads). Only where the build found ONNX Runtime.
-enum class EngineKind { Eager, Optimized, OnnxRuntime };
+//  - Llga: the folded subnet as TorchScript, frozen, fused by LibTorch 2's oneDNN Graph pass
+//    (freeze_for_llga) on its first calls. Only on LibTorch 2 with oneDNN.
+enum class EngineKind { Eager, Optimized, OnnxRuntime, Llga };
 
-// "eager" | "optimized" | "onnxruntime"; anything else is Error naming the flag, and
-// onnxruntime in a build without it is Error(onnxruntime_missing()).
+// "eager" | "optimized" | "onnxruntime" | "llga"; anything else is Error naming the flag, and an
+// engine this build lacks is Error saying what is missing.
 EngineKind parse_engine(const std::string& text);
 const char* engine_name(EngineKind kind);
 
@@ -77,6 +79,10 @@ class Engine {
   const Subnet& subnet() const;
 
  private:
+  // Forwards an llga whole network runs at build time (see warm_llga).
+  static constexpr int kLlgaWarmupCalls = 30;
+  void warm_llga() const;
+
   EngineKind kind_;
   common::ArchConfig arch_;
   bool whole_network_ = false;

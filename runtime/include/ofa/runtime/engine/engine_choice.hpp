@@ -4,34 +4,43 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "ofa/runtime/engine/engine.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
 
 namespace ofa::runtime {
 
-// What --engine asked for. `automatic`: every contender (auto_engines()) is timed on the device
-// and the fastest kept, per network; otherwise `kind` alone.
+// What --engine asked for. `automatic`: every contender is timed on the device and the fastest
+// kept, per network; otherwise `kind` alone.
 struct EngineChoice {
   bool automatic = false;
   EngineKind kind = EngineKind::Optimized;
+  std::vector<EngineKind> contenders;  // auto's, for the device and provider it was parsed for
 
-  // The engines to time: the one engine, or auto_engines().
-  std::vector<EngineKind> engines() const;
-  // Whether a timing has to choose (auto with more than one contender in this build).
-  bool chooses() const { return engines().size() > 1; }
+  // The engines to time: the one engine, or the contenders.
+  std::vector<EngineKind> engines() const { return automatic ? contenders : std::vector<EngineKind>{kind}; }
   // The name a file records for the whole run: "auto" when it chose per network, else the engine
-  // (auto in a build with one contender is that engine, recorded by name).
+  // (auto with one contender is that engine, recorded by name).
   std::string recorded_name() const;
 };
 
-// "auto" or an engine name (parse_engine's rules and errors).
-EngineChoice parse_engine_choice(const std::string& text);
+// The engines auto chooses among for networks on `device`, ONNX Runtime on `provider`:
+// optimized; onnxruntime where built and where its provider runs on that device (the cpu
+// provider for a CPU device, cuda or tensorrt for a CUDA one); llga on LibTorch 2 for a CPU
+// device. The eager engine is the reference, never a contender (1.1x to 10x slower than
+// optimized at batch 1 on every level measured, docs/performance.md).
+std::vector<EngineKind> auto_engines(const torch::Device& device = torch::kCPU, OrtProvider provider = OrtProvider::Cpu);
 
-// The engines auto chooses among in this build: optimized, and onnxruntime where built. The
-// eager engine is the reference, never a contender (1.4x to 10x slower than optimized at
-// batch 1 on every level measured, docs/performance.md).
-std::vector<EngineKind> auto_engines();
+// Error (one line naming the flags) when `kind` cannot run networks on `device` with `provider`:
+// onnxruntime whose provider is not on that device, llga off the CPU.
+void check_engine_device(EngineKind kind, const torch::Device& device, OrtProvider provider);
 
-// The index of the smallest median; ties go to the earlier engine (optimized before onnxruntime).
+// "auto" or an engine name (parse_engine's rules and errors), for networks on `device`; an
+// engine that cannot run there is refused (check_engine_device).
+EngineChoice parse_engine_choice(const std::string& text, const torch::Device& device = torch::kCPU, OrtProvider provider = OrtProvider::Cpu);
+
+// The index of the smallest median; ties go to the earlier engine (in auto_engines() order).
 std::size_t fastest_engine(const std::vector<double>& medians_ms);
 
 }  // namespace ofa::runtime

@@ -27,4 +27,19 @@ int repair_mkldnn_unary_ops(const std::shared_ptr<torch::jit::Graph>& graph);
 // is LibTorch's process-wide one, restored on return.
 torch::Tensor run_module(torch::jit::Module& module, const torch::Tensor& input);
 
+// Whether this LibTorch has oneDNN Graph fusion (LLGA) for TorchScript: LibTorch 2.x built
+// with oneDNN (Debian 13's); Debian 12's LibTorch 1.13 does not export the pass.
+bool llga_available();
+
+// `module` frozen on `device` for oneDNN Graph fusion: no optimize_for_inference (LLGA takes
+// the plain frozen graph and fuses convolutions with their activations, additions and
+// multiplications into oneDNN partitions itself). Registers LibTorch's LLGA pre-pass the first
+// time (process-wide; only graphs run by run_llga_module pass through the executor's optimiser,
+// run_module turns it off). Error where llga_available() is false.
+torch::jit::Module freeze_for_llga(const torch::jit::Module& module, const torch::Device& device);
+
+// Runs a module from freeze_for_llga with the graph executor's optimiser on, as LLGA needs (the
+// profiling executor fuses on the first calls, then reuses the fused graph), without autograd.
+torch::Tensor run_llga_module(torch::jit::Module& module, const torch::Tensor& input);
+
 }  // namespace ofa::runtime

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ofa/common/measurement_setup.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
 
 namespace ofa::runtime {
 
@@ -19,8 +20,14 @@ struct DeviceOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Error naming the flag when a setting is out of range (or the engine unknown).
+// Error naming the flag when a setting is out of range, the device is not here, or the engine
+// unknown or unable to run there (engine_choice).
 void check_device_options(const DeviceOptions& options);
+
+// --engine for these options' device and ONNX Runtime provider (parse_engine_choice): also
+// refuses --ort-provider cuda|tensorrt with a CPU --device, and a provider this ONNX Runtime
+// lacks where ONNX Runtime would run.
+EngineChoice engine_choice(const DeviceOptions& options);
 // Error("interrupted") once `options.cancel` is set: long loops call it between items.
 void check_cancel(const DeviceOptions& options);
 

@@ -259,6 +259,10 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   REQUIRE(resumed.rows.size() == 2);
   CHECK(resumed.rows[0].measured.median_ms == kMarker);
   CHECK(resumed.rows[1].measured.median_ms < kMarker);
+  // Resumed with nothing left to measure: the file's noise estimate stays.
+  const MeasuredFile again = run_measure_latency(o);
+  REQUIRE(again.noise);
+  CHECK(read_measured(o.out).noise);
   o.device.repeats = 4;
   CHECK_THROWS_WITH(run_measure_latency(o), ofa::test::contains("measured with other settings"));
   o.device.repeats = 3;

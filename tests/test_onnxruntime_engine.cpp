@@ -149,7 +149,7 @@ TEST_CASE("each level runs on the engine it was measured on, another one only by
     const auto served = shell(run + " --engine optimized");
     INFO(served.output);
     CHECK(served.status == 0);
-    CHECK_THAT(served.output, ofa::test::contains("level 0 was measured on the eager engine and runs on the optimized one"));
+    CHECK_THAT(served.output, ofa::test::contains("2 of 4 levels were measured on another engine (level 0: eager) and run on the optimized one"));
   }
 }
 
@@ -177,6 +177,26 @@ TEST_CASE("an ONNX Runtime provider off the device, and a resumed table on anoth
   CHECK_THAT(other.output, ofa::test::contains("started on the eager engine, --engine optimized now"));
   CHECK_FALSE(fs::exists(dir / "lut2/160_lookup_table.json"));
   CHECK(ofa::common::read_lut_measurement(dir / "lut2/measurement.yaml").engine == "eager");
+  // A record whose engine is empty or unknown names the file and key, not a flag.
+  for (const std::string bad : {"\"\"", "auto", "Optimized"}) {
+    INFO(bad);
+    std::string text = ofa::common::format_lut_measurement_yaml({3, 5, "eager", {}});
+    text.replace(text.find("engine: eager"), 13, "engine: " + bad);
+    ofa::common::write_file_atomic(dir / "lut2/measurement.yaml", text);
+    const auto r = shell(tool("ofa-measure") + " lut --out " + q(dir / "lut2") + " --resolutions 160 --resume");
+    CHECK(r.status == 2);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK_THAT(r.output, ofa::test::contains("measurement.yaml: key 'engine'"));
+    CHECK_FALSE(fs::exists(dir / "lut2/160_lookup_table.json"));
+  }
+
+  // run: --ort-provider off the device is refused too, before anything is built.
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  ofa::common::write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
+  const auto run = shell(tool("ofa-runtime") + " run --library " + q(dir / "library.yaml") + " --latency-target 50 --duration 0.3 --ort-provider cuda");
+  CHECK(run.status == 2);
+  CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
+  CHECK_THAT(run.output, ofa::test::contains("--ort-provider cuda runs ONNX Runtime on a GPU"));
 }
 
 TEST_CASE("the ONNX Runtime provider a library was measured with is recorded and read back", "[engine][formats]") {
@@ -184,14 +204,19 @@ TEST_CASE("the ONNX Runtime provider a library was measured with is recorded and
   const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
   ofa::common::LibraryFile lib = g.library;
   lib.engine = "onnxruntime";
+  lib.device = "cuda:0";
   lib.ort_provider = "tensorrt";
   ofa::common::write_file_atomic(dir / "trt.yaml", ofa::common::format_library_yaml(lib));
   CHECK(ofa::common::read_library(dir / "trt.yaml").ort_provider == "tensorrt");
   lib.ort_provider = "cpu";  // the default is not written
+  lib.device = "cpu";
   const std::string text = ofa::common::format_library_yaml(lib);
   CHECK(text.find("ort_provider") == std::string::npos);
   ofa::common::write_file_atomic(dir / "bad.yaml", text + "ort_provider: gpu\n");
   CHECK_THROWS_WITH(ofa::common::read_library(dir / "bad.yaml"), ofa::test::contains("key 'ort_provider' = 'gpu'"));
+  // A GPU provider in a library measured on the CPU cannot be.
+  ofa::common::write_file_atomic(dir / "cpu.yaml", text + "ort_provider: cuda\n");
+  CHECK_THROWS_WITH(ofa::common::read_library(dir / "cpu.yaml"), ofa::test::contains("key 'ort_provider' = 'cuda' runs on a GPU, and key 'device' is 'cpu'"));
 }
 
 TEST_CASE("latency --library --engine auto times every contender and records each level's engine", "[engine][auto][cli]") {

@@ -29,7 +29,11 @@ LutMeasurement read_lut_measurement(const std::filesystem::path& file) {
     LutMeasurement m;
     m.rounds = required_int(root, "rounds", where);
     m.calls_per_round = required_int(root, "calls_per_round", where);
-    if (root["engine"]) m.engine = yaml_string(root["engine"], where + ": key 'engine'");
+    if (root["engine"]) {
+      m.engine = yaml_string(root["engine"], where + ": key 'engine'");
+      if (m.engine != "eager" && m.engine != "optimized" && m.engine != "onnxruntime" && m.engine != "llga")
+        throw Error(where + ": key 'engine' = '" + m.engine + "' is not eager, optimized, onnxruntime or llga");
+    }
     const YAML::Node noise = root["noise"];
     if (!noise || !noise.IsMap()) throw Error(where + ": 'noise' is not a mapping of resolution -> {spearman, mape, layers}");
     for (const auto& kv : noise) {

@@ -54,6 +54,8 @@ MeasurementSetup read_setup_yaml(const YAML::Node& root, const std::string& wher
   if (f.batch < 1 || f.batch > kMaxBatch)
     throw Error(where + ": key 'batch' = " + std::to_string(f.batch) + " is not a batch size in [1, " + std::to_string(kMaxBatch) + "]");
   if (!is_device_name(f.device)) throw Error(where + ": key 'device' = '" + f.device + "' is not cpu, cuda or cuda:N");
+  if (f.ort_provider != "cpu" && f.device.rfind("cuda", 0) != 0)
+    throw Error(where + ": key 'ort_provider' = '" + f.ort_provider + "' runs on a GPU, and key 'device' is '" + f.device + "'");
   return f;
 }
 

@@ -22,6 +22,7 @@ std::string run_infer(const InferOptions& o) {
   apply_tf32(o.allow_tf32);
   const EngineKind engine_kind = parse_engine(o.engine);
   const OrtProvider provider = parse_ort_provider(o.ort_provider);
+  check_ort_provider_device(provider, device);
   check_engine_device(engine_kind, device, provider);
   if (engine_kind == EngineKind::OnnxRuntime) check_ort_provider(provider);
   const torch::Tensor input = load_tensor(o.input);

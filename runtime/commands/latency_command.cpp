@@ -28,6 +28,17 @@ using namespace ofa::common;
 
 namespace {
 
+// Whether `engine` (a file's engine name) can time networks here with these options.
+bool engine_runs_here(const std::string& engine, DeviceOptions options) {
+  options.engine = engine;
+  try {
+    engine_choice(options);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 // The first setting in which a resumed file differs from this run, as "key: file's vs now's";
 // "" when they agree.
 std::string differing_setting(const common::MeasuredFile& a, const common::MeasuredFile& b) {
@@ -81,7 +92,14 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   if (o.resume && std::filesystem::exists(o.out, ec)) {
     common::MeasuredFile previous = common::read_measured(o.out);
     if (const std::string d = differing_setting(previous, out); !d.empty())
-      throw Error(o.out.string() + ": was measured with other settings (" + d + "); use the same flags or another --out");
+      // The engine default changed (auto): name the flag that continues a file begun before.
+      throw Error(o.out.string() + ": was measured with other settings (" + d + "); " +
+                  (previous.engine == out.engine ? std::string("use the same flags")
+                   : previous.engine == "auto"   ? std::string("its engines were chosen among more than this build and device have: continue it there")
+                   : engine_runs_here(previous.engine, o.device) ? "give --engine " + previous.engine + " to continue it"
+                                                                 : "its engine, " + previous.engine + ", does not run in this build or on this device: continue it there") +
+                  " or another --out");
+    out.noise = previous.noise;  // kept unless rows are measured now
     for (const auto& row : previous.rows) {
       const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) {
         return c.id == row.candidate.id && c.arch == row.candidate.arch;

@@ -59,12 +59,19 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
   std::optional<common::LutMeasurement> previous;
   if (o.resume && std::filesystem::exists(record, exists_ec)) previous = common::read_lut_measurement(record);
   const std::string started_on = previous ? previous->engine : "";
+  if (previous && started_on.empty() && choice.automatic)
+    throw Error(record.string() + ": no key 'engine' (written before it existed): give --engine with the engine its tables were built on to resume");
   EngineKind kind = choice.kind;
   if (!started_on.empty()) {
     if (!choice.automatic && started_on != engine_name(kind))
       throw Error(record.string() + ": the tables were started on the " + started_on + " engine, --engine " + engine_name(kind) +
                   " now: give --engine " + started_on + " (or auto) to resume, or another --out");
-    kind = parse_engine(started_on);
+    try {
+      kind = parse_engine(started_on);
+      check_engine_device(kind, device, provider);
+    } catch (const Error& e) {
+      throw Error(record.string() + ": key 'engine' = '" + started_on + "': this build and device cannot resume on it (" + e.what() + ")");
+    }
   } else if (choice.automatic) {
     const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
                                              RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});

@@ -52,6 +52,7 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   const common::LibraryFile lib = common::read_library(o.library);
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
   const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
+  if (!o.ort_provider.empty()) check_ort_provider_device(provider, device);
   // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
   const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
   if (o.trace) common::check_output_spares_inputs("--trace", *o.trace, inputs);
@@ -87,13 +88,18 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
     // Libraries written before the engine key read as eager: say so, it is 1.1x-10x slower.
     if (eager) reporter.say("run: note: levels measured on the eager engine run on it, as measured; --engine optimized runs them faster");
   } else {
+    std::size_t other = 0, first = lib.levels.size();
     for (std::size_t i = 0; i < lib.levels.size(); ++i) {
       const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
-      if (measured_on != engine_name(*engine)) {
-        reporter.say("run: note: level " + std::to_string(i) + " was measured on the " + measured_on + " engine and runs on the " +
-                     engine_name(*engine) + " one (--engine); its latencies are only relative here");
-        break;
-      }
+      if (measured_on == engine_name(*engine)) continue;
+      ++other;
+      first = std::min(first, i);
+    }
+    if (other > 0) {
+      const common::Level& l = lib.levels[first];
+      reporter.say("run: note: " + std::to_string(other) + " of " + std::to_string(lib.levels.size()) + " levels were measured on another engine (level " +
+                   std::to_string(first) + ": " + (l.engine.empty() ? lib.engine : l.engine) + ") and run on the " + engine_name(*engine) +
+                   " one (--engine); their latencies are only relative here");
     }
   }
   ao.warmup = o.warmup;

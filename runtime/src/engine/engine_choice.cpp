@@ -28,6 +28,12 @@ void check_engine_device(EngineKind kind, const torch::Device& device, OrtProvid
     throw Error("--engine llga runs on the CPU (oneDNN Graph), not on --device " + device.str());
 }
 
+void check_ort_provider_device(OrtProvider provider, const torch::Device& device) {
+  if (provider != OrtProvider::Cpu && device.is_cpu())
+    throw Error(std::string("--ort-provider ") + ort_provider_name(provider) + " runs ONNX Runtime on a GPU, and --device is " + device.str() +
+                " (give --device cuda)");
+}
+
 std::string EngineChoice::recorded_name() const {
   const std::vector<EngineKind> e = engines();
   return e.size() > 1 ? "auto" : engine_name(e.front());

@@ -26,8 +26,7 @@ void check_device_options(const DeviceOptions& d) {
 EngineChoice engine_choice(const DeviceOptions& d) {
   const torch::Device device = parse_device(d.device);
   const OrtProvider provider = parse_ort_provider(d.ort_provider);
-  if (provider != OrtProvider::Cpu && device.is_cpu())
-    throw Error("--ort-provider " + d.ort_provider + " runs ONNX Runtime on a GPU, and --device is " + device.str() + " (give --device cuda)");
+  check_ort_provider_device(provider, device);
   EngineChoice choice = parse_engine_choice(d.engine, device, provider);
   for (EngineKind k : choice.engines())
     if (k == EngineKind::OnnxRuntime) check_ort_provider(provider);

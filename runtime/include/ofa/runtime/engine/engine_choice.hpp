@@ -36,6 +36,11 @@ std::vector<EngineKind> auto_engines(const torch::Device& device = torch::kCPU, 
 // onnxruntime whose provider is not on that device, llga off the CPU.
 void check_engine_device(EngineKind kind, const torch::Device& device, OrtProvider provider);
 
+// Error unless `provider` runs on `device`'s kind: cpu with a CPU device is the only pairing
+// refused here for --ort-provider cuda|tensorrt (a GPU device with the cpu provider just leaves
+// ONNX Runtime out of auto).
+void check_ort_provider_device(OrtProvider provider, const torch::Device& device);
+
 // "auto" or an engine name (parse_engine's rules and errors), for networks on `device`; an
 // engine that cannot run there is refused (check_engine_device).
 EngineChoice parse_engine_choice(const std::string& text, const torch::Device& device = torch::kCPU, OrtProvider provider = OrtProvider::Cpu);

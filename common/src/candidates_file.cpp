@@ -34,10 +34,12 @@ std::string format_candidate_fields(const CandidateRow& c, const std::string& fi
 std::string read_engine_key(const YAML::Node& root, const std::string& where) {
   if (!root["engine"]) return "eager";
   const std::string engine = yaml_string(root["engine"], where + ": key 'engine'");
-  if (engine != "eager" && engine != "optimized" && engine != "onnxruntime" && engine != "llga" && engine != "auto")
+  if (!is_engine_name(engine) && engine != "auto")
     throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized, onnxruntime, llga or auto");
   return engine;
 }
+
+bool is_engine_name(const std::string& name) { return name == "eager" || name == "optimized" || name == "onnxruntime" || name == "llga"; }
 
 std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where) {
   if (file_engine != "auto") {
@@ -46,7 +48,7 @@ std::string read_item_engine(const YAML::Node& item, const std::string& file_eng
   }
   if (!item["engine"]) throw Error(where + ": missing key 'engine' (the file's engine is auto: each names the engine it was measured on)");
   const std::string engine = yaml_string(item["engine"], where + ": key 'engine'");
-  if (engine != "eager" && engine != "optimized" && engine != "onnxruntime" && engine != "llga")
+  if (!is_engine_name(engine))
     throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized, onnxruntime or llga");
   return engine;
 }

@@ -1,4 +1,5 @@
 #include "ofa/common/lut_measurement_file.hpp"
+#include "ofa/common/candidates_file.hpp"
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/number_format.hpp"
@@ -31,7 +32,7 @@ LutMeasurement read_lut_measurement(const std::filesystem::path& file) {
     m.calls_per_round = required_int(root, "calls_per_round", where);
     if (root["engine"]) {
       m.engine = yaml_string(root["engine"], where + ": key 'engine'");
-      if (m.engine != "eager" && m.engine != "optimized" && m.engine != "onnxruntime" && m.engine != "llga")
+      if (!is_engine_name(m.engine))
         throw Error(where + ": key 'engine' = '" + m.engine + "' is not eager, optimized, onnxruntime or llga");
     }
     const YAML::Node noise = root["noise"];

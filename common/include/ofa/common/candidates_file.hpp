@@ -56,6 +56,9 @@ std::string yaml_quoted(const std::string& text);
 // A measured or library file's `engine` key: eager | optimized | onnxruntime, or auto (each row
 // or level then names its own); "eager" when absent (files written before the key).
 std::string read_engine_key(const YAML::Node& root, const std::string& where);
+// Whether `name` names one engine (eager, optimized, onnxruntime, llga): what a row's, a level's
+// or a table record's `engine` may say; the one list the readers check against.
+bool is_engine_name(const std::string& name);
 // A row's or level's own `engine` key (files whose engine is auto): eager | optimized |
 // onnxruntime, required there and refused elsewhere; "" when the file's engine is not auto.
 std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where);

@@ -75,12 +75,19 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
                  "), not here; the policy scales them by the slowdown it measures");
     // Its engine is how the other toolchain ran (Dynamic-OFA: eager PyTorch); here the levels
     // run on the fastest LibTorch engine unless --engine says otherwise.
-    if (!engine) ao.engine = EngineKind::Optimized;
+    // (the first one right on this machine: optimized unless it failed its check here; eager,
+    // the reference, when none of the fast ones is right).
+    if (!engine) {
+      const std::vector<EngineKind> right = auto_engines(device, provider);
+      ao.engine = right.empty() ? EngineKind::Eager : right.front();
+    }
   } else if (!engine) {
     // Refused before anything is built: an engine this build lacks or that cannot run here.
     bool eager = false;
     for (std::size_t i = 0; i < lib.levels.size(); ++i) {
-      const EngineKind kind = library_engine(lib, i, o.library.string());
+      std::string note;
+      const EngineKind kind = serving_engine(lib, i, device, provider, &note, o.library.string());
+      if (!note.empty()) reporter.say("run: note: " + note);
       check_engine_device(kind, device, provider);
       if (kind == EngineKind::OnnxRuntime) check_ort_provider(provider);
       eager = eager || kind == EngineKind::Eager;

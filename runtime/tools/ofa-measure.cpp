@@ -8,6 +8,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/common/tool_driver.hpp"
+#include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "runtime/commands/accuracy_command.hpp"
 #include "runtime/commands/bn_command.hpp"
 #include "runtime/commands/calibrate_command.hpp"
@@ -170,6 +171,8 @@ void latency_model(const ParsedArgs& a, const Reporter& reporter) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A check of the engines (once per machine) and any engine it refuses are told on stderr.
+  ofa::runtime::EngineVerdicts::registry().set_note([](std::string_view line) { std::cerr << "ofa-measure: " << line << "\n"; });
   // Each of these stops between candidates, layers or batches on Ctrl-C, leaving only complete files.
   const ofa::common::cli::CommandRun commands[] = {{"latency", latency, true}, {"lut", lut, true},         {"bn", bn, true},
                                                    {"calibrate", calibrate},   {"accuracy", accuracy, true}, {"latency-model", latency_model, true}};

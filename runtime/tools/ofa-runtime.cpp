@@ -4,6 +4,8 @@
 
 #include "ofa/common/cli/tool_main.hpp"
 #include "ofa/common/tool_driver.hpp"
+#include "ofa/runtime/engine/engine_verdicts.hpp"
+#include "runtime/commands/engines_command.hpp"
 #include "runtime/commands/export_command.hpp"
 #include "runtime/commands/infer_command.hpp"
 #include "runtime/commands/preprocess_command.hpp"
@@ -83,11 +85,21 @@ void preprocess(const ParsedArgs& a, const Reporter& reporter) {
   reporter.say(ofa::runtime::run_preprocess(o));
 }
 
+void engines(const ParsedArgs& a, const Reporter& reporter) {
+  ofa::runtime::EnginesOptions o;
+  a.get("--device", o.device);
+  a.get("--ort-provider", o.ort_provider);
+  a.get("--recheck", o.recheck);
+  std::cout << ofa::runtime::run_engines(o, reporter);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A check of the engines (once per machine) and any engine it refuses are told on stderr.
+  ofa::runtime::EngineVerdicts::registry().set_note([](std::string_view line) { std::cerr << "ofa-runtime: " << line << "\n"; });
   const ofa::common::cli::CommandRun commands[] = {
-      {"infer", infer}, {"run", run, true}, {"export", export_levels, true}, {"preprocess", preprocess}};
+      {"engines", engines}, {"infer", infer}, {"run", run, true}, {"export", export_levels, true}, {"preprocess", preprocess}};
   return ofa::common::cli::tool_main("ofa-runtime", "ofa-runtime: run OFA MobileNetV3 subnets extracted from a supernet, in LibTorch",
                                      "stopped (run still writes what it served; the other commands write nothing)", argc, argv, commands);
 }

@@ -91,6 +91,7 @@ const std::vector<OptionSpec>& options() {
       {"--profile", "FILE", "Device profile (configs/*.yaml, docs/profiles.md)", text(), Role::InputFile},
       {"--quiet", "", "No progress or summary on stderr", flag()},
       {"--regularization", "W", "Pull of the prior table on the fitted costs", real(0, 1e6)},
+      {"--recheck", "", "Check every engine again on this machine, ignoring the verdicts kept from an earlier check", flag()},
       {"--repeats", "N", "Timed calls", integer(1, kMaxCount)},
       {"--resolution", "R", "Crop size r in pixels", integer(32, 1024)},
       {"--resolutions", "LIST", "Resolutions: a list 160,192 or a range 160:224:4", text()},
@@ -179,6 +180,14 @@ const std::vector<CommandSpec>& commands() {
         O{"--space", {}, "ofa-mbv3-w1.2"}, O{"--device", {}, "cpu"}, O{"--engine", {}, "optimized", "auto is for the measuring commands", {"optimized", "onnxruntime", "llga", "eager"}},
         O{"--ort-provider", {}, "cpu"}, O{"--allow-tf32"},
         O{"--seed", {}, "0", "of the random weights (without --weights)"}},
+       {}},
+      {"ofa-runtime", "engines",
+       "Every engine this build has, and whether it is right on this machine: each is checked once per machine (a known network\n"
+       "built and warmed as a level is, its logits after the warm-up against a float64 reference, in a child process so a crash\n"
+       "is a verdict) and the verdict kept in the user's cache folder; refused engines never serve (docs/engines.md).\n"
+       "  ofa-runtime engines\n"
+       "  ofa-runtime engines --recheck",
+       {O{"--device", {}, "cpu"}, O{"--ort-provider", {}, "cpu"}, O{"--recheck"}},
        {}},
       {"ofa-runtime", "run",
        "Serve synthetic frames back to back through a library's levels, switching levels to hold a latency target (and an\n"

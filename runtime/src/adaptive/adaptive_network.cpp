@@ -62,7 +62,9 @@ AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesys
     EngineCache shared;
     for (std::size_t i = 0; i < library_.levels.size(); ++i) {
       Subnet net = level_subnet(library_, i, library_dir, supernet, slicer);
-      const EngineKind kind = o.engine ? *o.engine : library_engine(library_, i);
+      std::string note;
+      const EngineKind kind = o.engine ? *o.engine : serving_engine(library_, i, device_, o.ort_provider, &note);
+      if (!note.empty()) engine_notes_.push_back(note);
       try {
         levels_.emplace_back(net, kind, &shared, o.ort_provider);
       } catch (const std::exception& e) {

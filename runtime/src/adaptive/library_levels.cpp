@@ -3,6 +3,8 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/engine/state_dict.hpp"
+#include "ofa/runtime/engine/engine_choice.hpp"
+#include "ofa/runtime/engine/engine_verdicts.hpp"
 
 namespace ofa::runtime {
 
@@ -51,6 +53,25 @@ EngineKind library_engine(const common::LibraryFile& lib, std::size_t index, con
     throw Error(where + ": levels[" + std::to_string(index) + "]: level " + std::to_string(index) + " was measured on the " + name +
                 " engine, which this build cannot run (" + e.what() + "); --engine optimized runs it on LibTorch (its latencies then are another engine's)");
   }
+}
+
+EngineKind serving_engine(const common::LibraryFile& lib, std::size_t index, const torch::Device& device, OrtProvider provider,
+                          std::string* note, const std::string& where) {
+  const EngineKind recorded = library_engine(lib, index, where);
+  check_engine_device(recorded, device, provider);  // an engine that cannot run there is the user's to change
+  EngineVerdicts& verdicts = EngineVerdicts::registry();
+  const EngineVerdict v = verdicts.verdict(recorded, device, provider);
+  if (v.right) return recorded;
+  std::vector<EngineKind> order = auto_engines(device, provider);
+  order.push_back(EngineKind::Eager);
+  for (EngineKind k : order)
+    if (k != recorded && verdicts.verdict(k, device, provider).right) {
+      if (note)
+        *note = "level " + std::to_string(index) + " was measured on " + engine_name(recorded) + ", which is refused on this machine (" + v.reason +
+                "); it is served on " + engine_name(k) + " (its latencies are then another engine's)";
+      return k;
+    }
+  throw Error(where + ": levels[" + std::to_string(index) + "]: no engine is right on this machine: " + v.reason);
 }
 
 }  // namespace ofa::runtime

@@ -5,6 +5,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/arch_config.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
+#include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
 #include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/scripted_subnet.hpp"
@@ -59,6 +60,8 @@ Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache, OrtProvid
       arch_(net.arch()),
       whole_network_(!net.layers().empty() && net.layers().front().kind == LayerKind::FirstConv && net.layers().size() > 1),
       device_(net.device()) {
+  // No engine serves or is timed on a machine before it has been checked there (docs/engines.md).
+  EngineVerdicts::registry().require(kind_, device_, provider);
   if (kind_ == EngineKind::Eager) {
     eager_ = net;
     return;

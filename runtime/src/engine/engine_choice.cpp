@@ -1,6 +1,7 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 
 #include "ofa/common/error.hpp"
+#include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
 
 namespace ofa::runtime {
@@ -13,10 +14,20 @@ bool ort_provider_on(OrtProvider provider, const torch::Device& device) { return
 
 }  // namespace
 
-std::vector<EngineKind> auto_engines(const torch::Device& device, OrtProvider provider) {
+std::vector<EngineKind> auto_candidates(const torch::Device& device, OrtProvider provider) {
   std::vector<EngineKind> engines{EngineKind::Optimized};
   if (onnxruntime_available() && ort_provider_on(provider, device)) engines.push_back(EngineKind::OnnxRuntime);
   if (llga_available() && device.is_cpu()) engines.push_back(EngineKind::Llga);
+  return engines;
+}
+
+std::vector<EngineKind> auto_engines(const torch::Device& device, OrtProvider provider, std::vector<std::string>* left_out) {
+  std::vector<EngineKind> engines;
+  for (EngineKind k : auto_candidates(device, provider)) {
+    const EngineVerdict v = EngineVerdicts::registry().verdict(k, device, provider);
+    if (v.right) engines.push_back(k);
+    else if (left_out) left_out->push_back(v.reason);
+  }
   return engines;
 }
 
@@ -40,10 +51,17 @@ std::string EngineChoice::recorded_name() const {
 }
 
 EngineChoice parse_engine_choice(const std::string& text, const torch::Device& device, OrtProvider provider) {
-  if (text == "auto") return {true, EngineKind::Optimized, auto_engines(device, provider)};
+  if (text == "auto") {
+    EngineChoice c{true, EngineKind::Optimized, {}, {}};
+    c.contenders = auto_engines(device, provider, &c.left_out);
+    if (c.contenders.empty()) throw Error("--engine auto: no engine of this build is right on this machine: " + c.left_out.front());
+    c.kind = c.contenders.front();
+    return c;
+  }
   const EngineKind kind = parse_engine(text);
   check_engine_device(kind, device, provider);
-  return {false, kind, {}};
+  EngineVerdicts::registry().require(kind, device, provider);
+  return {false, kind, {}, {}};
 }
 
 std::size_t fastest_engine(const std::vector<double>& medians_ms) {

@@ -274,7 +274,7 @@ void check_input_shape(const ArchConfig& arch, const torch::Tensor& input) {
 torch::Tensor Subnet::forward(const torch::Tensor& input) const {
   torch::NoGradGuard no_grad;
   check_input_shape(arch_, input);
-  torch::Tensor x = input.to(device_, torch::kFloat32);
+  torch::Tensor x = input.to(device_, dtype_);
   for (std::size_t i = 0; i < layers_.size(); ++i) x = forward_layer(i, x);
   return x;
 }
@@ -282,7 +282,7 @@ torch::Tensor Subnet::forward(const torch::Tensor& input) const {
 torch::Tensor Subnet::forward_collecting_bn(const torch::Tensor& input, BnStatistics& stats) const {
   torch::NoGradGuard no_grad;
   check_input_shape(arch_, input);
-  torch::Tensor x = input.to(device_, torch::kFloat32);
+  torch::Tensor x = input.to(device_, dtype_);
   for (std::size_t i = 0; i < layers_.size(); ++i) x = run_layer(i, x, &stats);
   return x;
 }
@@ -307,6 +307,16 @@ void Subnet::to(const torch::Device& device) {
       if (t.defined()) t = t.to(device);
     });
   device_ = device;
+}
+
+Subnet Subnet::with_dtype(torch::ScalarType dtype) const {
+  Subnet copy = *this;
+  for (auto& w : copy.weights_)
+    for_each_tensor(w, [dtype](torch::Tensor& t) {
+      if (t.defined()) t = t.to(dtype);
+    });
+  copy.dtype_ = dtype;
+  return copy;
 }
 
 void Subnet::for_each_weight(const std::function<void(const torch::Tensor&)>& fn) const {

@@ -58,6 +58,9 @@ class AdaptiveNetwork {
   std::size_t levels() const { return levels_.size(); }
   const Engine& engine(std::size_t level) const { return levels_.at(level); }
   const common::LibraryFile& library() const { return library_; }
+  // Levels served on another engine than the one recorded for them, because that one failed its
+  // check on this machine (serving_engine): one line each.
+  const std::vector<std::string>& engine_notes() const { return engine_notes_; }
   const std::string& weights_source() const { return weights_source_; }
   LevelPolicy& manager() { return *manager_; }
   const FrameRecord& last_frame() const { return last_; }
@@ -78,6 +81,7 @@ class AdaptiveNetwork {
   Clock clock_;
   torch::Device device_ = torch::kCPU;
   std::string weights_source_;
+  std::vector<std::string> engine_notes_;
   double epoch_ = 0;
   std::int64_t frame_ = 0;
   bool first_at_level_ = false;

@@ -29,4 +29,10 @@ Subnet level_subnet(const common::LibraryFile& library, std::size_t index, const
 // `where` (the library's file) prefixes the error.
 EngineKind library_engine(const common::LibraryFile& library, std::size_t index, const std::string& where = "the library");
 
+// The engine level `index` is served on here: library_engine, unless that engine failed its check
+// on this machine (engine_verdicts.hpp); then the next right engine (optimized, onnxruntime,
+// llga, eager), with a note in `note` saying which and why. Error when none is right.
+EngineKind serving_engine(const common::LibraryFile& library, std::size_t index, const torch::Device& device, OrtProvider provider,
+                          std::string* note = nullptr, const std::string& where = "the library");
+
 }  // namespace ofa::runtime

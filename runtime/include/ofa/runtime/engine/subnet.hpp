@@ -78,6 +78,9 @@ class Subnet {
 
   // Moves every weight (to a CUDA device, for example).
   void to(const torch::Device& device);
+  // A copy whose weights (and forward's arithmetic) are of `dtype`: float64 gives the engine
+  // check (engine_check.hpp) a reference that no float32 kernel computes.
+  Subnet with_dtype(torch::ScalarType dtype) const;
   const torch::Device& device() const { return device_; }
 
   const common::ArchConfig& arch() const { return arch_; }
@@ -96,6 +99,7 @@ class Subnet {
   std::vector<LayerWeights> weights_;
   std::string source_;
   torch::Device device_ = torch::kCPU;
+  torch::ScalarType dtype_ = torch::kFloat32;
 
   torch::Tensor run_layer(std::size_t index, const torch::Tensor& input, BnStatistics* stats) const;
 

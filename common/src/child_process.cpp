@@ -1,0 +1,162 @@
+#include "ofa/common/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
+#include "ofa/common/error.hpp"
+#include "ofa/common/number_format.hpp"
+
+extern char** environ;
+
+namespace ofa::common {
+
+namespace {
+
+constexpr std::size_t kCaptureLimit = 1 << 20;
+
+// Closes a descriptor once (pipes are closed as soon as they are done with).
+struct Fd {
+  int fd = -1;
+  ~Fd() { reset(); }
+  void reset() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+};
+
+// The spawn's arguments as C strings, kept alive for the call.
+std::vector<char*> c_strings(std::vector<std::string>& s) {
+  std::vector<char*> p;
+  for (auto& x : s) p.push_back(x.data());
+  p.push_back(nullptr);
+  return p;
+}
+
+// Reads what is ready on `fd` into `sink`; false at end of file (or an error).
+bool drain(int fd, std::string& sink) {
+  std::array<char, 4096> buf{};
+  const ssize_t n = ::read(fd, buf.data(), buf.size());
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  if (n == 0) return false;
+  if (sink.size() < kCaptureLimit) sink.append(buf.data(), std::min<std::size_t>(static_cast<std::size_t>(n), kCaptureLimit - sink.size()));
+  return true;
+}
+
+// Collects both pipes until they close or the deadline passes; true if it passed.
+template <class Clock>
+bool collect(Fd& out, Fd& err, ChildResult& r, typename Clock::time_point deadline) {
+  while (out.fd >= 0 || err.fd >= 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return true;
+    std::array<pollfd, 2> p{pollfd{out.fd, POLLIN, 0}, pollfd{err.fd, POLLIN, 0}};
+    const int ready = ::poll(p.data(), p.size(), static_cast<int>(std::min<long long>(left, 1000)));
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready <= 0) continue;
+    if (p[0].revents && !drain(out.fd, r.out)) out.reset();
+    if (p[1].revents && !drain(err.fd, r.err)) err.reset();
+  }
+  return false;
+}
+
+}  // namespace
+
+ChildResult run_child(const std::vector<std::string>& argv, double timeout_s, const std::vector<std::string>& extra_env) {
+  if (argv.empty()) throw Error("run_child: no program given");
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  ChildResult r;
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return r.error = std::strerror(errno), r;
+  Fd out{out_pipe[0]}, out_w{out_pipe[1]};
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return r.error = std::strerror(errno), r;
+  Fd err{err_pipe[0]}, err_w{err_pipe[1]};
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_w.fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_w.fd, 2);
+  std::vector<std::string> args = argv, env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> c_args = c_strings(args), c_env = c_strings(env);
+  // A process group of its own: Ctrl-C at the terminal reaches the parent (which decides), not the
+  // child's work, and a kill at the limit takes whatever it started with it. Signals as new.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, &attr, c_args.data(), c_env.data());
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  out_w.reset();
+  err_w.reset();
+  if (rc != 0) {
+    r.error = argv[0] + ": " + std::strerror(rc);
+    return r;
+  }
+  r.started = true;
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
+  r.timed_out = collect<Clock>(out, err, r, deadline);
+  // The pipes closed (the child is ending, or closed them and runs on) or time ran out.
+  int status = 0;
+  bool reaped = false;
+  while (!r.timed_out) {
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) reaped = true;
+    if (reaped || (w < 0 && errno != EINTR)) break;
+    if (Clock::now() >= deadline) r.timed_out = true;
+    else ::usleep(2000);
+  }
+  if (r.timed_out) {
+    ::kill(-pid, SIGKILL);  // the group: the child and anything it started
+    pid_t w;
+    while ((w = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+    reaped = w == pid;
+  }
+  if (!reaped) {  // someone else reaped it (SIGCHLD ignored): how it ended is unknown
+    r.error = argv[0] + ": its exit could not be waited for";
+    r.exit_code = -1;
+    return r;
+  }
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return r;
+}
+
+std::string signal_name(int signal) {
+  const char* abbrev = ::sigabbrev_np(signal);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
+std::string ChildResult::how_it_ended(double timeout_s) const {
+  if (!started) return "could not start: " + error;
+  if (!error.empty()) return error;
+  if (timed_out) return "ran past the " + format_g(timeout_s, 6) + " s limit";
+  if (signal != 0) {
+    const char* what = ::sigdescr_np(signal);
+    return "died of " + signal_name(signal) + (what ? std::string(" (") + what + ")" : "");
+  }
+  return "exited with " + std::to_string(exit_code);
+}
+
+}  // namespace ofa::common

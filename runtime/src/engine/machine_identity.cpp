@@ -1,0 +1,71 @@
+#include "ofa/runtime/engine/machine_identity.hpp"
+
+#include <dlfcn.h>
+
+#include <fstream>
+#include <map>
+
+#include <torch/version.h>
+
+#include "ofa/common/sha256.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
+
+namespace ofa::runtime {
+
+namespace {
+
+// /proc/cpuinfo's first processor: its fields by name.
+std::map<std::string, std::string> cpuinfo() {
+  std::map<std::string, std::string> fields;
+  std::ifstream f("/proc/cpuinfo");
+  for (std::string line; std::getline(f, line);) {
+    if (line.empty()) break;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string key = line.substr(0, colon);
+    key.erase(key.find_last_not_of(" \t") + 1);
+    fields.emplace(key, colon + 2 <= line.size() ? line.substr(colon + 2) : "");
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::string cpu_identity() {
+  const auto f = cpuinfo();
+  auto get = [&f](const char* k) {
+    const auto it = f.find(k);
+    return it == f.end() ? std::string() : it->second;
+  };
+  std::string name = get("model name");
+  if (name.empty()) name = get("Hardware");
+  if (name.empty()) name = "CPU implementer " + get("CPU implementer") + " part " + get("CPU part");
+  if (!get("cpu family").empty()) name += " (family " + get("cpu family") + ", model " + get("model") + ", stepping " + get("stepping") + ")";
+  return name;
+}
+
+std::string cpu_flags_hash() {
+  const auto f = cpuinfo();
+  const auto it = f.count("flags") ? f.find("flags") : f.find("Features");
+  return common::sha256_hex(it == f.end() ? "" : it->second).substr(0, 16);
+}
+
+std::string onednn_version() {
+  // oneDNN's dnnl_version_t begins with these three ints.
+  struct Version {
+    int major, minor, patch;
+  };
+  using Fn = const Version* (*)();
+  const auto fn = reinterpret_cast<Fn>(::dlsym(RTLD_DEFAULT, "dnnl_version"));
+  if (!fn) return "";
+  const Version* v = fn();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+}
+
+std::string engine_stack(bool onnxruntime) {
+  if (onnxruntime) return "ONNX Runtime " + onnxruntime_version();
+  const std::string dnnl = onednn_version();
+  return std::string("LibTorch ") + TORCH_VERSION + (dnnl.empty() ? "" : " with oneDNN " + dnnl);
+}
+
+}  // namespace ofa::runtime

@@ -1,5 +1,6 @@
 #include "runtime/commands/engines_command.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 #include "ofa/common/number_format.hpp"
@@ -31,14 +32,15 @@ std::string run_engines(const EnginesOptions& o, const common::Reporter& reporte
     s.recheck = true;
     registry.configure(s);
   }
+  const auto start = std::chrono::steady_clock::now();
   std::vector<EngineVerdict> verdicts = registry.verdicts(device, provider);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (o.recheck) {
     EngineCheckSettings s = registry.settings();
     s.recheck = false;
     registry.configure(s);
     verdicts = registry.verdicts(device, provider);  // as every later use reads them
   }
-  reporter.note("engines: " + std::to_string(verdicts.size()) + " engines, checked on " + o.device);
 
   std::string out = row("engine", "verdict", "max_error", "tolerance", "check_s") + "\n";
   double total = 0;
@@ -55,7 +57,9 @@ std::string run_engines(const EnginesOptions& o, const common::Reporter& reporte
   out += contenders.empty() ? " none\n" : "\n";
   for (const auto& [key, value] : registry.machine_key(device, provider)) out += "machine." + key + ": " + value + "\n";
   out += onednn_cache_report().describe() + "\n";
-  out += "checks took " + common::format_fixed(total, 1) + " s in all; kept in " + registry.cache_file(device, provider).string() + "\n";
+  out += "the engines' checks took " + common::format_fixed(total, 1) + " s" +
+         (o.recheck ? " (" + common::format_fixed(wall, 1) + " s with the check programs' start)" : "") + "; kept in " +
+         registry.cache_file(device, provider).string() + "\n";
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,14 +116,11 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> key_for(const EngineCheckSettings& s, const torch::Device& device, OrtProvider provider) {
   const fs::path checker = find_checker(s);
-  std::error_code ec;
   std::string checker_id = checker.string();
-  if (!checker.empty()) {
-    // The checker is linked with the engines it checks: a rebuilt one is checked afresh.
-    const auto size = fs::file_size(checker, ec);
-    const auto time = fs::last_write_time(checker, ec).time_since_epoch().count();
-    checker_id += " (" + std::to_string(ec ? 0 : size) + " bytes, modified " + std::to_string(ec ? 0 : time) + ")";
-  }
+  struct stat st {};
+  if (!checker.empty() && ::stat(checker.c_str(), &st) == 0)  // a rebuilt checker (and engines) is checked afresh
+    checker_id += " (" + std::to_string(st.st_size) + " bytes, modified " + std::to_string(st.st_mtim.tv_sec) + "." +
+                  std::to_string(st.st_mtim.tv_nsec) + ")";
   for (const auto& a : s.checker_args) checker_id += " " + a;
   return {{"cpu", cpu_identity()},
           {"cpu_flags", cpu_flags_hash()},

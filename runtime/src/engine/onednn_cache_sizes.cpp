@@ -2,14 +2,14 @@
 // reads from CPUID through xbyak. On an AMD CPU advertising `topoext`, xbyak decodes leaf
 // 0x8000001D; a hypervisor that zeroes that leaf (seen on AMD EPYC family 26 VMs) makes every
 // field 0, and the decoded size (ways+1)(partitions+1)(line+1)(sets+1) is 1 byte for each level.
-// oneDNN 3.7's sum primitive then blocks its work by L1/16 = 0 elements and divides by it
+// oneDNN 3.7's sum primitive then blocks its work by L1/8 = 0 elements and divides by it
 // (SIGFPE in ATen's mkldnn_add_out), and oneDNN Graph's fused kernels block by the same sizes
-// and compute wrong logits. The function is exported by libdnnl.so and called through its
-// PLT, so a definition in the executable interposes it: this one asks oneDNN's own first (through
+// and compute wrong logits. The function is exported by libdnnl.so and called through its PLT,
+// so a definition in the executable interposes it: this one asks oneDNN's own first (through
 // RTLD_NEXT) and only replaces answers no real cache gives, with the sizes glibc reads from the
-// legacy leaves (sysconf), else oneDNN's own fallback guesses. Every other machine is served
-// oneDNN's answer unchanged. CMake forces this object into every executable that links the
-// runtime (--undefined, --export-dynamic-symbol: runtime/CMakeLists.txt).
+// legacy leaves (sysconf) where those are plausible, else oneDNN's own fallback guesses. Every
+// other machine is served oneDNN's answer unchanged. CMake forces this object into every
+// executable that links the runtime (--undefined, --export-dynamic-symbol: runtime/CMakeLists.txt).
 #include "ofa/runtime/engine/onednn_cache_sizes.hpp"
 
 #include <algorithm>
@@ -31,6 +31,9 @@ namespace {
 
 // Smaller than any data cache an x86-64 CPU has had (L1d is 16 KiB or more).
 constexpr unsigned kSmallestPlausible = 4096;
+// Larger than any cache's share per core (AMD's X3D parts: 12 MiB of L3 per core). The VM that
+// zeroes leaf 0x8000001D reports 508 MiB of L3 in leaf 0x80000006: not a size to block work by.
+constexpr unsigned kLargestPlausible = 16u << 20;
 
 std::string kib(unsigned bytes) {
   return bytes >= 1024 && bytes % 1024 == 0 ? std::to_string(bytes / 1024) + " KiB" : std::to_string(bytes) + " B";
@@ -64,8 +67,9 @@ OnednnCacheReport make_report() {
     l.served = l.onednn;
     if (l.onednn < kSmallestPlausible && (l.onednn > 0 || level <= 2)) {
       const unsigned from_glibc = sysconf_per_core(level);
-      l.served = from_glibc >= kSmallestPlausible ? from_glibc : onednn_guess(level);
-      l.source = from_glibc >= kSmallestPlausible ? "sysconf" : "oneDNN's guess";
+      const bool usable = from_glibc >= kSmallestPlausible && from_glibc <= kLargestPlausible;
+      l.served = usable ? from_glibc : onednn_guess(level);
+      l.source = usable ? "sysconf" : "oneDNN's guess";
     }
     r.levels.push_back(l);
   }

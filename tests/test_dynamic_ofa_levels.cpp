@@ -1,4 +1,6 @@
 // Dynamic-OFA's level files: read as data, mapped to supernet names, imported as a library; bad files refused.
+#include <sys/stat.h>
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -243,4 +245,25 @@ TEST_CASE("bad Dynamic-OFA files are one line naming the level and key, and noth
       CHECK_THROWS_AS(read_dynamic_ofa_levels(dir / "cut.pickle", space()), Error);
     }
   }
+}
+
+TEST_CASE("a FIFO or a device as a binary input is refused in one line before a byte is read, never waited on", "[dynamic_ofa][errors]") {
+  // Issue #29: a FIFO as the pickle hung import-dynamic-ofa (an open for reading waits for a
+  // writer), /dev/zero was "empty file". Every binary input goes through read_file.
+  TempDir dir("special-inputs");
+  const std::filesystem::path fifo = dir / "levels.pickle";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(read_file(fifo), contains(fifo.string() + ": is not a regular file"));
+  CHECK_THROWS_WITH(read_file("/dev/zero"), contains("/dev/zero: is not a regular file"));
+  ofa::search::ImportDynamicOfaOptions o;
+  o.pickle = fifo;
+  o.out = dir / "library.yaml";
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("is not a regular file"));
+  o.pickle = "/dev/zero";
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("is not a regular file"));
+  CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
+  // A symlink to a regular file is that file.
+  write_file_atomic(dir / "real.txt", "bytes");
+  std::filesystem::create_symlink(dir / "real.txt", dir / "link.txt");
+  CHECK(read_file(dir / "link.txt") == "bytes");
 }

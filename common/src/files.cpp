@@ -5,7 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "ofa/common/error.hpp"
 
@@ -61,21 +66,33 @@ void write_file_atomic(const fs::path& requested, std::string_view content) {
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error(path.string() + ": no such file");
-  if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a folder, not a file");
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) throw Error(path.string() + ": cannot open for reading");
-  const std::streamoff size = f.tellg();
-  if (size < 0) {  // not seekable (a pipe): read it as a stream
-    f.clear();
-    f.seekg(0);
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) throw Error(path.string() + ": no such file");
+  if (fs::is_directory(st)) throw Error(path.string() + ": is a folder, not a file");
+  // A FIFO would block the open until a writer came, a device (/dev/zero) never ends: only a
+  // regular file is an input. Opened without blocking and checked again on the descriptor, so a
+  // path swapped for a FIFO after the check cannot hang the read either.
+  if (!fs::is_regular_file(st)) throw Error(path.string() + ": is not a regular file (a FIFO, device or socket is not an input)");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(path.string() + ": cannot open for reading: " + std::strerror(errno));
+  struct stat fst {};
+  if (::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+    ::close(fd);
+    throw Error(path.string() + ": is not a regular file (a FIFO, device or socket is not an input)");
   }
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  f.seekg(0);
-  if (!f.read(bytes.data(), size)) throw Error(path.string() + ": read error");
+  std::string bytes(static_cast<std::size_t>(fst.st_size), '\0');
+  std::size_t got = 0;
+  int error = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;  // an error, or the file shrank while being read: what was there
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (error != 0) throw Error(path.string() + ": read error: " + std::strerror(error));
+  bytes.resize(got);
   return bytes;
 }
 

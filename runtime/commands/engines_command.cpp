@@ -40,6 +40,7 @@ std::string run_engines(const EnginesOptions& o, const common::Reporter& reporte
     s.recheck = false;
     registry.configure(s);
     verdicts = registry.verdicts(device, provider);  // as every later use reads them
+    reporter.note("engines: checked again in " + common::format_fixed(wall, 1) + " s; later processes read these verdicts");
   }
 
   std::string out = row("engine", "verdict", "max_error", "tolerance", "check_s") + "\n";

@@ -16,7 +16,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // pipe): outputs are regular files or new paths, and a rename would replace the node.
 std::filesystem::path output_target(const std::filesystem::path& path);
 
-// The whole file, or Error naming it.
+// The whole file, or Error naming it; anything but a regular file (a FIFO, a device, a socket)
+// is refused before a byte is read.
 std::string read_file(const std::filesystem::path& path);
 
 // The data folder: `flag` (from --data-dir) when not empty, else $OFA_DATA_DIR, else the

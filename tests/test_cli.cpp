@@ -155,6 +155,9 @@ TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]
     CHECK(e.find('\n') == std::string::npos);
   }
   CHECK(parse_error("ofa-measure", {"latency", "--candidates", "c.yaml"}) == "ofa-measure latency: --out is required (see --help)");
+  // Issue #29: docs/robustness.md says batches are at most 4096.
+  CHECK(parse_error("ofa-measure", {"accuracy", "--measured", "m.yaml", "--val-images", "v", "--calib-batch", "4097"}) ==
+        "--calib-batch: '4097' is not a whole number in [1, 4096]");
   CHECK_THAT(parse_error("ofa-measure", {"latency", "--candidates", "c.yaml", "--library", "l.yaml", "--out", "m.yaml"}),
              ofa::test::contains("--candidates") && ofa::test::contains("--library"));
   CHECK_THAT(parse_error("ofa-measure", {"lat"}), ofa::test::starts_with("unknown command 'lat' (commands: latency, lut, bn"));

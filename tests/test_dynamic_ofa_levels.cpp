@@ -10,6 +10,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/library_file.hpp"
+#include "ofa/common/pickle.hpp"
 #include "ofa/common/state_dict_file.hpp"
 #include "ofa/search/random.hpp"
 #include "ofa/search/sampling.hpp"
@@ -169,7 +170,8 @@ TEST_CASE("import-dynamic-ofa never writes a BN file over its pickle or --weight
   write_file_atomic(dir / "in.pickle", pickle);
   o.pickle = dir / "in.pickle";
   o.weights = dir / "library_bn/level_0.pt";
-  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("a BN file") && contains("is --weights"));
+  CHECK_THROWS_WITH(ofa::search::run_import_dynamic_ofa(o), contains("a BN file") && contains("is --weights") &&
+                                                               contains("; choose another --out (its BN files go to <stem>_bn/ beside it)"));
   CHECK(read_file(dir / "library_bn/level_0.pt") == "weights");
   CHECK(read_file(dir / "library_bn/level_1.pt") == pickle);
   CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
@@ -266,4 +268,12 @@ TEST_CASE("a FIFO or a device as a binary input is refused in one line before a 
   write_file_atomic(dir / "real.txt", "bytes");
   std::filesystem::create_symlink(dir / "real.txt", dir / "link.txt");
   CHECK(read_file(dir / "link.txt") == "bytes");
+}
+
+TEST_CASE("messages name a pickle's kinds with their article", "[dynamic_ofa][errors]") {
+  // Issue #29: "data is a object".
+  CHECK(ofa::common::pickle::a_kind("object") == "an object");
+  CHECK(ofa::common::pickle::a_kind("int") == "an int");
+  CHECK(ofa::common::pickle::a_kind("dict") == "a dict");
+  CHECK(ofa::common::pickle::a_kind("None") == "None");
 }

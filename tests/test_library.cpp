@@ -132,6 +132,7 @@ TEST_CASE("library files round-trip and bad ones are rejected by name", "[librar
   fails(broken("format: ofa-library/2", "format: ofa-library/9"), "ofa-library/9");
   fails(broken("accuracy_source: predicted\nlevels:", "accuracy_source: guessed\nlevels:"), "'guessed'");
   fails(broken("    bn: null\n", "    bn: null\n    colour: red\n"), "unknown key 'colour'");
+  fails(broken("    bn: null\n", "    bn: \"\"\n"), "key 'bn' is empty");  // issue #29: was read as no BN file
   fails(broken("    r: ", "    r: 1"), "r");
   fails(broken("d: [", "d: [9, "), "levels[0]");
   fails(broken("latency_ms: {median: ", "latency_ms: {median: -"), "must be positive");

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "ofa/common/error.hpp"
+#include "ofa/common/pickle.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/torch_file.hpp"
 
@@ -24,12 +25,12 @@ const SavedObject& field(const SavedObject& o, std::string_view key, const std::
 }
 
 std::int64_t whole(const SavedObject& o, const std::string& where) {
-  if (o.kind != Kind::Int) throw Error(where + " is a " + std::string(o.kind_name()) + ", not a whole number");
+  if (o.kind != Kind::Int) throw Error(where + " is " + pickle::a_kind(o.kind_name()) + ", not a whole number");
   return o.integer;
 }
 
 std::vector<int> int_list(const SavedObject& o, std::size_t n, const std::string& where) {
-  if (o.kind != Kind::List && o.kind != Kind::Tuple) throw Error(where + " is a " + std::string(o.kind_name()) + ", not a list");
+  if (o.kind != Kind::List && o.kind != Kind::Tuple) throw Error(where + " is " + pickle::a_kind(o.kind_name()) + ", not a list");
   if (o.items.size() != n) throw Error(where + " has " + std::to_string(o.items.size()) + " entries, not " + std::to_string(n));
   std::vector<int> v;
   for (std::size_t i = 0; i < n; ++i) {
@@ -41,7 +42,7 @@ std::vector<int> int_list(const SavedObject& o, std::size_t n, const std::string
 }
 
 ArchConfig read_config(const SavedObject& c, const SearchSpace& space, const std::string& where) {
-  if (c.kind != Kind::Dict) throw Error(where + " is a " + std::string(c.kind_name()) + ", not a dict {ks, e, d, r}");
+  if (c.kind != Kind::Dict) throw Error(where + " is " + pickle::a_kind(c.kind_name()) + ", not a dict {ks, e, d, r}");
   for (const SavedObject& k : c.keys)
     if (k.kind != Kind::String || (k.text != "ks" && k.text != "e" && k.text != "d" && k.text != "r" && k.text != "wid"))
       throw Error(where + ": unknown key '" + k.key_text() + "' (a config has wid, ks, e, d, r)");
@@ -70,10 +71,10 @@ ArchConfig read_config(const SavedObject& c, const SearchSpace& space, const std
 // differs from it by float32 rounding, so it is read, not recomputed).
 std::vector<float> meter_avg(const SavedObject& meter, int channels, bool variance, std::int64_t& count, const std::string& where) {
   if (meter.kind != Kind::Object || meter.text.size() < 12 || meter.text.compare(meter.text.size() - 12, 12, "AverageMeter") != 0)
-    throw Error(where + " is a " + (meter.kind == Kind::Object ? "'" + meter.text + "'" : std::string(meter.kind_name())) +
+    throw Error(where + " is " + (meter.kind == Kind::Object ? "a '" + meter.text + "'" : pickle::a_kind(meter.kind_name())) +
                 ", not an AverageMeter");
   const SavedObject& avg = field(meter, "avg", where);
-  if (avg.kind != Kind::Tensor) throw Error(where + ": avg is a " + std::string(avg.kind_name()) + ", not a tensor");
+  if (avg.kind != Kind::Tensor) throw Error(where + ": avg is " + pickle::a_kind(avg.kind_name()) + ", not a tensor");
   if (avg.tensor.sizes.size() != 1 || avg.tensor.sizes[0] != channels)
     throw Error(where + ": avg is " + avg.tensor.describe() + "; this architecture's BatchNorm has " + std::to_string(channels) + " channels");
   std::vector<float> v = avg.tensor.to_float();
@@ -123,7 +124,7 @@ std::vector<DynamicOfaLevel> read_dynamic_ofa_levels(const std::filesystem::path
       throw Error(file + ": unknown key '" + k.key_text() + "' (Dynamic-OFA's level files hold accu_lat, configs, bn_lists)");
   const SavedObject &accu_lat = field(root, "accu_lat", file), &configs = field(root, "configs", file), &bn_lists = field(root, "bn_lists", file);
   for (const auto& [name, list] : {std::pair<const char*, const SavedObject*>{"accu_lat", &accu_lat}, {"configs", &configs}, {"bn_lists", &bn_lists}})
-    if (list->kind != Kind::List) throw Error(file + ": key '" + name + "' is a " + std::string(list->kind_name()) + ", not a list");
+    if (list->kind != Kind::List) throw Error(file + ": key '" + name + "' is " + pickle::a_kind(list->kind_name()) + ", not a list");
   if (configs.items.empty()) throw Error(file + ": no levels");
   if (accu_lat.items.size() != configs.items.size() || bn_lists.items.size() != configs.items.size())
     throw Error(file + ": accu_lat, configs and bn_lists have " + std::to_string(accu_lat.items.size()) + ", " + std::to_string(configs.items.size()) +
@@ -158,7 +159,7 @@ std::vector<DynamicOfaLevel> read_dynamic_ofa_levels(const std::filesystem::path
     for (const SubnetBn& b : bns) by_name.emplace(b.old_name, &b);
     for (const auto& [what, meters] : {std::pair<const char*, const SavedObject*>{"mean", &means}, {"var", &vars}}) {
       const std::string mw = bw + ": " + what;
-      if (meters->kind != Kind::Dict) throw Error(mw + " is a " + std::string(meters->kind_name()) + ", not a dict of BatchNorm names");
+      if (meters->kind != Kind::Dict) throw Error(mw + " is " + pickle::a_kind(meters->kind_name()) + ", not a dict of BatchNorm names");
       for (const SavedObject& k : meters->keys)
         if (k.kind != Kind::String || !by_name.count(k.text))
           throw Error(mw + ": '" + k.key_text() + "' is not a BatchNorm of this level's architecture (" + to_string(level.arch) + ")");

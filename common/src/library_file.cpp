@@ -122,7 +122,11 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
       l.predicted_latency_ms = yaml_double(n["predicted_latency_ms"], w + ": key 'predicted_latency_ms'");
     l.macs_m = n["macs_m"] ? yaml_double(n["macs_m"], w + ": key 'macs_m'") : 0;
     l.params_m = n["params_m"] ? yaml_double(n["params_m"], w + ": key 'params_m'") : 0;
-    if (n["bn"] && !n["bn"].IsNull()) l.bn = yaml_string(n["bn"], w + ": key 'bn'");
+    if (n["bn"] && !n["bn"].IsNull()) {
+      l.bn = yaml_string(n["bn"], w + ": key 'bn'");
+      // An empty path names no file: leave the key out (or null) for a level without BN statistics.
+      if (l.bn.empty()) throw Error(w + ": key 'bn' is empty; leave it out for a level without a BN file");
+    }
     l.engine = read_item_engine(n, f.engine, w);
     l.arch = arch_from_yaml(n, w);
     try {

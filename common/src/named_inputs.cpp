@@ -20,14 +20,14 @@ fs::path resolved(const fs::path& p) {
 
 }  // namespace
 
-void check_output_spares_inputs(const std::string& flag, const fs::path& out, const std::vector<NamedInput>& inputs) {
+void check_output_spares_inputs(const std::string& flag, const fs::path& out, const std::vector<NamedInput>& inputs, const std::string& remedy) {
   if (out.empty()) return;
   const fs::path o = resolved(out);
   for (const NamedInput& in : inputs) {
     if (in.path.empty()) continue;
     std::error_code ec;
     const bool same = fs::exists(out, ec) && fs::exists(in.path, ec) ? fs::equivalent(out, in.path, ec) : o == resolved(in.path);
-    if (same) throw Error(flag + " " + out.string() + " is " + in.what + " (" + in.path.string() + "), an input; choose another " + flag);
+    if (same) throw Error(flag + " " + out.string() + " is " + in.what + " (" + in.path.string() + "), an input; " + (remedy.empty() ? "choose another " + flag : remedy));
   }
 }
 

@@ -262,6 +262,12 @@ Document unpickle(std::string_view bytes, const std::string& where, std::size_t 
   return Machine(bytes, where, offset).run();
 }
 
+std::string a_kind(std::string_view name) {
+  if (name == "None") return "None";
+  const bool vowel = !name.empty() && std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(name);
+}
+
 const char* kind_name(Kind kind) {
   switch (kind) {
     case Kind::None: return "None";

@@ -104,7 +104,7 @@ class Reader {
     if (t.kind != Kind::Tuple || t.items.size() < 5 || doc[t.items[0]].kind != Kind::String || doc[t.items[0]].text != "storage")
       fail("a persistent id that is not a storage ('storage', type, key, location, size)");
     const Node &type = doc[t.items[1]], &key = doc[t.items[2]], &location = doc[t.items[3]], &numel = doc[t.items[4]];
-    if (type.kind != Kind::Global) fail("a storage whose type is a " + std::string(pickle::kind_name(type.kind)));
+    if (type.kind != Kind::Global) fail("a storage whose type is " + pickle::a_kind(pickle::kind_name(type.kind)));
     const std::optional<DType> dtype = type.text == "torch" ? storage_dtype(type.name) : std::nullopt;
     if (!dtype) fail("unsupported storage type '" + std::string(type.text) + "." + std::string(type.name) + "'");
     if (key.kind != Kind::String) fail("a storage key that is not a string");
@@ -176,7 +176,7 @@ class Reader {
 
   std::int64_t int_arg(NodeId id, const std::string& path, const char* what) const {
     const Node& n = doc_[id];
-    if (n.kind != Kind::Int) fail(path, std::string(what) + " is a " + pickle::kind_name(n.kind) + ", not an integer");
+    if (n.kind != Kind::Int) fail(path, std::string(what) + " is " + pickle::a_kind(pickle::kind_name(n.kind)) + ", not an integer");
     return n.integer;
   }
 
@@ -223,7 +223,7 @@ class Reader {
 
   SavedObject record(const std::string& name, NodeId state, const std::string& path, int depth) {
     if (doc_[state].kind != Kind::Dict)
-      fail(path, "an object of class '" + name + "' whose state is a " + pickle::kind_name(doc_[state].kind) + ", not a dict of fields");
+      fail(path, "an object of class '" + name + "' whose state is " + pickle::a_kind(pickle::kind_name(doc_[state].kind)) + ", not a dict of fields");
     SavedObject o = convert(state, path, depth + 1);
     o.kind = SavedObject::Kind::Object;
     o.text = name;
@@ -247,7 +247,7 @@ class Reader {
       order = std::string(doc_[doc_[dt.items[2]].items[1]].text);
     if (order == ">") fail(path, "a big-endian numpy array (dtype '>" + code + "'); only little-endian arrays are read");
     const Node& fortran = doc_[state.items[3]];
-    if (fortran.kind != Kind::Bool) fail(path, "a numpy array whose fortran flag is a " + std::string(pickle::kind_name(fortran.kind)));
+    if (fortran.kind != Kind::Bool) fail(path, "a numpy array whose fortran flag is " + pickle::a_kind(pickle::kind_name(fortran.kind)));
     std::int64_t numel = 1;
     for (std::int64_t d : shape)
       if (__builtin_mul_overflow(numel, d, &numel)) fail(path, "a numpy array whose shape overflows");
@@ -262,7 +262,7 @@ class Reader {
     static const std::map<std::string_view, DType> kCodes = {{"f8", DType::Float64}, {"f4", DType::Float32}, {"i8", DType::Int64}};
     const auto type = kCodes.find(code);
     if (type == kCodes.end()) fail(path, "a numpy array of dtype '" + code + "' (float64, float32, int64 and object arrays are read)");
-    if (data.kind != Kind::Bytes) fail(path, "a numpy array whose data is a " + std::string(pickle::kind_name(data.kind)) + ", not bytes");
+    if (data.kind != Kind::Bytes) fail(path, "a numpy array whose data is " + pickle::a_kind(pickle::kind_name(data.kind)) + ", not bytes");
     const std::uint64_t need = static_cast<std::uint64_t>(numel) * dtype_size(type->second);
     if (data.text.size() != need)
       fail(path, "a numpy array of " + std::to_string(numel) + " " + std::string(dtype_name(type->second)) + " values holds " +
@@ -317,7 +317,7 @@ class Reader {
       ref.dtype = in_bytes->dtype;
       ref.key = "(in bytes)";
     } else if (pid.kind != Kind::PersistentId) {
-      fail(path, "a tensor whose storage is a " + std::string(pickle::kind_name(pid.kind)));
+      fail(path, "a tensor whose storage is " + pickle::a_kind(pickle::kind_name(pid.kind)));
     } else {
       ref = storage_ref(doc_, pid.items[0], [&](const std::string& what) { fail(path, what); });
     }
@@ -430,7 +430,7 @@ std::size_t legacy_header_end(std::string_view all, const std::string& where) {
 std::shared_ptr<const TensorStorage> storage_from_bytes(std::string_view payload, const std::shared_ptr<const std::string>& owner) {
   const std::string where = "the payload";
   const Document doc = pickle::unpickle(payload, where, legacy_header_end(payload, where));
-  if (doc[doc.root].kind != Kind::PersistentId) throw Error("its object is a " + std::string(pickle::kind_name(doc[doc.root].kind)) + ", not a storage");
+  if (doc[doc.root].kind != Kind::PersistentId) throw Error("its object is " + pickle::a_kind(pickle::kind_name(doc[doc.root].kind)) + ", not a storage");
   // The location ('cuda:0' in Dynamic-OFA's files) is ignored: the bytes are the same anywhere.
   const StorageRef ref = Reader::storage_ref(doc, doc[doc.root].items[0], [](const std::string& what) { throw Error(what); });
   if (ref.view_of) throw Error("a storage view");

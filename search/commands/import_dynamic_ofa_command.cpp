@@ -67,7 +67,8 @@ std::string run_import_dynamic_ofa(const ImportDynamicOfaOptions& o) {
   // The driver checked --out against the flags; the BN files written beside it must spare them too.
   std::vector<common::NamedInput> inputs{{"the pickle", o.pickle}};
   if (o.weights) inputs.push_back({"--weights", *o.weights});
-  for (const common::Level& l : lib.levels) common::check_output_spares_inputs("a BN file", o.out.parent_path() / l.bn, inputs);
+  for (const common::Level& l : lib.levels) common::check_output_spares_inputs("a BN file", o.out.parent_path() / l.bn, inputs,
+                                                                                  "choose another --out (its BN files go to <stem>_bn/ beside it)");
   for (std::size_t i = 0; i < levels.size(); ++i)
     outputs.add(o.out.parent_path() / lib.levels[i].bn, common::torch_save_bytes(levels[i].bn));
   outputs.add(o.out, common::format_library_yaml(lib));

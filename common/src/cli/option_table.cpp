@@ -34,7 +34,7 @@ const std::vector<OptionSpec>& options() {
       {"--batch-size", "N", "Images per batch (the last batch may be short)", integer(1, 100'000)},
       {"--bn", "FILE", "BN file (.pt): supernet BN name -> running_mean / running_var of this architecture", text(), Role::InputFile},
       {"--budget-minutes", "M", "Fit the measurement into M minutes (fewer calls, then fewer rounds)", real(0, 100'000, true)},
-      {"--calib-batch", "N", "Calibration batch size", integer(1, 100'000)},
+      {"--calib-batch", "N", "Calibration batch size", integer(1, kMaxBatch)},
       {"--calib-count", "N", "Calibration images drawn from --calib-images", integer(1, kMaxCount)},
       {"--calib-images", "DIR", "Calibration images for BN recalibration: an ImageNet folder DIR/<wnid>/<image> (OFA: 2000 training images, augmented)", text(), Role::InputFolder},
       {"--candidates", "FILE", "candidates.yaml written by ofa-search", text(), Role::InputFile},

@@ -15,7 +15,10 @@ struct NamedInput {
 
 // Error unless the output file `out` (given as `flag`) is none of `inputs` (the same file after
 // resolving links, or the same path when either does not exist yet). Empty paths are skipped.
-void check_output_spares_inputs(const std::string& flag, const std::filesystem::path& out, const std::vector<NamedInput>& inputs);
+// The error ends "choose another <flag>", or `remedy` for an output another flag implies (the
+// BN files beside --out).
+void check_output_spares_inputs(const std::string& flag, const std::filesystem::path& out, const std::vector<NamedInput>& inputs,
+                                 const std::string& remedy = "");
 
 // Error when the output folder `out` (replaced whole) is or holds one of `inputs`.
 void check_folder_spares_inputs(const std::string& flag, const std::filesystem::path& out, const std::vector<NamedInput>& inputs);

@@ -50,5 +50,7 @@ struct Document {
 Document unpickle(std::string_view bytes, const std::string& where, std::size_t offset = 0);
 
 const char* kind_name(Kind kind);
+// The kind with its article, for messages: "an object", "an int", "a dict", "None".
+std::string a_kind(std::string_view kind_name);
 
 }  // namespace ofa::common::pickle

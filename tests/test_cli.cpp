@@ -1,10 +1,20 @@
 // The shared option table and parser: what every tool's command line goes through.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
 #include <set>
 
 #include "catch.hpp"
 
 #include "ofa/common/cli/arg_parser.hpp"
 #include "ofa/common/cli/option_table.hpp"
+#include "ofa/common/cli/tool_main.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/reporter.hpp"
 #include "ofa/common/error.hpp"
 #include "test_support.hpp"
 
@@ -212,4 +222,53 @@ TEST_CASE("a command's bare argument is its positional option, once, and others 
                     ofa::test::contains("--pickle given twice"));
   CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"pareto", "m.yaml"}),
                     ofa::test::contains("unexpected argument 'm.yaml'"));
+}
+
+TEST_CASE("scripts/predictor-loop: --help is its help, and bad counts are refused before anything runs", "[cli][errors]") {
+  // Issue #29: --help exited 2 printing a line of the script's source; --front 0 ran a search first.
+  const std::string script = (ofa::test::source_dir() / "scripts/predictor-loop").string();
+  const auto help = ofa::test::shell(script + " --help");
+  CHECK(help.status == 0);
+  CHECK_THAT(help.output, ofa::test::starts_with("The predictor loop for one profile"));
+  CHECK(help.output.find("set -euo") == std::string::npos);
+  ofa::test::TempDir dir("predictor-loop");
+  for (const std::string bad : {"--front 0", "--rounds -1", "--front 2x"}) {
+    INFO(bad);
+    const auto r = ofa::test::shell(script + " p.yaml " + (dir / "out").string() + " --weights w.pt --val-images v --calib-images c " + bad);
+    CHECK(r.status == 2);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK_THAT(r.output, ofa::test::contains("is not a whole number in [1, 100000]"));
+    CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  }
+}
+
+TEST_CASE("after Ctrl-C a command says what it leaves: its own note where the tool's would be wrong", "[cli]") {
+  // Issue #29: latency-model said ofa-measure's "completed results are kept, --resume continues"
+  // (true of latency, lut and accuracy); it keeps nothing and has no --resume. The command's own
+  // note wins. The command here stands in for one stopped by Ctrl-C (the flag set, then its error).
+  const auto stopped = [](const ofa::common::cli::ParsedArgs&, const ofa::common::Reporter&) {
+    std::raise(SIGINT);  // caught: sets the interrupt flag, as a user's Ctrl-C does
+    throw ofa::common::Error("interrupted");
+  };
+  const ofa::common::cli::CommandRun commands[] = {{"latency-model", stopped, true, "nothing was written (no --resume)"}};
+  std::vector<std::string> args = {"ofa-measure", "latency-model", "--out", "model"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  // stderr into a file for the length of the call.
+  ofa::test::TempDir dir("interrupted-note");
+  const std::string log = (dir / "stderr.txt").string();
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::dup2(fd, 2);
+  const int status = ofa::common::cli::tool_main("ofa-measure", "about", "completed results are kept, --resume continues",
+                                                 static_cast<int>(argv.size()), argv.data(), commands);
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(fd);
+  ::close(saved);
+  CHECK(status == 130);
+  const std::string said = ofa::common::read_file(log);
+  CHECK_THAT(said, ofa::test::contains("ofa-measure: interrupted; nothing was written (no --resume)"));
+  CHECK(said.find("--resume continues") == std::string::npos);
 }

@@ -376,6 +376,19 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "zero.yaml", false, ""}),
                     ofa::test::contains("zero.yaml: measurements[3]: measured.median_ms = 0 must be positive"));
   CHECK_FALSE(std::filesystem::exists(calibration_path(dir / "lut")));
+
+  // Issue #29: --measured naming the calibration calibrate writes (directly or through a link)
+  // was replaced by it. The implicit output is checked against the inputs: refused, untouched.
+  m.rows[3].measured.median_ms = m.rows[3].measured.p10_ms = 5;
+  const std::string measured = format_measured_yaml(m);
+  write_file_atomic(calibration_path(dir / "lut"), measured);
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", calibration_path(dir / "lut"), false, ""}),
+                    ofa::test::contains("is --measured") && ofa::test::contains("an input"));
+  std::filesystem::create_symlink(calibration_path(dir / "lut"), dir / "link.yaml");
+  CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "link.yaml", false, ""}), ofa::test::contains("is --measured"));
+  CHECK(read_file(calibration_path(dir / "lut")) == measured);
+  // --lut naming a file is said as such.
+  CHECK_THROWS_WITH(run_calibrate({dir / "measured.yaml", dir / "zero.yaml", false, ""}), ofa::test::contains("is a file; it names the folder"));
 }
 
 TEST_CASE("timing statistics: percentiles as numpy, spikes out of the interdecile mean", "[measure]") {

@@ -11,6 +11,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/fit_statistics.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/named_inputs.hpp"
 #include "ofa/common/lut_file.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/search/latency_table.hpp"
@@ -36,6 +37,13 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& fold
 }  // namespace
 
 std::string run_calibrate(const CalibrateOptions& o) {
+  std::error_code ec;
+  if (std::filesystem::exists(o.lut, ec) && !std::filesystem::is_directory(o.lut, ec))
+    throw Error("--lut " + o.lut.string() + " is a file; it names the folder of a latency table (<r>_lookup_table.json files)");
+  // The calibration written into --lut is an output too: never the measured file it is fitted to
+  // (given directly or through a link).
+  common::check_output_spares_inputs("the calibration", calibration_path(o.lut), {{"--measured", o.measured}},
+                                     "give --measured a file outside --lut's calibration.yaml");
   if (!o.force) {
     std::optional<std::filesystem::path> data;
     try {

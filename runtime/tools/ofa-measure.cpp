@@ -174,8 +174,14 @@ int main(int argc, char** argv) {
   // A check of the engines (once per machine) and any engine it refuses are told on stderr.
   ofa::runtime::EngineVerdicts::registry().set_note([](std::string_view line) { std::cerr << "ofa-measure: " << line << "\n"; });
   // Each of these stops between candidates, layers or batches on Ctrl-C, leaving only complete files.
-  const ofa::common::cli::CommandRun commands[] = {{"latency", latency, true}, {"lut", lut, true},         {"bn", bn, true},
-                                                   {"calibrate", calibrate},   {"accuracy", accuracy, true}, {"latency-model", latency_model, true}};
+  // bn and latency-model write their output whole at the end and have no --resume: Ctrl-C keeps nothing.
+  const ofa::common::cli::CommandRun commands[] = {
+      {"latency", latency, true},
+      {"lut", lut, true},
+      {"bn", bn, true, "nothing was written (bn writes its file at the end; run it again)"},
+      {"calibrate", calibrate},
+      {"accuracy", accuracy, true},
+      {"latency-model", latency_model, true, "nothing was written (latency-model has no --resume; run it again)"}};
   return ofa::common::cli::tool_main("ofa-measure", "ofa-measure: measure OFA subnets on this device and build its latency table and model",
                                      "completed results are kept, --resume continues", argc, argv, commands);
 }

@@ -95,7 +95,8 @@ int tool_main(std::string_view tool, std::string_view about, std::string_view in
     if (o.name == "--quiet") quiet = parsed.args.has("--quiet");
   const Reporter reporter = terminal_reporter(quiet);
   if (run->stops_on_interrupt) catch_interrupts();
-  const int status = run_tool(tool, interrupted_note, [&] { run->run(parsed.args, reporter); });
+  const std::string_view note = run->interrupted_note.empty() ? interrupted_note : run->interrupted_note;
+  const int status = run_tool(tool, note, [&] { run->run(parsed.args, reporter); });
   // Results that never reached stdout (a full disk, a closed pipe) are a failure, not a success.
   std::cout.flush();
   if (status == 0 && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))) return fail(tool, "could not write to standard output");

@@ -16,6 +16,9 @@ struct CommandRun {
   // Whether the command polls interrupt_flag() between items and stops cleanly on Ctrl-C;
   // the others end at once on Ctrl-C (they write their outputs atomically, so nothing half-written stays).
   bool stops_on_interrupt = false;
+  // What Ctrl-C leaves, said after "interrupted; " when it differs from the tool's note (a
+  // command without --resume keeps nothing).
+  std::string_view interrupted_note = {};
 };
 
 // The process's main: parses argv against the option table (--help prints the tool's or a

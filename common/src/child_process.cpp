@@ -69,6 +69,62 @@ bool collect(Fd& out, Fd& err, ChildResult& r, typename Clock::time_point deadli
   return false;
 }
 
+// Starts argv[0] with stdin from /dev/null and stdout/stderr into the pipes' write ends, in a
+// process group of its own (Ctrl-C at the terminal reaches the parent, which decides; a kill at
+// the limit takes whatever the child started) with default signal handling. 0 or an errno.
+int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int out_w, int err_w, pid_t& pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_w, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_w, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<std::string> args = argv, env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> c_args = c_strings(args), c_env = c_strings(env);
+  const int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, &attr, c_args.data(), c_env.data());
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc;
+}
+
+// Reaps the child once it has ended, or kills its group at the deadline (or at once when
+// `r.timed_out` is already set) and reaps it then; sets how it ended.
+template <class Clock>
+void reap(pid_t pid, typename Clock::time_point deadline, ChildResult& r) {
+  int status = 0;
+  bool reaped = false;
+  while (!r.timed_out) {  // the pipes closed: it is ending, or closed them and runs on
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) reaped = true;
+    if (reaped || (w < 0 && errno != EINTR)) break;
+    if (Clock::now() >= deadline) r.timed_out = true;
+    else ::usleep(2000);
+  }
+  if (r.timed_out) {
+    ::kill(-pid, SIGKILL);
+    pid_t w;
+    while ((w = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+    reaped = w == pid;
+  }
+  if (!reaped) {  // someone else reaped it (SIGCHLD ignored): how it ended is unknown
+    r.error = "could not be waited for (its exit was reaped elsewhere)";
+    return;
+  }
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+}
+
 }  // namespace
 
 ChildResult run_child(const std::vector<std::string>& argv, double timeout_s, const std::vector<std::string>& extra_env) {
@@ -81,31 +137,8 @@ ChildResult run_child(const std::vector<std::string>& argv, double timeout_s, co
   Fd out{out_pipe[0]}, out_w{out_pipe[1]};
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return r.error = std::strerror(errno), r;
   Fd err{err_pipe[0]}, err_w{err_pipe[1]};
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_w.fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_w.fd, 2);
-  std::vector<std::string> args = argv, env;
-  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> c_args = c_strings(args), c_env = c_strings(env);
-  // A process group of its own: Ctrl-C at the terminal reaches the parent (which decides), not the
-  // child's work, and a kill at the limit takes whatever it started with it. Signals as new.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, &attr, c_args.data(), c_env.data());
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
+  const int rc = spawn(argv, extra_env, out_w.fd, err_w.fd, pid);
   out_w.reset();
   err_w.reset();
   if (rc != 0) {
@@ -115,30 +148,7 @@ ChildResult run_child(const std::vector<std::string>& argv, double timeout_s, co
   r.started = true;
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
   r.timed_out = collect<Clock>(out, err, r, deadline);
-  // The pipes closed (the child is ending, or closed them and runs on) or time ran out.
-  int status = 0;
-  bool reaped = false;
-  while (!r.timed_out) {
-    const pid_t w = ::waitpid(pid, &status, WNOHANG);
-    if (w == pid) reaped = true;
-    if (reaped || (w < 0 && errno != EINTR)) break;
-    if (Clock::now() >= deadline) r.timed_out = true;
-    else ::usleep(2000);
-  }
-  if (r.timed_out) {
-    ::kill(-pid, SIGKILL);  // the group: the child and anything it started
-    pid_t w;
-    while ((w = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
-    }
-    reaped = w == pid;
-  }
-  if (!reaped) {  // someone else reaped it (SIGCHLD ignored): how it ended is unknown
-    r.error = argv[0] + ": its exit could not be waited for";
-    r.exit_code = -1;
-    return r;
-  }
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  reap<Clock>(pid, deadline, r);
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return r;
 }

@@ -1,6 +1,7 @@
 // `ofa-runtime run` end to end with contention: the trace's structure and the direction of the
 // switches (down during contention, back up after), not their timing. Runs alone (RUN_SERIAL):
 // it measures the levels, then competes with its own busy threads.
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -83,8 +84,13 @@ TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plo
   // The target lets the top level run with 15 % to spare beyond the margin; four busy threads
   // on this machine's cores slow it well past that.
   const double target = lib.levels[2].latency_median_ms / 0.9 * 1.15;
-  const std::string cmd = tool("ofa-runtime") + " run --library " + (dir / "library.yaml").string() +
-                          " --latency-target " + std::to_string(target) + " --duration 7 --contention at=2s,threads=4,for=2.5s" +
+  // The run's timeline is seconds (the policy's waits are), sized for frames of at most 175 ms:
+  // where the top level is slower (the sanitizer build on a machine whose page faults are dear:
+  // 520 ms on an AMD EPYC VM), every time stretches alike, so the run still sees 40 frames.
+  const double k = std::max(1.0, lib.levels[2].latency_median_ms / 175.0);
+  const auto secs = [k](double s) { return std::to_string(s * k); };
+  const std::string cmd = tool("ofa-runtime") + " run --library " + (dir / "library.yaml").string() + " --latency-target " +
+                          std::to_string(target) + " --duration " + secs(7) + " --contention at=" + secs(2) + "s,threads=4,for=" + secs(2.5) + "s" +
                           " --trace " + (dir / "trace.csv").string() + " --plot " + (dir / "trace.svg").string() +
                           " --summary-json " + (dir / "summary.json").string() + " --warmup 3";
   const auto r = shell(cmd);

@@ -44,14 +44,6 @@ std::string last_line(const std::string& text) {
   return last.size() > 300 ? last.substr(0, 300) + "..." : last;
 }
 
-EngineVerdict refused(EngineKind kind, const torch::Device& device, const std::string& why, bool kept) {
-  EngineVerdict v;
-  v.kind = kind;
-  v.device = device.str();
-  v.reason = std::string(engine_name(kind)) + ": " + why;
-  v.kept = kept;
-  return v;
-}
 
 // Signals that come from outside the engine (a user, the OOM killer, a shutdown): no verdict.
 bool from_outside(int signal) { return signal == SIGINT || signal == SIGTERM || signal == SIGHUP || signal == SIGKILL || signal == SIGQUIT; }
@@ -59,16 +51,25 @@ bool from_outside(int signal) { return signal == SIGINT || signal == SIGTERM || 
 // What one child's end says about `culprit`, the engine it was checking when it stopped.
 EngineVerdict child_ended(const common::ChildResult& child, double timeout_s, EngineKind culprit, const torch::Device& device) {
   if (child.signal != 0 && !child.timed_out)
-    return refused(culprit, device,
+    return refused_verdict(culprit, device,
                    "its check " + child.how_it_ended(timeout_s) + " on this CPU (" + cpu_identity() + ") with " +
                        engine_stack(culprit == EngineKind::OnnxRuntime),
                    !from_outside(child.signal));
-  if (child.timed_out) return refused(culprit, device, "its check " + child.how_it_ended(timeout_s), false);
+  if (child.timed_out) return refused_verdict(culprit, device, "its check " + child.how_it_ended(timeout_s), false);
   const std::string err = last_line(child.err);
-  return refused(culprit, device, "its check " + child.how_it_ended(timeout_s) + (err.empty() ? " without a verdict" : ": " + err), true);
+  return refused_verdict(culprit, device, "its check " + child.how_it_ended(timeout_s) + (err.empty() ? " without a verdict" : ": " + err), true);
 }
 
 }  // namespace
+
+EngineVerdict refused_verdict(EngineKind kind, const torch::Device& device, const std::string& why, bool kept) {
+  EngineVerdict v;
+  v.kind = kind;
+  v.device = device.str();
+  v.reason = std::string(engine_name(kind)) + ": " + why;
+  v.kept = kept;
+  return v;
+}
 
 bool read_verdict_line(const std::string& line, const std::vector<EngineKind>& engines, const torch::Device& device, EngineVerdict& v) {
   std::istringstream w(line);
@@ -115,7 +116,7 @@ std::vector<EngineVerdict> run_engine_checks(const std::filesystem::path& checke
       const std::string why = child.started ? "not checked: the check " + child.how_it_ended(s.timeout_s) + " before checking any engine" +
                                                   (last_line(child.err).empty() ? "" : " (" + last_line(child.err) + ")")
                                             : "not checked: the check " + child.how_it_ended(s.timeout_s);
-      for (EngineKind k : engines) out.push_back(refused(k, device, why, false));
+      for (EngineKind k : engines) out.push_back(refused_verdict(k, device, why, false));
       break;
     }
     out.push_back(child_ended(child, s.timeout_s, started, device));

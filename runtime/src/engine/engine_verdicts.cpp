@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <torch/version.h>
 
@@ -15,12 +13,10 @@
 #include "ofa/common/file_lock.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/common/number_format.hpp"
 #include "ofa/common/sha256.hpp"
 #include "ofa/runtime/engine/engine_check_runner.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/machine_identity.hpp"
-#include "ofa/runtime/engine/inference_optimization.hpp"
 
 #ifndef OFA_ENGINE_CHECK_BUILD_PATH
 #define OFA_ENGINE_CHECK_BUILD_PATH ""
@@ -49,8 +45,8 @@ std::string device_key(const torch::Device& device, OrtProvider provider) { retu
 // What was found, or "" (with the places looked in).
 fs::path find_checker(const EngineCheckSettings& s) {
   if (!s.checker.empty()) return s.checker;
-  std::vector<fs::path> candidates;
   if (const std::string e = env("OFA_ENGINE_CHECK"); !e.empty()) return e;
+  std::vector<fs::path> candidates;
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) candidates.push_back(self.parent_path() / "ofa-engine-check");
@@ -59,15 +55,6 @@ fs::path find_checker(const EngineCheckSettings& s) {
   for (const fs::path& c : candidates)
     if (!c.empty() && fs::is_regular_file(c, ec) && ::access(c.c_str(), X_OK) == 0) return c;
   return {};
-}
-
-EngineVerdict refused(EngineKind kind, const torch::Device& device, std::string why) {
-  EngineVerdict v;
-  v.kind = kind;
-  v.device = device.str();
-  v.reason = std::string(engine_name(kind)) + ": " + std::move(why);
-  v.kept = false;
-  return v;
 }
 
 }  // namespace
@@ -204,7 +191,7 @@ std::vector<EngineVerdict> EngineVerdicts::load_or_check(const torch::Device& de
   if (checker.empty()) {
     std::vector<EngineVerdict> out;
     for (EngineKind k : engines)
-      out.push_back(refused(k, device, "not checked: the check program ofa-engine-check was not found (beside this program, in the build or the install; set OFA_ENGINE_CHECK)"));
+      out.push_back(refused_verdict(k, device, "not checked: the check program ofa-engine-check was not found (beside this program, in the build or the install; set OFA_ENGINE_CHECK)", false));
     return out;
   }
   say("engines: checking each engine once on this machine (" + cpu_identity() + ", " + device.str() + "); the verdicts are kept in " +
@@ -244,7 +231,7 @@ EngineVerdict EngineVerdicts::verdict(EngineKind kind, const torch::Device& devi
   }
   for (const EngineVerdict& v : verdicts(device, provider))
     if (v.kind == kind) return v;
-  return refused(kind, device, "this build cannot run it on " + device.str());
+  return refused_verdict(kind, device, "this build cannot run it on " + device.str(), false);
 }
 
 void EngineVerdicts::require(EngineKind kind, const torch::Device& device, OrtProvider provider) {

@@ -31,6 +31,12 @@ std::map<std::string, std::string> cpuinfo() {
 
 }  // namespace
 
+std::string cpu_model_name() {
+  const auto f = cpuinfo();
+  const auto it = f.find("model name");
+  return it == f.end() || it->second.empty() ? "unknown CPU" : it->second;
+}
+
 std::string cpu_identity() {
   const auto f = cpuinfo();
   auto get = [&f](const char* k) {

@@ -1,9 +1,10 @@
 #include "ofa/runtime/measure/measurement.hpp"
 
+#include "ofa/runtime/engine/machine_identity.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <numeric>
 #include <thread>
 
@@ -60,15 +61,7 @@ torch::Device parse_device(const std::string& text) {
 std::string machine_description() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  std::string cpu = "unknown CPU";
-  std::ifstream f("/proc/cpuinfo");
-  for (std::string line; std::getline(f, line);) {
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  return std::string(host) + ", " + cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+  return std::string(host) + ", " + cpu_model_name() + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
 }
 
 }  // namespace ofa::runtime

@@ -16,6 +16,9 @@ namespace ofa::runtime {
 std::vector<EngineVerdict> run_engine_checks(const std::filesystem::path& checker, const EngineCheckSettings& settings,
                                              std::vector<EngineKind> engines, const torch::Device& device, OrtProvider provider);
 
+// A refusal of `kind` on `device`: the reason is "<engine>: <why>"; `kept` as above.
+EngineVerdict refused_verdict(EngineKind kind, const torch::Device& device, const std::string& why, bool kept);
+
 // One line of the checker's report, "verdict NAME right|wrong MAX TOL SECONDS CALLS FIRST_WRONG",
 // read into `v` when NAME is one of `engines`; false for any other line.
 bool read_verdict_line(const std::string& line, const std::vector<EngineKind>& engines, const torch::Device& device, EngineVerdict& v);

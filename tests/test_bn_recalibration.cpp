@@ -87,7 +87,7 @@ TEST_CASE("ofa-measure bn writes the BN file the runtime reads, and refuses bad 
   test::write_text(dir / "a.yaml", arch_yaml);
   const std::string base = test::tool("ofa-measure") + " bn --weights " + (data_dir() / "golden/supernet_fp16.pt").string() + " --arch " +
                            (dir / "a.yaml").string();
-  const auto run = test::shell(base + " --tensors " + (dir / "calib.pt").string() + " --batch-size 3 --out " + (dir / "bn.pt").string());
+  const auto run = test::shell(base + " --tensors " + (dir / "calib.pt").string() + " --calib-batch 3 --out " + (dir / "bn.pt").string());
   INFO(run.output);
   REQUIRE(run.status == 0);
   const runtime::StateDict bn = runtime::load_state_dict(dir / "bn.pt");
@@ -110,7 +110,7 @@ TEST_CASE("ofa-measure bn writes the BN file the runtime reads, and refuses bad 
     std::string args, expect;
   };
   const std::vector<Bad> bad = {
-      {" --tensors " + (dir / "calib.pt").string() + " --batch-size 0", "--batch-size: '0' is not a whole number in [1, 100000]"},
+      {" --tensors " + (dir / "calib.pt").string() + " --calib-batch 0", "--calib-batch: '0' is not a whole number in [1, 4096]"},
       {" --tensors " + (dir / "small.pt").string(), "small.pt: has shape [2, 3, 100, 100], expected [N, 3, " + std::to_string(c.arch.r)},
       {" --tensors " + (dir / "nan.pt").string(), "nan.pt: holds NaN or infinite values"},
       {" --tensors " + (dir / "a.yaml").string(), "a.yaml: not a torch.save file"},

@@ -10,19 +10,23 @@
 
 #include "catch.hpp"
 
-#include "ofa/common/cli/arg_parser.hpp"
-#include "ofa/common/cli/option_table.hpp"
-#include "ofa/common/cli/tool_main.hpp"
+#include "ofa/cli/arg_parser.hpp"
+#include "ofa/cli/option_table.hpp"
+#include "ofa/cli/tool_main.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/reporter.hpp"
 #include "ofa/common/error.hpp"
 #include "test_support.hpp"
+#include "tool_tables.hpp"
 
-using namespace ofa::common::cli;
+using namespace ofa::cli;
+using ofa::test::built_tools;
+using ofa::test::tool_named;
+using ofa::test::required_args;
 
 namespace {
 
-ParseResult parse(std::string_view tool, std::vector<std::string> args) { return parse_command_line(tool, args); }
+ParseResult parse(std::string_view tool, std::vector<std::string> args) { return ofa::test::parse_tool(tool, args); }
 
 std::string parse_error(std::string_view tool, std::vector<std::string> args) {
   try {
@@ -31,24 +35,6 @@ std::string parse_error(std::string_view tool, std::vector<std::string> args) {
     return e.what();
   }
   return "(no error)";
-}
-
-// The arguments that make each command's required options present, with harmless values.
-std::vector<std::string> required_args(const CommandSpec& c) {
-  std::vector<std::string> args;
-  if (!c.name.empty()) args.emplace_back(c.name);
-  for (const CommandOption& o : c.options) {
-    if (o.need != Need::Required) continue;
-    const OptionSpec* spec = find_option(o.name);
-    args.emplace_back(o.name);
-    switch (spec->check.kind) {
-      case Check::Kind::Integer: args.emplace_back(std::to_string(static_cast<long long>(std::max(spec->check.min, 1.0)))); break;
-      case Check::Kind::Real: args.emplace_back("1"); break;
-      case Check::Kind::Choice: args.emplace_back(spec->check.choices.front()); break;
-      default: args.emplace_back("x");
-    }
-  }
-  return args;
 }
 
 }  // namespace
@@ -63,8 +49,11 @@ TEST_CASE("Every option is declared once, and every command's options are in the
     CHECK((o.check.kind == Check::Kind::Flag) == o.hint.empty());
   }
   std::set<std::string> commands;
-  for (const CommandSpec& c : command_table()) {
+  for (const Tool* tool : built_tools())
+  for (const Command& command : tool->commands) {
+    const CommandSpec& c = command.spec;
     INFO(c.tool << " " << c.name);
+    CHECK(c.tool == tool->name);
     CHECK(commands.insert(std::string(c.tool) + " " + std::string(c.name)).second);
     std::set<std::string_view> taken;
     for (const CommandOption& o : c.options) {
@@ -74,40 +63,50 @@ TEST_CASE("Every option is declared once, and every command's options are in the
     }
     for (const auto& [a, b] : c.exclusive) CHECK((taken.count(a) && taken.count(b)));
   }
-  CHECK(tool_commands("ofa-search").size() == 5);  // search, predict, pareto, import-dynamic-ofa, train-predictor
-  CHECK(tool_commands("ofa-measure").size() == 6);
-  CHECK(tool_commands("ofa-runtime").size() == 5);  // engines, infer, run, export, preprocess
+  CHECK(tool_named("ofa-search").commands.size() == 5);  // search, predict, pareto, import-dynamic-ofa, train-predictor
+  if (ofa::test::runtime_tools_built()) {
+    CHECK(tool_named("ofa-measure").commands.size() == 6);
+    CHECK(tool_named("ofa-runtime").commands.size() == 5);  // engines, infer, run, export, preprocess
+  }
 }
 
 TEST_CASE("Every command's --help lists each of its options with its help and default", "[cli]") {
-  for (const CommandSpec& c : command_table()) {
+  for (const Tool* tool : built_tools())
+  for (const Command& command : tool->commands) {
+    const CommandSpec& c = command.spec;
     INFO(c.tool << " " << c.name);
     std::vector<std::string> args = c.name.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::string(c.name)};
     args.emplace_back("--help");
     const ParseResult r = parse(c.tool, args);
-    const std::string help = c.name.empty() ? tool_help(c.tool, "about") : r.help;
+    const std::string help = c.name.empty() ? tool_help(*tool) : r.help;
     CHECK((c.name.empty() ? r.tool_help : !r.help.empty()));
     for (const CommandOption& o : c.options) {
       INFO(o.name);
       CHECK_THAT(help, ofa::test::contains(std::string(o.name)));
       CHECK_THAT(help, ofa::test::contains(std::string(find_option(o.name)->help)));
       if (o.need == Need::Required) CHECK_THAT(help, ofa::test::contains(std::string(o.name) + " "));
-      if (!o.default_text.empty() && o.need == Need::Optional)
-        CHECK_THAT(help, ofa::test::contains("(default: " + std::string(o.default_text) + ")"));
+      if (!o.default_shown().empty() && o.need == Need::Optional)
+        CHECK_THAT(help, ofa::test::contains("(default: " + std::string(o.default_shown()) + ")"));
     }
   }
   // The tool's help names its commands.
-  const std::string measure = tool_help("ofa-measure", "about");
-  for (const char* name : {"latency", "lut", "bn", "calibrate", "accuracy", "latency-model"}) CHECK_THAT(measure, ofa::test::contains(name));
+  const std::string search = tool_help(tool_named("ofa-search"));
+  for (const char* name : {"predict", "pareto", "import-dynamic-ofa", "train-predictor"}) CHECK_THAT(search, ofa::test::contains(name));
 }
 
-TEST_CASE("Each command parses its required options, and values are read back as given", "[cli]") {
-  for (const CommandSpec& c : command_table()) {
+TEST_CASE("Each command parses its required options", "[cli]") {
+  for (const Tool* tool : built_tools())
+  for (const Command& command : tool->commands) {
+    const CommandSpec& c = command.spec;
     INFO(c.tool << " " << c.name);
     const ParseResult r = parse(c.tool, required_args(c));
     CHECK(r.help.empty());
     CHECK(&r.args.command() == &c);
   }
+}
+
+#ifdef OFA_WITH_RUNTIME_TOOLS
+TEST_CASE("Values are read back as given", "[cli]") {
   const ParseResult r = parse("ofa-measure", {"latency", "--candidates", "c.yaml", "--out=m.yaml", "--threads", "2", "--seed",
                                               "18446744073709551615", "--only-front", "--engine", "eager"});
   int threads = 0;
@@ -183,12 +182,59 @@ TEST_CASE("Bad command lines are one line naming the flag and the value", "[cli]
         "--latency-target: '0' is not a finite number in (0, 1000000000]");
   CHECK(parse_error("ofa-search", {"--profile", "p", "--out", "o", "--population", "2000000000"}) ==
         "--population: '2000000000' is not a whole number in [4, 1000000]");
-  CHECK(parse_error("ofa-measure", {"bn", "--arch", "a", "--out", "o", "--tensors", "t", "--images", "i"}) ==
-        "ofa-measure bn: --tensors and --images cannot be given together");
+  CHECK(parse_error("ofa-measure", {"bn", "--arch", "a", "--out", "o", "--tensors", "t", "--calib-images", "i"}) ==
+        "ofa-measure bn: --tensors and --calib-images cannot be given together");
   // Defect: --decode-threads used to answer about --threads.
   CHECK_THAT(parse_error("ofa-measure", {"accuracy", "--measured", "m", "--val-images", "v", "--out", "o", "--decode-threads", "-2"}),
              ofa::test::starts_with("--decode-threads: '-2'"));
   CHECK(parse("ofa-measure", {"accuracy", "--measured", "m", "--val-images", "v", "--out", "o", "--decode-threads", "0"}).help.empty());
+}
+
+TEST_CASE("the run command's --policy is a choice, one line naming the value", "[policy][dynamic-ofa][cli]") {
+  const std::vector<std::string> base = {"run", "--library", "l.yaml", "--duration", "10", "--latency-target", "20"};
+  auto parse_policy = [&](std::string value) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), {"--policy", value});
+    return parse("ofa-runtime", a);
+  };
+  CHECK_NOTHROW(parse_policy("dynamic-ofa"));
+  CHECK_NOTHROW(parse_policy("ofa-toolchain"));
+  CHECK(parse_error("ofa-runtime", {"run", "--library", "l.yaml", "--duration", "10", "--latency-target", "20", "--policy", "fast"}) ==
+        "--policy: 'fast' is not one of ofa-toolchain, dynamic-ofa");
+}
+#endif
+
+TEST_CASE("Bad values of ofa-search's flags are one line naming the flag and the value", "[cli]") {
+  // The parser's checks, on the table every build has (the sanitizer lane runs these).
+  const std::vector<std::string> base = {"train-predictor", "--data", "d.yaml", "--out", "p.pt"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return parse_error("ofa-search", a);
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--workers", "-1"}, "--workers: '-1' is not a whole number in [0, 1024]"},
+      {{"--workers", "2x"}, "--workers: '2x' is not a whole number"},
+      {{"--threads", "2"}, "ofa-search train-predictor: unknown option --threads"},
+      {{"--seed", "-1"}, "--seed: '-1' is not a whole number in [0, 18446744073709551615]"},
+      {{"--seed", "99999999999999999999999"}, "--seed: '99999999999999999999999' is not a whole number"},
+      {{"--space", "big"}, "--space: 'big' is not one of ofa-mbv3-w1.2, ofa-mbv3-w1.0, compofa-mbv3-w1.2"},
+      {{"--lr", "0"}, "--lr: '0' is not a finite number in (0, 1000000000]"},
+      {{"--lr", "nan"}, "--lr: 'nan' is not a finite number"},
+      {{"--epochs"}, "--epochs needs a value (N)"},
+      {{"--quiet=yes"}, "--quiet takes no value (given 'yes')"},
+      {{"--levels", "3"}, "ofa-search train-predictor: unknown option --levels"},
+      {{"--seed", "1", "--seed", "2"}, "ofa-search train-predictor: --seed given twice"},
+      {{"--out", "q.pt"}, "ofa-search train-predictor: --out given twice"},
+  };
+  for (const auto& [extra, expect] : cases) {
+    INFO(expect);
+    const std::string e = with(extra);
+    CHECK_THAT(e, ofa::test::starts_with(expect));
+    CHECK(e.find('\n') == std::string::npos);
+  }
+  CHECK(parse_error("ofa-search", {"train-predictor", "--data", "d.yaml"}) == "ofa-search train-predictor: --out is required (see --help)");
+  CHECK_THAT(parse_error("ofa-search", {"predikt"}), ofa::test::starts_with("unknown command"));
 }
 
 TEST_CASE("The tools answer through the shared driver: help, usage errors, and stdout that cannot be written", "[cli]") {
@@ -196,9 +242,9 @@ TEST_CASE("The tools answer through the shared driver: help, usage errors, and s
   const auto bare = ofa::test::shell(search);
   CHECK(bare.status == 2);
   CHECK_THAT(bare.output, ofa::test::contains("Commands:") && ofa::test::contains("predict") && ofa::test::contains("--profile"));
-  const auto bad = ofa::test::shell(search + " --profile p.yaml --out o --threads -1");
+  const auto bad = ofa::test::shell(search + " --profile p.yaml --out o --workers -1");
   CHECK(bad.status == 2);
-  CHECK(bad.output == "ofa-search: error: --threads: '-1' is not a whole number in [0, 1024]\n");
+  CHECK(bad.output == "ofa-search: error: --workers: '-1' is not a whole number in [0, 1024]\n");
   const auto unknown = ofa::test::shell(search + " predikt --profile p.yaml");
   CHECK(unknown.status == 2);
   CHECK_THAT(unknown.output, ofa::test::starts_with("ofa-search: error: unknown command 'predikt' (commands: predict, pareto"));
@@ -214,13 +260,13 @@ TEST_CASE("The tools answer through the shared driver: help, usage errors, and s
 TEST_CASE("a command's bare argument is its positional option, once, and others are refused", "[cli]") {
   const std::string pickle = "levels.pickle";
   const std::vector<std::string> args{"import-dynamic-ofa", pickle, "--out", "lib.yaml"};
-  const auto r = ofa::common::cli::parse_command_line("ofa-search", args);
+  const auto r = ofa::test::parse_tool("ofa-search", args);
   CHECK(r.args.value("--pickle") == pickle);
-  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "b.pickle", "--out", "l.yaml"}),
+  CHECK_THROWS_WITH(ofa::test::parse_tool("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "b.pickle", "--out", "l.yaml"}),
                     ofa::test::contains("unexpected argument 'b.pickle'"));
-  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "--pickle", "b.pickle", "--out", "l.yaml"}),
+  CHECK_THROWS_WITH(ofa::test::parse_tool("ofa-search", std::vector<std::string>{"import-dynamic-ofa", "a.pickle", "--pickle", "b.pickle", "--out", "l.yaml"}),
                     ofa::test::contains("--pickle given twice"));
-  CHECK_THROWS_WITH(ofa::common::cli::parse_command_line("ofa-search", std::vector<std::string>{"pareto", "m.yaml"}),
+  CHECK_THROWS_WITH(ofa::test::parse_tool("ofa-search", std::vector<std::string>{"pareto", "m.yaml"}),
                     ofa::test::contains("unexpected argument 'm.yaml'"));
 }
 
@@ -246,11 +292,16 @@ TEST_CASE("after Ctrl-C a command says what it leaves: its own note where the to
   // Issue #29: latency-model said ofa-measure's "completed results are kept, --resume continues"
   // (true of latency, lut and accuracy); it keeps nothing and has no --resume. The command's own
   // note wins. The command here stands in for one stopped by Ctrl-C (the flag set, then its error).
-  const auto stopped = [](const ofa::common::cli::ParsedArgs&, const ofa::common::Reporter&) {
-    std::raise(SIGINT);  // caught: sets the interrupt flag, as a user's Ctrl-C does
-    throw ofa::common::Error("interrupted");
+  struct Options {
+    std::filesystem::path out;
   };
-  const ofa::common::cli::CommandRun commands[] = {{"latency-model", stopped, true, "nothing was written (no --resume)"}};
+  const Tool tool{"ofa-measure", "about", "completed results are kept, --resume continues",
+                  {make_command<Options>({"ofa-measure", "latency-model", "summary"}, {bind(CommandOption{"--out", Need::Required}, &Options::out)},
+                                         [](Options&, const ofa::common::Reporter&) -> std::string {
+                                           std::raise(SIGINT);  // caught: sets the interrupt flag, as a user's Ctrl-C does
+                                           throw ofa::common::Error("interrupted");
+                                         },
+                                         CommandTraits{true, "nothing was written (no --resume)"})}};
   std::vector<std::string> args = {"ofa-measure", "latency-model", "--out", "model"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -261,8 +312,7 @@ TEST_CASE("after Ctrl-C a command says what it leaves: its own note where the to
   const int saved = ::dup(2);
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   ::dup2(fd, 2);
-  const int status = ofa::common::cli::tool_main("ofa-measure", "about", "completed results are kept, --resume continues",
-                                                 static_cast<int>(argv.size()), argv.data(), commands);
+  const int status = ofa::cli::tool_main(tool, static_cast<int>(argv.size()), argv.data());
   std::fflush(stderr);
   ::dup2(saved, 2);
   ::close(fd);
@@ -271,4 +321,30 @@ TEST_CASE("after Ctrl-C a command says what it leaves: its own note where the to
   const std::string said = ofa::common::read_file(log);
   CHECK_THAT(said, ofa::test::contains("ofa-measure: interrupted; nothing was written (no --resume)"));
   CHECK(said.find("--resume continues") == std::string::npos);
+}
+
+TEST_CASE("a renamed flag's old spelling is read for one release where a script used it, and --help says so", "[cli]") {
+  // Issue #28: --batch-size meant three things; train-predictor's is --train-batch now, and
+  // scripts/predictor-loop passed --batch-size.
+  const ParseResult r = parse("ofa-search", {"train-predictor", "--data", "d.yaml", "--out", "p.pt", "--batch-size", "16"});
+  CHECK(r.args.value("--train-batch") == "16");
+  CHECK(parse_error("ofa-search", {"train-predictor", "--data", "d.yaml", "--out", "p.pt", "--batch-size", "16", "--train-batch", "8"}) ==
+        "ofa-search train-predictor: --train-batch given twice");
+  const std::string help = parse("ofa-search", {"train-predictor", "--help"}).help;
+  CHECK_THAT(help, ofa::test::contains("--batch-size (its old spelling) is read until the next release"));
+  // Elsewhere the old name means nothing.
+  CHECK_THAT(parse_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "l.yaml", "--batch-size", "2"}),
+             ofa::test::contains("unknown option --batch-size"));
+}
+
+TEST_CASE("a flag name means one thing: no command gives a shared flag a meaning of its own", "[cli]") {
+  // Issue #28: --threads meant search workers, predictor threads, LibTorch threads or decoding
+  // threads; --format two formats; --images, --count and --batch-size two concepts each.
+  for (const Tool* tool : built_tools())
+    for (const Command& command : tool->commands)
+      for (const CommandOption& o : command.spec.options) {
+        INFO(command.spec.tool << " " << command.spec.name << " " << o.name);
+        for (std::string_view gone : {"--images", "--count", "--batch-size", "--into"}) CHECK(o.name != gone);
+        if (o.name == "--threads") CHECK((tool->name != "ofa-search" && command.spec.name != "bn" && command.spec.name != "preprocess"));
+      }
 }

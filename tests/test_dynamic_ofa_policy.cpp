@@ -4,8 +4,6 @@
 
 #include <memory>
 
-#include "ofa/common/cli/arg_parser.hpp"
-#include "ofa/common/cli/option_table.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/adaptive/dynamic_ofa_policy.hpp"
 #include "ofa/runtime/adaptive/runtime_manager.hpp"
@@ -137,19 +135,3 @@ TEST_CASE("dynamic-ofa's target and floor change through the common interface", 
   CHECK_THROWS_WITH(make_level_policy("bogus", four_levels(), pc), ofa::test::contains("--policy bogus"));
 }
 
-TEST_CASE("the run command's --policy is a choice, one line naming the value", "[policy][dynamic-ofa][cli]") {
-  const std::vector<std::string> base = {"run", "--library", "l.yaml", "--duration", "10", "--latency-target", "20"};
-  auto parse = [&](std::string value) {
-    std::vector<std::string> a = base;
-    a.insert(a.end(), {"--policy", value});
-    return ofa::common::cli::parse_command_line("ofa-runtime", a);
-  };
-  CHECK_NOTHROW(parse("dynamic-ofa"));
-  CHECK_NOTHROW(parse("ofa-toolchain"));
-  try {
-    parse("fast");
-    FAIL("no error");
-  } catch (const ofa::common::Error& e) {
-    CHECK(std::string(e.what()) == "--policy: 'fast' is not one of ofa-toolchain, dynamic-ofa");
-  }
-}

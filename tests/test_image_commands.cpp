@@ -1,5 +1,5 @@
 // The image pipeline's commands: `ofa-runtime preprocess` against torchvision, `ofa-measure bn
-// --images`, `ofa-measure accuracy` against an independent evaluation, and the measured-accuracy
+// --calib-images`, `ofa-measure accuracy` against an independent evaluation, and the measured-accuracy
 // library they lead to.
 #include <set>
 
@@ -60,7 +60,7 @@ ArchConfig small_arch(int r, int e) {
 
 TEST_CASE("preprocess reproduces torchvision's evaluation transform on real ImageNet images", "[images][cli]") {
   TempDir dir("preprocess");
-  const auto r = shell(tool("ofa-runtime") + " preprocess --images " + q(val_dir()) + " --resolution 160 --threads 2 --out " + q(dir / "x.pt"));
+  const auto r = shell(tool("ofa-runtime") + " preprocess --val-images " + q(val_dir()) + " --resolution 160 --decode-threads 2 --out " + q(dir / "x.pt"));
   INFO(r.output);
   REQUIRE(r.status == 0);
   const SavedObject ours = read_torch_file(dir / "x.pt");
@@ -90,7 +90,7 @@ TEST_CASE("preprocess: bad images and folders are one line and exit 2, and --ski
     }
   };
   auto fails = [&](const std::string& extra, const std::string& what, const std::string& resolution = "160") {
-    const auto r = shell(tool("ofa-runtime") + " preprocess --images " + q(dir / "img") + " --resolution " + resolution + " --out " + q(dir / "out.pt") + extra);
+    const auto r = shell(tool("ofa-runtime") + " preprocess --val-images " + q(dir / "img") + " --resolution " + resolution + " --out " + q(dir / "out.pt") + extra);
     INFO(r.output);
     CHECK(r.status == 2);
     CHECK(r.output.find(what) != std::string::npos);
@@ -105,7 +105,7 @@ TEST_CASE("preprocess: bad images and folders are one line and exit 2, and --ski
   write_file_atomic(dir / "img/n01675722/text.JPEG", "not an image\n");
   fails("", "text.JPEG: not a JPEG or PNG image");
   // --skip-unreadable: the rest is written, and the skip is reported.
-  const auto s = shell(tool("ofa-runtime") + " preprocess --images " + q(dir / "img") + " --resolution 160 --skip-unreadable --out " + q(dir / "out.pt"));
+  const auto s = shell(tool("ofa-runtime") + " preprocess --val-images " + q(dir / "img") + " --resolution 160 --skip-unreadable --out " + q(dir / "out.pt"));
   INFO(s.output);
   CHECK(s.status == 0);
   CHECK(s.output.find("1 unreadable skipped") != std::string::npos);
@@ -116,7 +116,7 @@ TEST_CASE("preprocess: bad images and folders are one line and exit 2, and --ski
   // crop"): upscaled as torchvision does, it is written with the others.
   std::vector<std::uint8_t> small(100 * 90 * 3, 128);
   write_file_atomic(dir / "img/n01675722/small.jpg", ofa::test::encode_jpeg(100, 90, 3, small));
-  const auto u = shell(tool("ofa-runtime") + " preprocess --images " + q(dir / "img") + " --resolution 160 --out " + q(dir / "out.pt"));
+  const auto u = shell(tool("ofa-runtime") + " preprocess --val-images " + q(dir / "img") + " --resolution 160 --out " + q(dir / "out.pt"));
   INFO(u.output);
   CHECK(u.status == 0);
   CHECK(read_torch_file(dir / "out.pt").find("images")->tensor.sizes == std::vector<std::int64_t>{3, 3, 160, 160});
@@ -133,7 +133,7 @@ TEST_CASE("preprocess: bad images and folders are one line and exit 2, and --ski
   fails("", "--resolution: '0' is not a whole number in [32, 1024]", "0");
 }
 
-TEST_CASE("bn --images recalibrates on OFA's augmented draw, exactly as on the same images given as a tensor", "[images][bn][cli]") {
+TEST_CASE("bn --calib-images recalibrates on OFA's augmented draw, exactly as on the same images given as a tensor", "[images][bn][cli]") {
   TempDir dir("bn-images");
   const ArchConfig arch = small_arch(160, 4);
   YAML::Emitter e;
@@ -146,8 +146,8 @@ TEST_CASE("bn --images recalibrates on OFA's augmented draw, exactly as on the s
   const CalibrationImages calib({val_dir(), classes, 10, 10, 5, 2, false});
   REQUIRE(calib.image_count() == 10);
   save_tensor(dir / "t.pt", calib.batch(0, arch.r).images);
-  const std::string bn = tool("ofa-measure") + " bn --arch " + q(dir / "a.yaml") + " --batch-size 4";
-  const auto a = shell(bn + " --seed 5 --images " + q(val_dir()) + " --count 10 --threads 1 --out " + q(dir / "images.pt"));
+  const std::string bn = tool("ofa-measure") + " bn --arch " + q(dir / "a.yaml") + " --calib-batch 4";
+  const auto a = shell(bn + " --seed 5 --calib-images " + q(val_dir()) + " --calib-count 10 --decode-threads 1 --out " + q(dir / "images.pt"));
   INFO(a.output);
   REQUIRE(a.status == 0);
   CHECK(a.output.find("on 10 images in 3 batches") != std::string::npos);
@@ -158,7 +158,7 @@ TEST_CASE("bn --images recalibrates on OFA's augmented draw, exactly as on the s
   REQUIRE(x.size() == y.size());
   for (const auto& [k, v] : x) CHECK(torch::equal(v, y.at(k)));
   // Another seed draws and augments differently; more than the folder holds takes all of it.
-  const auto c = shell(bn + " --images " + q(val_dir()) + " --count 50 --seed 6 --out " + q(dir / "other.pt"));
+  const auto c = shell(bn + " --calib-images " + q(val_dir()) + " --calib-count 50 --seed 6 --out " + q(dir / "other.pt"));
   INFO(c.output);
   REQUIRE(c.status == 0);
   CHECK(c.output.find("the folder holds only 20 images, all used") != std::string::npos);
@@ -166,7 +166,7 @@ TEST_CASE("bn --images recalibrates on OFA's augmented draw, exactly as on the s
   CHECK_FALSE(torch::equal(z.begin()->second, x.begin()->second));
   // One source of images, not two, not none.
   CHECK(shell(bn + " --out " + q(dir / "n.pt")).status == 2);
-  CHECK(shell(bn + " --tensors " + q(dir / "t.pt") + " --images " + q(val_dir()) + " --out " + q(dir / "n.pt")).status == 2);
+  CHECK(shell(bn + " --tensors " + q(dir / "t.pt") + " --calib-images " + q(val_dir()) + " --out " + q(dir / "n.pt")).status == 2);
   CHECK_FALSE(std::filesystem::exists(dir / "n.pt"));
 }
 
@@ -189,7 +189,7 @@ TEST_CASE("accuracy equals an independent evaluation of the recalibrated subnets
   for (std::size_t n = 0; n < archs.size(); ++n) {
     REQUIRE(one.rows[n].bn == "acc_bn/cand_" + std::to_string(10 + n) + ".pt");
     const std::string pt = (dir / ("x" + std::to_string(n) + ".pt")).string();
-    REQUIRE(shell(tool("ofa-runtime") + " preprocess --images " + q(val_dir()) + " --resolution " + std::to_string(archs[n].r) + " --out " + pt).status == 0);
+    REQUIRE(shell(tool("ofa-runtime") + " preprocess --val-images " + q(val_dir()) + " --resolution " + std::to_string(archs[n].r) + " --out " + pt).status == 0);
     const torch::Tensor x = to_torch(read_torch_file(pt).find("images")->tensor);
     const Subnet net = Subnet::from_supernet(ofa::test::w12(), archs[n],
                                              supernet.with_bn_overrides(load_state_dict(dir / "out" / one.rows[n].bn), "bn"));

@@ -53,8 +53,7 @@ std::filesystem::path small_candidates(const TempDir& dir) {
   o.population = 8;
   o.generations = 3;
   o.keep = 2;
-  std::ostringstream ignore;
-  ofa::search::run_search(o, ignore);
+  ofa::search::run_search(o);
   return dir / "run/candidates.yaml";
 }
 
@@ -361,7 +360,7 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   // unless forced (here `dir` plays the data folder).
   std::filesystem::remove(calibration_path(dir / "lut"));
   CHECK_THROWS_WITH(run_calibrate({dir / "lut", dir / "measured.yaml", false, dir.path().string()}),
-                    ofa::test::contains("is inside the data folder") && ofa::test::contains("--force"));
+                    ofa::test::contains("is inside the data folder") && ofa::test::contains("--into-data-dir"));
   CHECK_FALSE(std::filesystem::exists(calibration_path(dir / "lut")));
   CHECK_THROWS_WITH(run_calibrate({dir / "lut/../lut", dir / "measured.yaml", false, dir.path().string()}),
                     ofa::test::contains("is inside the data folder"));

@@ -9,8 +9,8 @@
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/candidates_file.hpp"
-#include "ofa/common/cli/arg_parser.hpp"
-#include "ofa/common/cli/output_checks.hpp"
+#include "ofa/cli/arg_parser.hpp"
+#include "ofa/cli/output_checks.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/library_file.hpp"
@@ -21,6 +21,7 @@
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/search/library_builder.hpp"
 #include "test_support.hpp"
+#include "tool_tables.hpp"
 
 namespace fs = std::filesystem;
 using namespace ofa::common;
@@ -31,7 +32,7 @@ namespace {
 
 std::string outputs_error(std::string_view tool, std::vector<std::string> args, const fs::path& cwd) {
   try {
-    cli::check_outputs(cli::parse_command_line(tool, args).args, cwd);
+    ofa::cli::check_outputs(ofa::test::parse_tool(tool, args).args, cwd);
   } catch (const Error& e) {
     return e.what();
   }
@@ -99,6 +100,7 @@ TEST_CASE("an output that names an input, another output or a device is refused 
         "--out ./sub/../m.yaml: is also --measured m.yaml; an output must not overwrite an input");
   CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "f.yaml", "--plot", "f.yaml"}, cwd) ==
         "--out f.yaml and --plot f.yaml are the same file");
+#ifdef OFA_WITH_RUNTIME_TOOLS
   CHECK(outputs_error("ofa-runtime", {"run", "--library", "m.yaml", "--latency-target", "5", "--duration", "1", "--trace", "m.yaml"}, cwd) ==
         "--trace m.yaml: is also --library m.yaml; an output must not overwrite an input");
   CHECK(outputs_error("ofa-runtime", {"run", "--library", "m.yaml", "--latency-target", "5", "--duration", "1", "--trace", "t.csv",
@@ -106,6 +108,7 @@ TEST_CASE("an output that names an input, another output or a device is refused 
                       cwd) == "--trace t.csv and --summary-json t.csv are the same file");
   CHECK(outputs_error("ofa-measure", {"latency", "--candidates", "m.yaml", "--out", "m.yaml"}, cwd) ==
         "--out m.yaml: is also --candidates m.yaml; an output must not overwrite an input");
+#endif
   if (is_char_device("/dev/full")) {
     CHECK(outputs_error("ofa-search", {"predict", "--profile", "m.yaml", "--archs", "m.yaml", "--out", "/dev/full"}, cwd) ==
           "--out /dev/full: is not a regular file; an output must be a regular file or a new path");
@@ -120,6 +123,7 @@ TEST_CASE("an output that names an input, another output or a device is refused 
   // --force or not (export used to delete the library's own folder).
   fs::create_directories(dir / "lib");
   write_file_atomic(dir / "lib/library.yaml", "x");
+#ifdef OFA_WITH_RUNTIME_TOOLS
   CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "lib", "--force"}, cwd) ==
         "--out lib: holds --library lib/library.yaml; an output folder is replaced whole, so it must not hold an input");
   CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", ".", "--force"}, dir / "lib") ==
@@ -128,9 +132,10 @@ TEST_CASE("an output that names an input, another output or a device is refused 
         "--out ..: is the current folder or holds it; an output folder is replaced whole, so it must be another");
   CHECK(outputs_error("ofa-measure", {"latency-model", "--lut", "lib", "--out", "."}, dir / "lib") ==
         "--out .: is the current folder or holds it; an output folder is replaced whole, so it must be another");
+  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "export"}, cwd) == "(no error)");
+#endif
   // Writing into a folder is not replacing it: ofa-search --out . is fine.
   CHECK(outputs_error("ofa-search", {"--profile", "m.yaml", "--out", "."}, cwd) == "(no error)");
-  CHECK(outputs_error("ofa-runtime", {"export", "--library", "lib/library.yaml", "--out", "export"}, cwd) == "(no error)");
   CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "new/library.yaml", "--plot", "new/front.svg"}, cwd) ==
         "(no error)");
 }
@@ -258,20 +263,22 @@ TEST_CASE("pareto refuses an output that is the measured file's weights or a row
   CHECK_FALSE(fs::exists(dir / "l.yaml"));
 }
 
+#ifdef OFA_WITH_RUNTIME_TOOLS
 TEST_CASE("no output is written inside an input folder", "[outputs]") {
   TempDir dir("inside-input");
   fs::create_directories(dir / "im/n1");
   const fs::path cwd = fs::current_path();
-  CHECK_THAT(outputs_error("ofa-runtime", {"preprocess", "--images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "im/n1/x.JPEG").string()}, cwd),
-             contains("--out " + (dir / "im/n1/x.JPEG").string() + ": lies inside --images " + (dir / "im").string()));
+  CHECK_THAT(outputs_error("ofa-runtime", {"preprocess", "--val-images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "im/n1/x.JPEG").string()}, cwd),
+             contains("--out " + (dir / "im/n1/x.JPEG").string() + ": lies inside --val-images " + (dir / "im").string()));
   CHECK_THAT(outputs_error("ofa-measure", {"accuracy", "--measured", "m.yaml", "--val-images", (dir / "im").string(), "--no-recalibrate", "--out",
                                            (dir / "im/acc.yaml").string()}, cwd),
              contains("lies inside --val-images"));
-  CHECK_THAT(outputs_error("ofa-measure", {"bn", "--arch", "a.yaml", "--images", (dir / "im").string(), "--out", (dir / "im/../im/bn.pt").string()}, cwd),
-             contains("lies inside --images"));
-  CHECK(outputs_error("ofa-runtime", {"preprocess", "--images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "x.pt").string()}, cwd) ==
+  CHECK_THAT(outputs_error("ofa-measure", {"bn", "--arch", "a.yaml", "--calib-images", (dir / "im").string(), "--out", (dir / "im/../im/bn.pt").string()}, cwd),
+             contains("lies inside --calib-images"));
+  CHECK(outputs_error("ofa-runtime", {"preprocess", "--val-images", (dir / "im").string(), "--resolution", "160", "--out", (dir / "x.pt").string()}, cwd) ==
         "(no error)");
 }
+#endif
 
 TEST_CASE("pareto names a level's BN file that is gone, and takes a bare --out name", "[outputs][cli]") {
   TempDir dir("pareto-bn");
@@ -327,12 +334,12 @@ TEST_CASE("reading YAML with aliases, flags swallowed as values, and a dangling 
   CHECK_NOTHROW(load_yaml_file(dir / "laughs.yaml"));
   // `--out --quiet` forgot the value; it is not a file named --quiet.
   try {
-    cli::parse_command_line("ofa-measure", std::vector<std::string>{"latency", "--candidates", "c.yaml", "--out", "--quiet"});
+    ofa::test::parse_tool("ofa-search", std::vector<std::string>{"train-predictor", "--data", "d.yaml", "--out", "--quiet"});
     FAIL("--out --quiet was taken as a file name");
   } catch (const Error& e) {
     CHECK_THAT(std::string(e.what()), ofa::test::starts_with("--out needs a value (PATH); got the option --quiet"));
   }
-  CHECK(cli::parse_command_line("ofa-measure", std::vector<std::string>{"latency", "--candidates", "c.yaml", "--out=--quiet"}).args.value("--out") ==
+  CHECK(ofa::test::parse_tool("ofa-search", std::vector<std::string>{"train-predictor", "--data", "d.yaml", "--out=--quiet"}).args.value("--out") ==
         "--quiet");
   // A dangling link: the file it names is created, the link stays.
   fs::create_symlink("target.txt", dir / "link.txt");

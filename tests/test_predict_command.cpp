@@ -25,9 +25,7 @@ TEST_CASE("predict writes every reference value for the Xavier NX GPU profile", 
   o.profile = profile("jetson-xavier-nx-gpu.yaml");
   o.archs = ofa::test::data_dir() / "reference/arch_reference.yaml";
   o.out = dir / "out.yaml";
-  std::ostringstream unused;
-  run_predict(o, unused);
-  CHECK(unused.str().empty());
+  CHECK(run_predict(o).empty());
   const YAML::Node got = YAML::LoadFile(o.out->string());
   const YAML::Node ref = ofa::test::arch_reference();
   REQUIRE(got.size() == ref.size());
@@ -59,7 +57,7 @@ TEST_CASE("the ofa-search binary: predict to stdout, CSV, and exit 2 with one li
   CHECK(ok.status == 0);
   CHECK_THAT(ok.output, ofa::test::starts_with("single-arch:\n  predicted_accuracy: "));
 
-  auto csv = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + archs + " --format csv --out " +
+  auto csv = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --profile " + prof + " --archs " + archs + " --table-format csv --out " +
                   (dir / "o.csv").string());
   CHECK(csv.status == 0);
   const std::string text = read_file(dir / "o.csv");
@@ -80,5 +78,5 @@ TEST_CASE("the ofa-search binary: predict to stdout, CSV, and exit 2 with one li
 
   auto help = ofa::test::shell(ofa::test::tool("ofa-search") + " predict --help");
   CHECK(help.status == 0);
-  CHECK_THAT(help.output, ofa::test::contains("--profile") && ofa::test::contains("--archs") && ofa::test::contains("--format"));
+  CHECK_THAT(help.output, ofa::test::contains("--profile") && ofa::test::contains("--archs") && ofa::test::contains("--table-format"));
 }

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/cli/arg_parser.hpp"
 #include "ofa/common/encoding.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
@@ -16,6 +16,7 @@
 #include "ofa/search/sampling.hpp"
 #include "search/commands/predict_command.hpp"
 #include "search/commands/train_predictor_command.hpp"
+#include "search/tools/search_tool.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -196,8 +197,7 @@ TEST_CASE("train-predictor: ofa-search predict scores with the trained file", "[
   po.profile = dir / "profile.yaml";
   po.archs = data;
   po.out = dir / "scores.yaml";
-  std::ostringstream unused;
-  run_predict(po, unused);
+  CHECK(run_predict(po).empty());
   const YAML::Node got = YAML::LoadFile(po.out->string());
   const AccuracyPredictor p = load_predictor(o.out);
   CHECK(got["n3"]["predicted_accuracy"].as<double>() == Approx(p.predict(archs[3])).margin(1e-6));
@@ -205,8 +205,8 @@ TEST_CASE("train-predictor: ofa-search predict scores with the trained file", "[
 
 TEST_CASE("train-predictor: --data takes several files", "[train-predictor][cli]") {
   const std::vector<std::string> args{"train-predictor", "--data", "a.yaml", "b.yaml", "--out", "p.pt"};
-  const auto r = ofa::common::cli::parse_command_line("ofa-search", args);
-  const auto files = ofa::common::cli::split_values(r.args.value("--data"));
+  const auto r = ofa::cli::parse_command_line(ofa::tools::search_tool(), args);
+  const auto files = ofa::cli::split_values(r.args.value("--data"));
   REQUIRE(files.size() == 2);
   CHECK(files[1] == "b.yaml");
   CHECK(r.args.value("--out") == "p.pt");
@@ -249,10 +249,10 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
     const auto bad = write_labelled(dir, "pct.yaml", archs);
     CHECK_THAT(error_of(quick_options(dir, bad)), ofa::test::contains("pct.yaml: 'n3': key 'accuracy' = 76.5 is not a fraction in [0, 1]"));
   }
-  SECTION("fewer samples than --batch-size") {
+  SECTION("fewer samples than --train-batch") {
     TrainPredictorOptions o = quick_options(dir, good);
     o.training.batch_size = 64;
-    CHECK_THAT(error_of(o), ofa::test::contains("32 training samples (40 read, 8 held out) are fewer than --batch-size 64"));
+    CHECK_THAT(error_of(o), ofa::test::contains("32 training samples (40 read, 8 held out) are fewer than --train-batch 64"));
   }
   SECTION("--init trained for another space") {
     TrainPredictorOptions o = quick_options(dir, good);

@@ -1,9 +1,11 @@
 #include "ofa/common/files.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -114,6 +116,15 @@ fs::path resolve_data_dir(const std::string& flag) {
     throw Error("data folder '" + dir + "' (from " + source +
                 ") does not exist; pass --data-dir or set OFA_DATA_DIR");
   return fs::path(dir);
+}
+
+bool path_within(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  std::vector<std::filesystem::path> in, out;
+  for (const std::filesystem::path& c : inner)
+    if (!c.empty()) in.push_back(c);
+  for (const std::filesystem::path& c : outer)
+    if (!c.empty()) out.push_back(c);
+  return out.size() <= in.size() && std::equal(out.begin(), out.end(), in.begin());
 }
 
 }  // namespace ofa::common

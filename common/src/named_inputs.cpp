@@ -1,7 +1,7 @@
 #include "ofa/common/named_inputs.hpp"
 
-#include "ofa/common/cli/output_checks.hpp"
 #include "ofa/common/error.hpp"
+#include "ofa/common/files.hpp"
 
 namespace ofa::common {
 
@@ -34,7 +34,7 @@ void check_output_spares_inputs(const std::string& flag, const fs::path& out, co
 void check_folder_spares_inputs(const std::string& flag, const fs::path& out, const std::vector<NamedInput>& inputs) {
   if (out.empty()) return;
   for (const NamedInput& in : inputs)
-    if (!in.path.empty() && cli::path_within(resolved(in.path), resolved(out)))
+    if (!in.path.empty() && path_within(resolved(in.path), resolved(out)))
       throw Error(flag + " " + out.string() + ": holds " + in.what + " (" + in.path.string() +
                   "); an output folder is replaced whole, so it must not hold an input");
 }

@@ -108,6 +108,17 @@ std::vector<double> parse_constraints(const std::string& text, const std::string
   return out;
 }
 
+std::vector<int> parse_resolutions(const std::string& text, const std::string& flag) {
+  std::vector<int> out;
+  for (double v : parse_constraints(text, flag)) {
+    // Checked before the cast: a double beyond int's range makes the cast undefined.
+    if (!(v >= 1 && v <= 10000) || v != std::floor(v))
+      throw Error(flag + ": " + std::to_string(v) + " is not a whole number of pixels in 1..10000");
+    out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
 namespace {
 
 struct PathResolver {

@@ -111,8 +111,10 @@ std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracyS
 common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report, const common::Reporter& reporter) {
   check_device_options(o.device);
   search::check_selection(o.selection);
+  if (!o.calib_images && !o.no_recalibrate) throw Error("give --calib-images DIR (OFA's BN recalibration) or --no-recalibrate");
+  if (o.calib_images && o.no_recalibrate) throw Error("--calib-images and --no-recalibrate cannot be given together");
   if (o.limit < 0) throw Error("--limit " + std::to_string(o.limit) + " must be >= 0");
-  if (o.batch_size < 1) throw Error("--batch-size " + std::to_string(o.batch_size) + " must be >= 1");
+  if (o.batch_size < 1) throw Error("--val-batch " + std::to_string(o.batch_size) + " must be >= 1");
   if (o.calib_images && (o.calib_count < 1 || o.calib_batch < 1))
     throw Error("--calib-count and --calib-batch must be >= 1 (got " + std::to_string(o.calib_count) + ", " + std::to_string(o.calib_batch) + ")");
   const common::MeasuredFile in = common::read_measured(o.measured);
@@ -244,6 +246,12 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
     if (setup.weights == "random") *report += "\naccuracy: these are RANDOM weights: the figures measure nothing but the pipeline (give --weights)";
   }
   return out;
+}
+
+std::string run_accuracy_command(const AccuracyOptions& options, const common::Reporter& reporter) {
+  std::string report;
+  run_accuracy(options, &report, reporter);
+  return report;
 }
 
 }  // namespace ofa::runtime

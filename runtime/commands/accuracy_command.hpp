@@ -23,7 +23,8 @@ struct AccuracyOptions {
   std::optional<std::filesystem::path> weights;   // supernet; random weights (seeded) when absent
   std::filesystem::path val_images;
   std::int64_t limit = 0;                          // 0: every image; else N spread evenly over the sorted list
-  std::optional<std::filesystem::path> calib_images;  // absent: the supernet's BN statistics (--no-recalibrate)
+  std::optional<std::filesystem::path> calib_images;  // OFA's BN recalibration on these images
+  bool no_recalibrate = false;                     // the supernet's BN statistics instead: one of the two must be chosen
   int calib_count = 2000, calib_batch = 200;
   std::uint64_t seed = 0;                          // calibration draw and augmentation; random weights
   int batch_size = 100;                            // evaluation batch
@@ -31,11 +32,15 @@ struct AccuracyOptions {
   std::string classes, data_dir;
   bool skip_unreadable = false;
   bool resume = false;
-  DeviceOptions device;                            // device, engine, threads, cancel
+  // device, engine, threads, cancel; accuracy is the same on every engine (within 1e-4 of OFA's
+  // logits), so it evaluates on the optimized one (auto, which chooses by timing, does too).
+  DeviceOptions device{.engine = "optimized"};
   std::filesystem::path out;
 };
 
 // Writes `out` after every resolution group (atomically); returns the file written.
 common::MeasuredFile run_accuracy(const AccuracyOptions& options, std::string* report = nullptr, const common::Reporter& reporter = {});
+// The command as the tool runs it: returns the report.
+std::string run_accuracy_command(const AccuracyOptions& options, const common::Reporter& reporter);
 
 }  // namespace ofa::runtime

@@ -34,8 +34,8 @@ std::vector<torch::Tensor> tensor_batches(const BnOptions& o, const common::Arch
 }  // namespace
 
 std::string run_bn(const BnOptions& o, const common::Reporter& reporter) {
-  if (o.batch_size < 1) throw Error("--batch-size " + std::to_string(o.batch_size) + " must be at least 1");
-  if (o.tensors.empty() == o.images.empty()) throw Error("give the calibration images as either --tensors or --images");
+  if (o.batch_size < 1) throw Error("--calib-batch " + std::to_string(o.batch_size) + " must be at least 1");
+  if (o.tensors.empty() == o.images.empty()) throw Error("give the calibration images as either --tensors or --calib-images");
   const common::SearchSpace space = common::search_space(o.space);
   const auto archs = common::read_archs(o.arch, space);
   if (archs.size() != 1)

@@ -44,7 +44,7 @@ std::string run_calibrate(const CalibrateOptions& o) {
   // (given directly or through a link).
   common::check_output_spares_inputs("the calibration", calibration_path(o.lut), {{"--measured", o.measured}},
                                      "give --measured a file outside --lut's calibration.yaml");
-  if (!o.force) {
+  if (!o.into_data_dir) {
     std::optional<std::filesystem::path> data;
     try {
       data = resolve_data_dir(o.data_dir);
@@ -53,7 +53,7 @@ std::string run_calibrate(const CalibrateOptions& o) {
     if (data && inside(o.lut, *data))
       throw Error("--lut " + o.lut.string() + " is inside the data folder " + data->string() +
                   ": a calibration there changes the table for every profile that uses it; copy the table to a folder of "
-                  "your own and calibrate that, or pass --force");
+                  "your own and calibrate that, or pass --into-data-dir");
   }
   const common::MeasuredFile m = common::read_measured(o.measured);
   if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));

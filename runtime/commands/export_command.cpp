@@ -6,7 +6,6 @@
 #include <sstream>
 #include <vector>
 
-#include "ofa/common/cli/output_checks.hpp"
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/library_inputs.hpp"

@@ -111,7 +111,8 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   if (o.budget_minutes && !(*o.budget_minutes > 0)) throw Error("--budget-minutes must be positive");
   if (!(o.regularization > 0)) throw Error("--regularization must be positive");
   common::SearchSpace space = common::search_space(o.space);
-  std::vector<int> resolutions = o.resolutions.empty() ? std::vector<int>{160, 176, 192, 208, 224} : o.resolutions;
+  std::vector<int> resolutions = o.resolutions;
+  if (resolutions.empty()) throw Error("--resolutions: none given");
   for (int r : resolutions)
     if (std::find(space.resolutions.begin(), space.resolutions.end(), r) == space.resolutions.end())
       throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);

@@ -17,9 +17,10 @@ namespace ofa::runtime {
 // <r>_lookup_table.json (OFA's layout: a profile's `lut` can point at DIR), quality.yaml,
 // quality.svg and networks.yaml (every network, its measurement and its split).
 struct LatencyModelOptions {
-  DeviceOptions device;          // device, engine, threads, warmup (per network), repeats (calls per round)
+  // device, engine, threads, warmup (per network, before the first round), repeats (calls per network per round)
+  DeviceOptions device{.warmup = 3, .repeats = 5};
   std::string space = "ofa-mbv3-w1.2";
-  std::vector<int> resolutions;  // default: OFA's search resolutions 160, 176, 192, 208, 224
+  std::vector<int> resolutions = {160, 176, 192, 208, 224};  // OFA's search resolutions
   std::optional<std::filesystem::path> lut;  // the per-layer table to start from (else MACs)
   int networks = 90;
   int rounds = 6;

@@ -132,4 +132,14 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
   return summary;
 }
 
+std::string run_latency(const RetimeLibraryOptions& options, const common::Reporter& reporter) {
+  const bool candidates = !options.measure.candidates.empty(), library = !options.library.empty();
+  if (candidates == library)
+    throw common::Error(candidates ? "--candidates and --library cannot be given together"
+                                   : "give --candidates FILE (a search's candidates) or --library FILE (a library to re-time)");
+  if (library) return run_retime_library(options, reporter);
+  const common::MeasuredFile result = run_measure_latency(options.measure, reporter);
+  return "measure: " + std::to_string(result.rows.size()) + " candidates in " + options.measure.out.string();
+}
+
 }  // namespace ofa::runtime

@@ -24,6 +24,9 @@ struct RetimeLibraryOptions {
 // summary names it. Nothing is written on error or Ctrl-C. Returns a summary.
 std::string run_retime_library(const RetimeLibraryOptions& options, const common::Reporter& reporter = {});
 
+// `ofa-measure latency` as the tool runs it: with `library`, its levels re-timed; without,
+// `measure.candidates` measured (exactly one of the two, an Error otherwise). Returns the summary.
+std::string run_latency(const RetimeLibraryOptions& options, const common::Reporter& reporter = {});
 // The levels kept after re-timing: in accuracy order, each strictly faster than every more
 // accurate level (levels in `levels` are sorted by accuracy, rising). Indices into `levels`.
 std::vector<std::size_t> levels_still_on_front(const std::vector<common::Level>& levels);

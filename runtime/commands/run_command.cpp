@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ostream>
 #include <map>
 
 #include <torch/cuda.h>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
-#include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
@@ -39,49 +37,25 @@ Contention::Work cuda_work(const torch::Device& device) {
   };
 }
 
-}  // namespace
-
-RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Reporter& reporter) {
-  // Finite and at most a year: the trace is reserved per second of run.
-  if (!(o.duration_s > 0) || !(o.duration_s <= 365.0 * 86400))
-    throw Error("--duration " + std::to_string(o.duration_s) + " must be a positive number of seconds, at most a year");
-  std::optional<ContentionSpec> spec;
-  if (o.contention) spec = parse_contention(*o.contention);
-  const torch::Device device = parse_device(o.device);
+// The library's engines checked (or the one --engine names) and the notes a user needs about
+// them: an imported library's levels, levels measured on another engine, eager levels.
+std::optional<EngineKind> serving_engines(const RunOptions& o, const common::LibraryFile& lib, const torch::Device& device,
+                                          OrtProvider provider, const common::Reporter& reporter) {
   const std::optional<EngineKind> engine = o.engine.empty() ? std::nullopt : std::optional<EngineKind>(parse_engine(o.engine));
-  const common::LibraryFile lib = common::read_library(o.library);
-  // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
-  const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
-  if (!o.ort_provider.empty()) check_ort_provider_device(provider, device);
-  // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
-  const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
-  if (o.trace) common::check_output_spares_inputs("--trace", *o.trace, inputs);
-  if (o.plot) common::check_output_spares_inputs("--plot", *o.plot, inputs);
-  if (o.summary_json) common::check_output_spares_inputs("--summary-json", *o.summary_json, inputs);
-  const int threads = apply_threads(o.threads > 0 ? o.threads : lib.threads);
-  // Levels run as they were measured: TF32 only where the library was measured with it.
-  apply_tf32(o.allow_tf32 || lib.allow_tf32);
-
-  AdaptiveOptions ao;
-  ao.device = o.device;
   if (engine) {
     check_engine_device(*engine, device, provider);
     if (*engine == EngineKind::OnnxRuntime) check_ort_provider(provider);
   }
-  ao.engine = engine;
-  ao.ort_provider = provider;
   if (!lib.latency_device.empty()) {
     reporter.say("run: note: the library's latencies were measured on " + lib.latency_device + " (imported from " + lib.imported_from +
                  "), not here; the policy scales them by the slowdown it measures");
     // Its engine is how the other toolchain ran (Dynamic-OFA: eager PyTorch); here the levels
-    // run on the fastest LibTorch engine unless --engine says otherwise.
-    // (the first one right on this machine: optimized unless it failed its check here; eager,
-    // the reference, when none of the fast ones is right).
-    if (!engine) {
-      const std::vector<EngineKind> right = auto_engines(device, provider);
-      ao.engine = right.empty() ? EngineKind::Eager : right.front();
-    }
-  } else if (!engine) {
+    // run on the first engine right on this machine (eager, the reference, when none is).
+    if (engine) return engine;
+    const std::vector<EngineKind> right = auto_engines(device, provider);
+    return right.empty() ? EngineKind::Eager : right.front();
+  }
+  if (!engine) {
     // Refused before anything is built: an engine this build lacks or that cannot run here.
     bool eager = false;
     for (std::size_t i = 0; i < lib.levels.size(); ++i) {
@@ -94,21 +68,100 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
     }
     // Libraries written before the engine key read as eager: say so, it is 1.1x-10x slower.
     if (eager) reporter.say("run: note: levels measured on the eager engine run on it, as measured; --engine optimized runs them faster");
-  } else {
-    std::size_t other = 0, first = lib.levels.size();
-    for (std::size_t i = 0; i < lib.levels.size(); ++i) {
-      const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
-      if (measured_on == engine_name(*engine)) continue;
-      ++other;
-      first = std::min(first, i);
-    }
-    if (other > 0) {
-      const common::Level& l = lib.levels[first];
-      reporter.say("run: note: " + std::to_string(other) + " of " + std::to_string(lib.levels.size()) + " levels were measured on another engine (level " +
-                   std::to_string(first) + ": " + (l.engine.empty() ? lib.engine : l.engine) + ") and run on the " + engine_name(*engine) +
-                   " one (--engine); their latencies are only relative here");
+    return std::nullopt;
+  }
+  std::size_t other = 0, first = lib.levels.size();
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
+    if (measured_on == engine_name(*engine)) continue;
+    ++other;
+    first = std::min(first, i);
+  }
+  if (other > 0) {
+    const common::Level& l = lib.levels[first];
+    reporter.say("run: note: " + std::to_string(other) + " of " + std::to_string(lib.levels.size()) + " levels were measured on another engine (level " +
+                 std::to_string(first) + ": " + (l.engine.empty() ? lib.engine : l.engine) + ") and run on the " + engine_name(*engine) +
+                 " one (--engine); their latencies are only relative here");
+  }
+  return engine;
+}
+
+// Frames served back to back until the duration ends or Ctrl-C: every frame's record, one
+// progress line a second.
+struct Served {
+  std::vector<FrameRecord> records;
+  std::optional<ContentionWindow> window;
+};
+
+Served serve(AdaptiveNetwork& net, const RunOptions& o, const std::map<int, torch::Tensor>& frames, std::optional<TraceWriter>& trace,
+             std::optional<Contention>& contention, const common::Reporter& reporter) {
+  Served served;
+  served.records.reserve(static_cast<std::size_t>(std::min(o.duration_s, 600.0) * 1000));
+  const Clock clock = steady_clock_seconds();
+  net.restart_clock();
+  const double t_start = clock();
+  auto elapsed = [clock, t_start] { return clock() - t_start; };
+  if (contention) contention->start(elapsed);
+  double next_report = 1;
+  while (elapsed() < o.duration_s) {
+    if (o.cancel && o.cancel->load()) break;
+    const bool busy = contention && contention->active();
+    net.infer(frames.at(net.resolution()));
+    FrameRecord r = net.last_frame();
+    r.contention = busy;
+    served.records.push_back(r);
+    if (trace) trace->write(r);
+    if (elapsed() >= next_report) {
+      char line[160];
+      std::snprintf(line, sizeof line, "run: %5.1f s  level %d  %8.2f ms  slowdown %.2f%s", elapsed(), r.level, r.latency_ms,
+                    r.slowdown, busy ? "  (contention)" : "");
+      reporter.note(line);
+      next_report += 1;
     }
   }
+  if (contention) {
+    contention->stop();
+    served.window = contention->window();
+  }
+  return served;
+}
+
+// The summary line of the setup: weights, engines (with counts when they differ), device, threads.
+std::string setup_line(const AdaptiveNetwork& net, const torch::Device& device, int threads) {
+  std::map<std::string, int> engines;  // how many levels run on each engine
+  for (std::size_t i = 0; i < net.levels(); ++i) ++engines[engine_name(net.engine(i).kind())];
+  std::string engine_text;
+  for (const auto& [name, count] : engines)
+    engine_text += (engine_text.empty() ? "" : ", ") + name + (engines.size() > 1 ? " x" + std::to_string(count) : "");
+  return "weights: " + net.weights_source() + ", engine " + engine_text + ", device " + device.str() + ", " + std::to_string(threads) +
+         " thread(s), levels' weights " + std::to_string(net.weight_bytes() / (1 << 20)) + " MiB\n";
+}
+
+}  // namespace
+
+RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
+  // Finite and at most a year: the trace is reserved per second of run.
+  if (!(o.duration_s > 0) || !(o.duration_s <= 365.0 * 86400))
+    throw Error("--duration " + std::to_string(o.duration_s) + " must be a positive number of seconds, at most a year");
+  std::optional<ContentionSpec> spec;
+  if (o.contention) spec = parse_contention(*o.contention);
+  const torch::Device device = parse_device(o.device);
+  const common::LibraryFile lib = common::read_library(o.library);
+  // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
+  const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
+  if (!o.ort_provider.empty()) check_ort_provider_device(provider, device);
+  // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
+  const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
+  for (const auto& [flag, path] : {std::pair{"--trace", o.trace}, {"--plot", o.plot}, {"--summary-json", o.summary_json}})
+    if (path) common::check_output_spares_inputs(flag, *path, inputs);
+  const int threads = apply_threads(o.threads.value_or(lib.threads));
+  // Levels run as they were measured: TF32 only where the library was measured with it.
+  apply_tf32(o.allow_tf32 || lib.allow_tf32);
+
+  AdaptiveOptions ao;
+  ao.device = o.device;
+  ao.engine = serving_engines(o, lib, device, provider, reporter);
+  ao.ort_provider = provider;
   ao.warmup = o.warmup;
   ao.policy = o.policy;
   ao.policy_name = o.policy_name;
@@ -122,66 +175,29 @@ RunSummary run_adaptive(const RunOptions& o, std::ostream& out, const common::Re
   at::Generator gen = at::detail::createCPUGenerator(o.seed);
   for (const auto& l : lib.levels)
     if (!frames.count(l.arch.r)) frames[l.arch.r] = torch::randn({lib.batch, 3, l.arch.r, l.arch.r}, gen).to(device);
-
   std::optional<TraceWriter> trace;
   if (o.trace) trace.emplace(*o.trace);
   std::optional<Contention> contention;
   if (spec) contention.emplace(*spec, device.is_cuda() ? cuda_work(device) : Contention::Work(Contention::spin));
+  const Served served = serve(net, o, frames, trace, contention, reporter);
 
-  std::vector<FrameRecord> records;
-  records.reserve(static_cast<std::size_t>(std::min(o.duration_s, 600.0) * 1000));
-  const Clock clock = steady_clock_seconds();
-  net.restart_clock();
-  const double t_start = clock();
-  auto elapsed = [clock, t_start] { return clock() - t_start; };
-  if (contention) contention->start(elapsed);
-  double next_report = 1;
-  while (elapsed() < o.duration_s) {
-    if (o.cancel && o.cancel->load()) break;
-    const bool busy = contention && contention->active();
-    net.infer(frames.at(net.resolution()));
-    FrameRecord r = net.last_frame();
-    r.contention = busy;
-    records.push_back(r);
-    if (trace) trace->write(r);
-    if (elapsed() >= next_report) {
-      char line[160];
-      std::snprintf(line, sizeof line, "run: %5.1f s  level %d  %8.2f ms  slowdown %.2f%s", elapsed(), r.level, r.latency_ms,
-                    r.slowdown, busy ? "  (contention)" : "");
-      reporter.note(line);
-      next_report += 1;
-    }
-  }
-  std::optional<ContentionWindow> window;
-  if (contention) {
-    contention->stop();
-    window = contention->window();
-  }
   // Stopped by Ctrl-C or not, what the run saw is written: the trace, the plot and the summary
   // appear together or not at all (common::OutputSet).
-  RunSummary summary = summarize_run(records, levels, window);
-  summary.policy = net.manager().name();
+  RunReport report;
+  report.summary = summarize_run(served.records, levels, served.window);
+  report.summary.policy = net.manager().name();
   common::OutputSet outputs;
   if (trace) outputs.adopt(trace->release(), *o.trace);
   if (o.plot) {
     char title[200];
     std::snprintf(title, sizeof title, "ofa-runtime: %zu levels on %s, target %.4g ms, policy %s%s", levels.size(), device.str().c_str(),
                   o.policy.target_ms, net.manager().name().c_str(), spec ? ", contention shaded" : "");
-    outputs.add(*o.plot, plot_trace_svg(records, levels, window, title));
+    outputs.add(*o.plot, plot_trace_svg(served.records, levels, served.window, title));
   }
-  if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(summary));
+  if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(report.summary));
   outputs.commit();
-  std::map<std::string, int> engines;  // how many levels run on each engine
-  for (std::size_t i = 0; i < net.levels(); ++i) ++engines[engine_name(net.engine(i).kind())];
-  std::string engine_text;
-  for (const auto& [name, count] : engines)
-    engine_text += (engine_text.empty() ? "" : ", ") + name + (engines.size() > 1 ? " x" + std::to_string(count) : "");
-  out << "weights: " << net.weights_source() << ", engine " << engine_text << ", device " << device.str() << ", " << threads << " thread(s), levels' weights "
-      << net.weight_bytes() / (1 << 20) << " MiB\n";
-  out << format_summary_text(summary);
-  // After Ctrl-C the outputs are written, and the exit status still says the run was cut short.
-  if (o.cancel && o.cancel->load()) throw Error("interrupted after " + common::format_g(records.empty() ? 0.0 : records.back().time_s, 3) + " s");
-  return summary;
+  report.text = setup_line(net, device, threads) + format_summary_text(report.summary);
+  return report;
 }
 
 }  // namespace ofa::runtime

@@ -2,7 +2,6 @@
 #pragma once
 #include <atomic>
 #include <filesystem>
-#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -18,8 +17,8 @@ struct RunOptions {
   std::optional<std::filesystem::path> weights;
   std::string device = "cpu";
   std::string engine;                      // "" (each level on the engine the library names) | optimized | onnxruntime | eager
-  std::string ort_provider = "cpu";        // the ONNX Runtime engine's provider
-  int threads = 0;                         // 0: the threads the library was measured with
+  std::string ort_provider;                // "" (the provider the library was measured with) | cpu | cuda | tensorrt
+  std::optional<int> threads;              // absent: the threads the library was measured with; 0: LibTorch's default
   bool allow_tf32 = false;                 // true: TF32 on CUDA whatever the library says; false: as it was measured
   PolicyConfig policy;                     // target_ms is required
   std::string policy_name = kOfaToolchainPolicy;  // --policy: ofa-toolchain | dynamic-ofa
@@ -33,8 +32,12 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Runs, writes the requested files (each atomically) and returns the summary; `out` gets the
-// summary text, `reporter` a line per second of progress.
-RunSummary run_adaptive(const RunOptions& options, std::ostream& out, const common::Reporter& reporter = {});
+struct RunReport {
+  RunSummary summary;
+  std::string text;  // the setup line and the summary, as the tool prints them
+};
+// Runs, writes the requested files (each atomically, and also when stopped through `cancel`:
+// what was served) and returns the summary; `reporter` gets a line per second of progress.
+RunReport run_adaptive(const RunOptions& options, const common::Reporter& reporter = {});
 
 }  // namespace ofa::runtime

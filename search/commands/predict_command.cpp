@@ -67,8 +67,8 @@ std::string format_predictions_csv(const std::vector<PredictResult>& results) {
   return s;
 }
 
-void run_predict(const PredictOptions& o, std::ostream& stdout_stream) {
-  if (o.format != "yaml" && o.format != "csv") throw Error("--format '" + o.format + "' is not one of yaml, csv");
+std::string run_predict(const PredictOptions& o) {
+  if (o.format != "yaml" && o.format != "csv") throw Error("--table-format '" + o.format + "' is not one of yaml, csv");
   const DeviceProfile profile = load_profile(o.profile, o.data_dir);
   const auto archs = read_archs(o.archs, profile.space);
   const Evaluator evaluator = make_evaluator(profile);
@@ -78,11 +78,9 @@ void run_predict(const PredictOptions& o, std::ostream& stdout_stream) {
   // no place for it; its YAML twin does).
   if (o.format == "yaml" && evaluator.lut() && evaluator.lut()->calibration())
     text = "# lut_calibration: " + common::format_calibration_key(evaluator.lut()->calibration()) + "\n" + text;
-  if (o.out) {
-    write_file_atomic(*o.out, text);
-  } else {
-    stdout_stream << text;
-  }
+  if (!o.out) return text;
+  write_file_atomic(*o.out, text);
+  return "";
 }
 
 }  // namespace ofa::search

@@ -36,7 +36,8 @@ std::vector<PredictResult> predict(const Evaluator& evaluator, const std::vector
 std::string format_predictions_yaml(const std::vector<PredictResult>& results);
 std::string format_predictions_csv(const std::vector<PredictResult>& results);
 
-// `ofa-search predict`: writes the results to options.out (atomically) or to `stdout`.
-void run_predict(const PredictOptions& options, std::ostream& stdout_stream);
+// `ofa-search predict`: writes the results to options.out (atomically) and returns "", or
+// without --out returns them (the tool prints them).
+std::string run_predict(const PredictOptions& options);
 
 }  // namespace ofa::search

@@ -26,7 +26,7 @@ SearchSettings effective_settings(const DeviceProfile& profile, const SearchOpti
   if (o.threads) s.threads = *o.threads;
   if (o.seed) s.seed = *o.seed;
   validate(s, "");
-  if (o.keep && *o.keep < 1) throw Error("--keep " + std::to_string(*o.keep) + " must be at least 1");
+  if (o.keep < 1) throw Error("--keep " + std::to_string(o.keep) + " must be at least 1");
   return s;
 }
 
@@ -98,14 +98,14 @@ std::string format_front_table(const common::CandidatesFile& f) {
   return s;
 }
 
-SearchReport run_search(const SearchOptions& o, std::ostream& out, const common::Reporter& reporter) {
+SearchReport run_search(const SearchOptions& o, const common::Reporter& reporter) {
   const DeviceProfile profile = load_profile(o.profile, o.data_dir);
   const SearchSettings settings = effective_settings(profile, o);
   if (!profile.predictor) throw Error(profile.file.string() + ": searching needs key 'predictor'");
   if (o.out_dir.empty()) throw Error("--out DIR is required");
   const Evaluator evaluator = make_evaluator(profile);
   const EfficiencyModel efficiency(evaluator, profile.metric);
-  const int keep = o.keep.value_or(5);
+  const int keep = o.keep;
 
   // The search draws from search.resolutions; evaluation (and the LUT) covers all of the profile's.
   SearchSpace search_space = profile.space;
@@ -128,7 +128,6 @@ SearchReport run_search(const SearchOptions& o, std::ostream& out, const common:
   outputs.add(o.out_dir / "candidates.yaml", common::format_candidates_yaml(report.file));
   outputs.add(o.out_dir / "candidates.csv", common::format_candidates_csv(report.file));
   outputs.commit();
-  out << format_front_table(report.file);
   char line[256];
   std::snprintf(line, sizeof line, "search: %s in %.3f s, %ld predictor evaluations (%ld scores asked), wrote %s",
                 to_string(settings.algorithm).c_str(), report.seconds, report.stats.predictor_evaluations, report.stats.score_lookups,

@@ -21,7 +21,8 @@ struct SearchOptions {
   std::string data_dir;
   std::optional<common::Algorithm> algorithm;
   std::optional<std::vector<double>> constraints;
-  std::optional<int> population, generations, threads, keep;
+  std::optional<int> population, generations, threads;
+  int keep = 5;  // evolution: best distinct architectures kept per constraint
   std::optional<std::uint64_t> seed;
   const std::atomic<bool>* cancel = nullptr;
 };
@@ -36,8 +37,9 @@ struct SearchReport {
 common::SearchSettings effective_settings(const common::DeviceProfile& profile, const SearchOptions& options);
 
 // Runs the search and writes DIR/candidates.yaml and DIR/candidates.csv (atomically, only
-// when the search completes); prints the front as a table on `out`; progress and notes go to `reporter`.
-SearchReport run_search(const SearchOptions& options, std::ostream& out, const common::Reporter& reporter = {});
+// when the search completes); progress and notes go to `reporter`. The tool prints
+// format_front_table(report.file).
+SearchReport run_search(const SearchOptions& options, const common::Reporter& reporter = {});
 
 // Candidates in rows: reported fields from the Evaluator, on_front over all rows.
 common::CandidatesFile make_candidates_file(const common::DeviceProfile& profile, const common::SearchSettings& settings,

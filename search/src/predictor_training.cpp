@@ -227,7 +227,7 @@ PredictionMetrics prediction_metrics(std::span<const double> predicted, std::spa
 TrainingResult train_predictor(std::span<const TrainingSample> samples, const MlpWeights* init, const TrainingOptions& o,
                                const common::Reporter& reporter) {
   const int n = static_cast<int>(samples.size());
-  if (o.epochs < 1 || o.batch_size < 1) throw Error("training: --epochs and --batch-size must be >= 1");
+  if (o.epochs < 1 || o.batch_size < 1) throw Error("training: --epochs and --train-batch must be >= 1");
   if (!(o.holdout >= 0 && o.holdout < 1)) throw Error("training: --holdout " + common::format_g(o.holdout, 6) + " is not in [0, 1)");
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -243,7 +243,7 @@ TrainingResult train_predictor(std::span<const TrainingSample> samples, const Ml
   }
   if (static_cast<int>(train.size()) < o.batch_size)
     throw Error("training: " + std::to_string(train.size()) + " training samples (" + std::to_string(n) + " read, " + std::to_string(held) +
-                " held out) are fewer than --batch-size " + std::to_string(o.batch_size));
+                " held out) are fewer than --train-batch " + std::to_string(o.batch_size));
 
   TrainingResult r;
   r.trained = static_cast<int>(train.size());

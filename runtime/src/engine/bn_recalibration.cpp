@@ -3,7 +3,6 @@
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
-#include "ofa/common/progress_bar.hpp"
 #include "ofa/runtime/images/calibration_images.hpp"
 #include "ofa/runtime/images/image_batch.hpp"
 #include "ofa/runtime/images/image_folder.hpp"

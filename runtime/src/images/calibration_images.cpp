@@ -10,8 +10,8 @@ namespace ofa::runtime {
 using common::Error;
 
 CalibrationImages::CalibrationImages(CalibrationImagesOptions o) : options_(std::move(o)) {
-  if (options_.count < 1) throw Error("--count " + std::to_string(options_.count) + " must be at least 1");
-  if (options_.batch_size < 1) throw Error("--batch-size " + std::to_string(options_.batch_size) + " must be at least 1");
+  if (options_.count < 1) throw Error("--calib-count " + std::to_string(options_.count) + " must be at least 1");
+  if (options_.batch_size < 1) throw Error("--calib-batch " + std::to_string(options_.batch_size) + " must be at least 1");
   std::vector<LabeledImage> all = list_image_folder(options_.dir, options_.class_list);
   folder_size_ = all.size();
   // A seeded Fisher-Yates shuffle, cut at `count` (OFA: randperm(n)[:n_images]).

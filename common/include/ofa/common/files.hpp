@@ -20,6 +20,10 @@ std::filesystem::path output_target(const std::filesystem::path& path);
 // is refused before a byte is read.
 std::string read_file(const std::filesystem::path& path);
 
+// Whether `inner` is `outer` or lies below it, comparing components (empty ones, as a trailing
+// separator leaves, ignored); resolve both first (weakly_canonical) where links matter.
+bool path_within(const std::filesystem::path& inner, const std::filesystem::path& outer);
+
 // The data folder: `flag` (from --data-dir) when not empty, else $OFA_DATA_DIR, else the
 // built-in default (../shared/data beside the source tree). Error when the chosen one is
 // not a folder, naming where it came from.

@@ -37,6 +37,8 @@ void validate(const SearchSettings& s, const std::string& where);
 
 // "18,20,24" or "from:to:step" (inclusive of `to` within rounding), as the --constraints flag.
 std::vector<double> parse_constraints(const std::string& text, const std::string& flag = "--constraints");
+// Crop sizes in the same forms ("160,192" or "160:224:4"), each a whole number of pixels in 1..10000.
+std::vector<int> parse_resolutions(const std::string& text, const std::string& flag = "--resolutions");
 
 // A device profile (configs/*.yaml, documented in docs/profiles.md).
 struct DeviceProfile {

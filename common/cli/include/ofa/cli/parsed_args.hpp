@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "ofa/common/cli/option_table.hpp"
+#include "ofa/cli/option_table.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
 
 // A command reads its options from here into its plain options struct: each `get` assigns
 // only when the option was given, so the struct's own defaults stand otherwise. Asking for an
@@ -46,4 +46,4 @@ class ParsedArgs {
   std::map<std::string, std::string, std::less<>> values_;
 };
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

@@ -1,10 +1,10 @@
-#include "ofa/common/cli/parsed_args.hpp"
+#include "ofa/cli/parsed_args.hpp"
 
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 
-namespace ofa::common::cli {
+namespace ofa::cli {
 
 ParsedArgs::ParsedArgs(const CommandSpec* command, std::map<std::string, std::string, std::less<>> values)
     : command_(command), values_(std::move(values)) {}
@@ -68,4 +68,4 @@ void ParsedArgs::get(std::string_view name, std::filesystem::path& out) const {
   if (const std::string* v = find(name)) out = *v;
 }
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

@@ -1,4 +1,4 @@
-#include "ofa/common/cli/tool_main.hpp"
+#include "ofa/cli/tool_main.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -8,13 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "ofa/common/cli/arg_parser.hpp"
-#include "ofa/common/cli/output_checks.hpp"
+#include "ofa/cli/arg_parser.hpp"
+#include "ofa/cli/output_checks.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/common/progress_bar.hpp"
-#include "ofa/common/tool_driver.hpp"
+#include "ofa/cli/progress_bar.hpp"
+#include "ofa/cli/interrupts.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
+
+using common::Error;
+using common::Reporter;
+using common::first_line;
 
 namespace {
 
@@ -66,41 +70,62 @@ Reporter terminal_reporter(bool quiet) {
       });
 }
 
-int tool_main(std::string_view tool, std::string_view about, std::string_view interrupted_note, int argc, char** argv,
-              std::span<const CommandRun> commands) {
+namespace {
+
+int interrupted(const Tool& tool, const Command& command) {
+  const std::string_view note = command.interrupted_note.empty() ? tool.interrupted_note : command.interrupted_note;
+  std::fprintf(stderr, "%.*s: interrupted; %.*s\n", static_cast<int>(tool.name.size()), tool.name.data(), static_cast<int>(note.size()),
+               note.data());
+  return 130;
+}
+
+// Runs the command and prints what it returns on stdout; an exception becomes one line and exit
+// 2. After Ctrl-C: the tool's (or the command's) note and exit 130, also when the command
+// stopped early and still returned what it did (run writes and prints what it served).
+int run_command(const Tool& tool, const Command& command, const ParsedArgs& args, const Reporter& reporter) {
+  try {
+    const std::string out = command.run(args, reporter);
+    std::cout << out;
+    if (!out.empty() && out.back() != '\n') std::cout << '\n';
+    return interrupt_flag().load() ? interrupted(tool, command) : 0;
+  } catch (const std::exception& e) {
+    if (interrupt_flag().load()) return interrupted(tool, command);
+    return fail(tool.name, first_line(e.what()));
+  }
+}
+
+}  // namespace
+
+int tool_main(const Tool& tool, int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   ParseResult parsed;
   try {
     parsed = parse_command_line(tool, args);
     if (!parsed.tool_help && parsed.help.empty()) check_outputs(parsed.args, std::filesystem::current_path());
   } catch (const Error& e) {
-    return fail(tool, e.what());
+    return fail(tool.name, e.what());
   }
   if (parsed.tool_help && args.empty()) {  // nothing asked: a usage error, the help says what to ask
-    std::cerr << tool_help(tool, about);
+    std::cerr << tool_help(tool);
     return 2;
   }
   if (parsed.tool_help || !parsed.help.empty()) {
-    std::cout << (parsed.tool_help ? tool_help(tool, about) : parsed.help);
+    std::cout << (parsed.tool_help ? tool_help(tool) : parsed.help);
     std::cout.flush();
-    return std::cout ? 0 : fail(tool, "could not write to standard output");
+    return std::cout ? 0 : fail(tool.name, "could not write to standard output");
   }
   const CommandSpec& spec = parsed.args.command();
-  const CommandRun* run = nullptr;
-  for (const CommandRun& c : commands)
-    if (c.name == spec.name) run = &c;
-  if (!run) return fail(tool, "command '" + std::string(spec.name) + "' is not built into this tool");
+  const Command& command = *tool.find(spec.name);
   bool quiet = false;
   for (const CommandOption& o : spec.options)
     if (o.name == "--quiet") quiet = parsed.args.has("--quiet");
-  const Reporter reporter = terminal_reporter(quiet);
-  if (run->stops_on_interrupt) catch_interrupts();
-  const std::string_view note = run->interrupted_note.empty() ? interrupted_note : run->interrupted_note;
-  const int status = run_tool(tool, note, [&] { run->run(parsed.args, reporter); });
+  if (tool.start) tool.start();
+  if (command.stops_on_interrupt) catch_interrupts();
+  const int status = run_command(tool, command, parsed.args, terminal_reporter(quiet));
   // Results that never reached stdout (a full disk, a closed pipe) are a failure, not a success.
   std::cout.flush();
-  if (status == 0 && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))) return fail(tool, "could not write to standard output");
+  if (status == 0 && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))) return fail(tool.name, "could not write to standard output");
   return status;
 }
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

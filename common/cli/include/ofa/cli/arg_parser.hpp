@@ -5,9 +5,11 @@
 #include <string_view>
 #include <vector>
 
-#include "ofa/common/cli/parsed_args.hpp"
+#include "ofa/cli/parsed_args.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
+
+struct Tool;  // command.hpp
 
 struct ParseResult {
   ParsedArgs args;   // valid unless help is set
@@ -20,10 +22,10 @@ struct ParseResult {
 // are `--name value` or `--name=value`; a flag takes no value. Throws common::Error with one
 // line naming the flag and the value at fault for an unknown command or option, an option
 // given twice, a missing or bad value, a missing required option, or two exclusive options.
-ParseResult parse_command_line(std::string_view tool, std::span<const std::string> args);
+ParseResult parse_command_line(const Tool& tool, std::span<const std::string> args);
 
 // What --help prints: the tool's commands, or one command with every option it takes.
-std::string tool_help(std::string_view tool, std::string_view about);
+std::string tool_help(const Tool& tool);
 std::string command_help(const CommandSpec& command);
 
 // An option whose hint ends in "..." (`--data FILE...`) takes one or more values: the bare
@@ -35,4 +37,4 @@ std::vector<std::string> split_values(const std::string& value);
 // The value's check, as the parser applies it; Error("--name: 'value' is not ...") otherwise.
 void check_value(const OptionSpec& option, const std::string& value);
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-namespace ofa::common {
+namespace ofa::cli {
 
 // A one-line progress bar with an ETA on stderr, redrawn at most 10 times a second. Silent
 // when disabled (--quiet, or stderr is not a terminal: logs stay clean).
@@ -23,4 +23,4 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-}  // namespace ofa::common
+}  // namespace ofa::cli

@@ -1,11 +1,11 @@
-#include "ofa/common/progress_bar.hpp"
+#include "ofa/cli/progress_bar.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
 #include <unistd.h>
 
-namespace ofa::common {
+namespace ofa::cli {
 
 ProgressBar::ProgressBar(std::string title, bool enabled)
     : title_(std::move(title)), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
@@ -39,4 +39,4 @@ void ProgressBar::finish() {
   }
 }
 
-}  // namespace ofa::common
+}  // namespace ofa::cli

@@ -1,4 +1,6 @@
-#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/cli/arg_parser.hpp"
+
+#include "ofa/cli/command.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,7 +10,9 @@
 
 #include "ofa/common/error.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
+
+using common::Error;
 
 namespace {
 
@@ -40,10 +44,9 @@ bool is_whole(const std::string& s, bool allow_sign) {
   return true;
 }
 
-const CommandSpec* find_command(std::string_view tool, std::string_view name) {
-  for (const CommandSpec* c : tool_commands(tool))
-    if (c->name == name) return c;
-  return nullptr;
+const CommandSpec* find_command(const Tool& tool, std::string_view name) {
+  const Command* c = tool.find(name);
+  return c ? &c->spec : nullptr;
 }
 
 std::string command_label(const CommandSpec& c) { return c.name.empty() ? str(c.tool) : str(c.tool) + " " + str(c.name); }
@@ -103,7 +106,7 @@ void check_value(const OptionSpec& o, const std::string& v) {
   }
 }
 
-ParseResult parse_command_line(std::string_view tool, std::span<const std::string> args) {
+ParseResult parse_command_line(const Tool& tool, std::span<const std::string> args) {
   std::size_t i = 0;
   const CommandSpec* cmd = nullptr;
   const bool wants_help = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
@@ -111,8 +114,8 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
     cmd = find_command(tool, args[0]);
     if (!cmd || cmd->name.empty()) {
       std::string names;
-      for (const CommandSpec* c : tool_commands(tool))
-        if (!c->name.empty()) names += (names.empty() ? "" : ", ") + str(c->name);
+      for (const Command& c : tool.commands)
+        if (!c.spec.name.empty()) names += (names.empty() ? "" : ", ") + str(c.spec.name);
       throw Error("unknown command '" + args[0] + "' (commands: " + names + "; see --help)");
     }
     if (wants_help) return {ParsedArgs(cmd, {}), command_help(*cmd), false};
@@ -134,7 +137,9 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
     }
     if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
     const std::size_t eq = a.find('=');
-    const std::string name = a.substr(0, eq);
+    std::string name = a.substr(0, eq);
+    for (const CommandOption& o : cmd->options)
+      if (!o.old_spelling.empty() && name == o.old_spelling) name = str(o.name);
     const auto takes = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const CommandOption& o) { return o.name == name; });
     const OptionSpec* spec = find_option(name);
     if (takes == cmd->options.end() || !spec) throw Error(label + ": unknown option " + name + " (see --help)");
@@ -174,10 +179,11 @@ ParseResult parse_command_line(std::string_view tool, std::span<const std::strin
   return {ParsedArgs(cmd, std::move(values)), {}, false};
 }
 
-std::string tool_help(std::string_view tool, std::string_view about) {
-  std::string s = str(about) + "\n\nCommands:\n";
+std::string tool_help(const Tool& tool) {
+  std::string s = str(tool.about) + "\n\nCommands:\n";
   const CommandSpec* unnamed = nullptr;
-  for (const CommandSpec* c : tool_commands(tool)) {
+  for (const Command& command : tool.commands) {
+    const CommandSpec* c = &command.spec;
     if (c->name.empty()) {
       unnamed = c;
       continue;
@@ -186,7 +192,7 @@ std::string tool_help(std::string_view tool, std::string_view about) {
     name.resize(std::max<std::size_t>(name.size() + 1, 18), ' ');
     s += name + str(c->summary.substr(0, c->summary.find('\n'))) + "\n";
   }
-  s += "\n" + str(tool) + " COMMAND --help lists a command's options.\n";
+  s += "\n" + str(tool.name) + " COMMAND --help lists a command's options.\n";
   // A tool whose main job has no command name (ofa-search) shows that job's options here.
   if (unnamed) s += "\nWithout a command:\n" + command_help(*unnamed);
   return s;
@@ -203,12 +209,13 @@ std::string command_help(const CommandSpec& c) {
     else head += "\n" + std::string(26, ' ');
     std::string help = str(spec->help);
     if (!o.note.empty()) help += "; here: " + str(o.note);
+    if (!o.old_spelling.empty()) help += "; " + str(o.old_spelling) + " (its old spelling) is read until the next release";
     if (o.need == Need::Required) help += " (required)";
-    else if (!o.default_text.empty()) help += " (default: " + str(o.default_text) + ")";
+    else if (!o.default_shown().empty()) help += " (default: " + str(o.default_shown()) + ")";
     s += head + help + "\n";
   }
   s += "  --help                  This text\n";
   return s;
 }
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

@@ -1,6 +1,6 @@
-#include "ofa/common/cli/output_checks.hpp"
+#include "ofa/cli/output_checks.hpp"
 
-#include "ofa/common/cli/arg_parser.hpp"
+#include "ofa/cli/arg_parser.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -8,7 +8,11 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
+
+using common::Error;
+using common::output_target;
+using common::path_within;
 
 namespace fs = std::filesystem;
 
@@ -38,14 +42,6 @@ std::string label(const NamedPath& p) { return std::string(p.flag) + " " + p.giv
 
 }  // namespace
 
-bool path_within(const fs::path& inner, const fs::path& outer) {
-  std::vector<fs::path> in, out;
-  for (const fs::path& c : inner)
-    if (!c.empty()) in.push_back(c);
-  for (const fs::path& c : outer)
-    if (!c.empty()) out.push_back(c);
-  return out.size() <= in.size() && std::equal(out.begin(), out.end(), in.begin());
-}
 
 void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
   const CommandSpec& command = args.command();
@@ -109,4 +105,4 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
   }
 }
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

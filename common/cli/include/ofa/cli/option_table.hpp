@@ -8,7 +8,7 @@
 
 #include "ofa/common/limits.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
 
 // How an option's value is checked when the command line is parsed, before any command runs:
 // a bad value is one line naming the flag and the value (llama.cpp's common/arg.cpp keeps the
@@ -65,8 +65,10 @@ struct OptionSpec {
 
 enum class Need { Optional, Required };
 
-// An option as one command takes it: whether it must be given, the command's default (shown
-// by --help) and, where the command gives the shared meaning a particular sense, a note.
+// An option as one command takes it: whether it must be given, its default and, where the
+// command gives the shared meaning a particular sense, a note. The default is the field's in
+// the command's options (command.hpp fills `shown_default`); `default_text` only describes one
+// that is not a value ("the profile's", "the library's"), where the field stays unset.
 struct CommandOption {
   std::string_view name;
   Need need = Need::Optional;
@@ -74,15 +76,20 @@ struct CommandOption {
   std::string_view note = {};
   // For a Choice option: the values this command takes, a subset of the option's (empty: all).
   std::vector<std::string_view> choices = {};
+  std::string shown_default = {};  // filled by make_command: the options' own default
+  // A spelling this command took before the flag was renamed, still read (and named in --help)
+  // for one release where a script in this repository used it.
+  std::string_view old_spelling = {};
+  std::string_view default_shown() const { return default_text.empty() ? std::string_view(shown_default) : default_text; }
 };
 
 struct CommandSpec {
   std::string_view tool;     // "ofa-measure"
   std::string_view name;     // "latency"; "" for a tool's command without a name (ofa-search's search)
   std::string_view summary;  // one paragraph, with an example
-  std::vector<CommandOption> options;
+  std::vector<CommandOption> options = {};
   // Pairs of options that cannot be given together.
-  std::vector<std::pair<std::string_view, std::string_view>> exclusive;
+  std::vector<std::pair<std::string_view, std::string_view>> exclusive = {};
   OutKind out = OutKind::File;
   // The option a bare argument gives (`import-dynamic-ofa nets_6.pickle` is `--pickle nets_6.pickle`);
   // empty: bare arguments are errors.
@@ -91,12 +98,8 @@ struct CommandSpec {
 
 // Every option, each once.
 std::span<const OptionSpec> option_table();
-// Every command of the three tools.
-std::span<const CommandSpec> command_table();
 
 // The option named `name`; nullptr when there is none.
 const OptionSpec* find_option(std::string_view name);
-// The commands of `tool`, in the table's order.
-std::vector<const CommandSpec*> tool_commands(std::string_view tool);
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

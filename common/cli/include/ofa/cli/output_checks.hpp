@@ -2,9 +2,9 @@
 #pragma once
 #include <filesystem>
 
-#include "ofa/common/cli/parsed_args.hpp"
+#include "ofa/cli/parsed_args.hpp"
 
-namespace ofa::common::cli {
+namespace ofa::cli {
 
 // Error (one line naming the flags and the path) when
 //  - an input file option names a folder;
@@ -16,8 +16,5 @@ namespace ofa::common::cli {
 // `cwd` is the folder relative paths are resolved against.
 void check_outputs(const ParsedArgs& args, const std::filesystem::path& cwd);
 
-// Whether `inner` is `outer` or lies below it, comparing components (empty ones, as a trailing
-// separator leaves, ignored); resolve both first (weakly_canonical) where links matter.
-bool path_within(const std::filesystem::path& inner, const std::filesystem::path& outer);
 
-}  // namespace ofa::common::cli
+}  // namespace ofa::cli

@@ -14,6 +14,7 @@
 #include "ofa/cli/option_table.hpp"
 #include "ofa/cli/tool_main.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/output_set.hpp"
 #include "ofa/common/reporter.hpp"
 #include "ofa/common/error.hpp"
 #include "test_support.hpp"
@@ -219,6 +220,8 @@ TEST_CASE("Bad values of ofa-search's flags are one line naming the flag and the
       {{"--seed", "-1"}, "--seed: '-1' is not a whole number in [0, 18446744073709551615]"},
       {{"--seed", "99999999999999999999999"}, "--seed: '99999999999999999999999' is not a whole number"},
       {{"--space", "big"}, "--space: 'big' is not one of ofa-mbv3-w1.2, ofa-mbv3-w1.0, compofa-mbv3-w1.2"},
+      // Issue #29: a value with a newline was cut at it; it is quoted whole, on one line.
+      {{"--space", "big\nspace: x"}, "--space: 'big\\nspace: x' is not one of ofa-mbv3-w1.2"},
       {{"--lr", "0"}, "--lr: '0' is not a finite number in (0, 1000000000]"},
       {{"--lr", "nan"}, "--lr: 'nan' is not a finite number"},
       {{"--epochs"}, "--epochs needs a value (N)"},
@@ -347,4 +350,45 @@ TEST_CASE("a flag name means one thing: no command gives a shared flag a meaning
         for (std::string_view gone : {"--images", "--count", "--batch-size", "--into"}) CHECK(o.name != gone);
         if (o.name == "--threads") CHECK((tool->name != "ofa-search" && command.spec.name != "bn" && command.spec.name != "preprocess"));
       }
+}
+
+TEST_CASE("Ctrl-C never cuts a command's write in half: one that does not poll finishes, then exits 130", "[cli][outputs]") {
+  // Issue #29: Ctrl-C during import-dynamic-ofa left lib_bn/level_N.pt.tmp.* files (3 to 90 of
+  // them, up to 14 MB). Every command now runs with the flag; one that does not poll it writes
+  // its outputs whole and says so. The command here stands in for import: Ctrl-C arrives
+  // between staging its files and committing them.
+  ofa::test::TempDir dir("interrupted-write");
+  struct Options {
+    std::filesystem::path out;
+  };
+  const Tool tool{"ofa-search", "about", "no output written",
+                  {make_command<Options>({"ofa-search", "import-dynamic-ofa", "summary"}, {bind(CommandOption{"--out", Need::Required}, &Options::out)},
+                                         [](Options& o, const ofa::common::Reporter&) -> std::string {
+                                           ofa::common::OutputSet outputs;
+                                           outputs.add(o.out.parent_path() / "lib_bn/level_0.pt", std::string(1 << 20, 'x'));
+                                           std::raise(SIGINT);  // caught: sets the flag, as a user's Ctrl-C does
+                                           outputs.add(o.out, "levels: []\n");
+                                           outputs.commit();
+                                           return "imported";
+                                         })}};
+  const std::string out = (dir / "lib.yaml").string();
+  std::vector<std::string> args = {"ofa-search", "import-dynamic-ofa", "--out", out};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  const std::string log = (dir / "stderr.txt").string();
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::dup2(fd, 2);
+  const int status = ofa::cli::tool_main(tool, static_cast<int>(argv.size()), argv.data());
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(fd);
+  ::close(saved);
+  CHECK(status == 130);
+  CHECK_THAT(ofa::common::read_file(log), ofa::test::contains("ofa-search: interrupted; it ran to its end first: its outputs are whole"));
+  CHECK(ofa::common::read_file(out) == "levels: []\n");
+  CHECK(std::filesystem::file_size(dir / "lib_bn/level_0.pt") == (1u << 20));
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path()))
+    CHECK(e.path().string().find(".tmp.") == std::string::npos);
 }

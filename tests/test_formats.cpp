@@ -10,6 +10,9 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/search/random.hpp"
 #include "ofa/search/sampling.hpp"
+#include "ofa/common/export_file.hpp"
+#include "ofa/common/files.hpp"
+#include "ofa/common/predictor_training_record.hpp"
 #include "test_support.hpp"
 
 using namespace ofa::common;
@@ -68,4 +71,57 @@ TEST_CASE("the measurement setup is one type: written alike and copied whole int
   CHECK(a == b);
   CHECK_THAT(format_measured_yaml(m), ofa::test::contains(a));
   CHECK_THAT(a, ofa::test::contains("threads: 2\nbatch: 4\nweights: \"random\"\n"));
+}
+
+TEST_CASE("export.yaml (ofa-export/2) reads back as written, and a foreign key is named", "[formats][export]") {
+  ofa::common::ExportManifest m;
+  m.model_format = "onnx";
+  m.opset = 14;
+  m.batch = 2;
+  m.library = "runs/x/library.yaml";
+  m.weights = "random";
+  m.space = "ofa-mbv3-w1.2";
+  ofa::common::ExportedLevel l;
+  l.file = "level_0.onnx";
+  l.arch.ks.fill(5);
+  l.arch.e.fill(4);
+  l.arch.d.fill(3);
+  l.arch.r = 176;
+  l.accuracy = 0.751234568;  // what %.9g keeps
+  l.accuracy_source = "measured";
+  l.latency_median_ms = 12.25;
+  m.levels = {l};
+  ofa::test::TempDir dir("export-file");
+  const std::string text = ofa::common::format_export_yaml(m);
+  ofa::common::write_file_atomic(dir / "export.yaml", text);
+  const ofa::common::ExportManifest back = ofa::common::read_export(dir / "export.yaml");
+  CHECK(back.model_format == "onnx");
+  CHECK(back.opset == std::optional<int>(14));
+  CHECK(back.batch == std::optional<std::int64_t>(2));
+  CHECK(back.library == m.library);
+  CHECK(back.weights == "random");
+  REQUIRE(back.levels.size() == 1);
+  CHECK(back.levels[0].file == "level_0.onnx");
+  CHECK((back.levels[0].arch == l.arch));
+  CHECK(back.levels[0].accuracy == l.accuracy);
+  CHECK(back.levels[0].latency_median_ms == 12.25);
+  CHECK(ofa::common::format_export_yaml(back) == text);
+  ofa::common::write_file_atomic(dir / "bad.yaml", text + "extra: 1\n");
+  CHECK_THROWS_WITH(ofa::common::read_export(dir / "bad.yaml"), ofa::test::contains("extra"));
+}
+
+TEST_CASE("a predictor's training record names its space, and a file without one has none", "[formats][train-predictor]") {
+  ofa::test::TempDir dir("training-record");
+  ofa::common::PredictorTrainingRecord r;
+  r.space = "compofa-mbv3-w1.2";
+  r.predictor = "p.pt";
+  r.layers = {128, 400, 1};
+  r.data = {{"m.yaml", "ab", 3}};
+  CHECK(ofa::common::training_record_path(dir / "p.pt") == dir / "p.yaml");
+  CHECK_FALSE(ofa::common::recorded_space(dir / "p.pt"));
+  const std::string text = ofa::common::format_predictor_training_record(r);
+  CHECK_THAT(text, ofa::test::starts_with("format: ofa-predictor-training/2\nspace: compofa-mbv3-w1.2\n"));
+  CHECK_THAT(text, ofa::test::contains("layers: [128, 400, 1]\n") && ofa::test::contains("  - {file: \"m.yaml\", sha256: ab, samples: 3}\n"));
+  ofa::common::write_file_atomic(dir / "p.yaml", text);
+  CHECK(ofa::common::recorded_space(dir / "p.pt") == std::optional<std::string>("compofa-mbv3-w1.2"));
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "image_writer.hpp"
+#include "measured_fixtures.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/runtime/images/calibration_images.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
@@ -21,19 +22,11 @@ using ofa::test::tool;
 namespace {
 
 std::filesystem::path val_dir() { return data_dir() / "images/val"; }
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+using ofa::test::q;
 
 // A measured file of the given architectures (fake latencies rising with r).
 MeasuredFile measured_of(const std::vector<ArchConfig>& archs) {
-  MeasuredFile m;
-  m.candidates = "c.yaml";
-  m.profile_name = "test";
-  m.space = "ofa-mbv3-w1.2";
-  m.machine = "test";
-  m.libtorch = "test";
-  m.device = "cpu";
-  m.threads = 1;
-  m.weights = "random";
+  MeasuredFile m = ofa::test::measured_header();
   for (std::size_t i = 0; i < archs.size(); ++i) {
     MeasuredRow r;
     r.candidate.id = static_cast<int>(10 + i);

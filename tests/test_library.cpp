@@ -8,6 +8,7 @@
 #include "ofa/common/library_file.hpp"
 #include "ofa/search/random.hpp"
 #include "ofa/search/sampling.hpp"
+#include "measured_fixtures.hpp"
 #include "test_support.hpp"
 
 #include <set>
@@ -21,15 +22,7 @@ namespace {
 MeasuredFile random_measured(std::uint64_t seed, int n) {
   const SearchSpace space = search_space("ofa-mbv3-w1.2");
   Rng rng(seed);
-  MeasuredFile m;
-  m.candidates = "c.yaml";
-  m.profile_name = "test";
-  m.space = "ofa-mbv3-w1.2";
-  m.machine = "test machine";
-  m.libtorch = "1.13.0";
-  m.device = "cpu";
-  m.threads = 1;
-  m.weights = "random";
+  MeasuredFile m = ofa::test::measured_header();
   for (int i = 0; i < n; ++i) {
     MeasuredRow r;
     r.candidate.id = i;

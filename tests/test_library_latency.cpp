@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+using ofa::test::q;
 
 ofa::common::Level level(double ms, double accuracy) {
   ofa::common::Level l;

@@ -269,17 +269,7 @@ TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   CHECK_THROWS_WITH(run_measure_latency(o), ofa::test::contains("measured with other settings"));
 }
 
-TEST_CASE("statistics and calibration", "[calibrate]") {
-  const std::vector<double> x{1, 2, 3, 4, 5}, y{2, 4, 5, 4, 5};
-  CHECK(spearman(x, x) == Approx(1.0));
-  CHECK(spearman(x, std::vector<double>{5, 4, 3, 2, 1}) == Approx(-1.0));
-  // Ranks of y with ties averaged: 1, 2.5, 4.5, 2.5, 4.5; Pearson of the ranks = 7 / sqrt(10 * 9).
-  CHECK(spearman(x, y) == Approx(7.0 / std::sqrt(90.0)));
-  CHECK(mape(std::vector<double>{110, 90}, std::vector<double>{100, 100}) == Approx(10.0));
-  const auto f = fit_line(x, std::vector<double>{3, 5, 7, 9, 11});
-  CHECK(f.a == Approx(2.0));
-  CHECK(f.b == Approx(1.0));
-
+TEST_CASE("calibration", "[calibrate]") {
   // measured = 2 * table + 1: the fit finds it and the table applies it from then on.
   TempDir dir("cal");
   const auto lut_dir = data_dir() / "luts/jetson_xavier_nx_gpu";
@@ -388,16 +378,6 @@ TEST_CASE("statistics and calibration", "[calibrate]") {
   CHECK(read_file(calibration_path(dir / "lut")) == measured);
   // --lut naming a file is said as such.
   CHECK_THROWS_WITH(run_calibrate({dir / "measured.yaml", dir / "zero.yaml", false, ""}), ofa::test::contains("is a file; it names the folder"));
-}
-
-TEST_CASE("timing statistics: percentiles as numpy, spikes out of the interdecile mean", "[measure]") {
-  const TimingStats t = summarize({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100});
-  CHECK(t.count == 11);
-  CHECK(t.median_ms == Approx(6));
-  CHECK(t.p10_ms == Approx(2));   // numpy.percentile(..., 10), linear
-  CHECK(t.p90_ms == Approx(10));
-  CHECK(t.mean_ms == Approx(155.0 / 11));
-  CHECK(t.interdecile_mean_ms == Approx(6));  // 2..10: the spike at 100 is left out
 }
 
 TEST_CASE("ofa-measure lut: resolutions that are not whole pixel counts are one line and exit 2", "[lut][cli][errors]") {

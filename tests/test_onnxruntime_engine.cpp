@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+using ofa::test::q;
 
 // A RoundsResult as rounds over `medians.size()` items whose every round gives that median.
 RoundsResult scripted(const std::vector<double>& medians) {

@@ -18,8 +18,10 @@
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/common/profile.hpp"
+#include "ofa/common/torch_save_writer.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/search/library_builder.hpp"
+#include "measured_fixtures.hpp"
 #include "test_support.hpp"
 #include "tool_tables.hpp"
 
@@ -45,15 +47,7 @@ bool is_char_device(const char* p) {
 }
 
 MeasuredFile small_measured() {
-  MeasuredFile m;
-  m.candidates = "c.yaml";
-  m.profile_name = "t";
-  m.space = "ofa-mbv3-w1.2";
-  m.machine = "m";
-  m.libtorch = "x";
-  m.device = "cpu";
-  m.threads = 1;
-  m.weights = "random";
+  MeasuredFile m = ofa::test::measured_header();
   const SearchSpace space = search_space("ofa-mbv3-w1.2");
   for (int i = 0; i < 3; ++i) {
     MeasuredRow r;
@@ -138,6 +132,41 @@ TEST_CASE("an output that names an input, another output or a device is refused 
   CHECK(outputs_error("ofa-search", {"--profile", "m.yaml", "--out", "."}, cwd) == "(no error)");
   CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "new/library.yaml", "--plot", "new/front.svg"}, cwd) ==
         "(no error)");
+}
+
+TEST_CASE("a failed write takes back the folders it made, and a file output ending in / is refused first", "[outputs][errors]") {
+  // Issue #29: on a full disk import left an empty lib_bn/, accuracy an empty a_bn/, search,
+  // train-predictor and latency a new empty parent folder; --out ending in / made import write
+  // _bn/ and accuracy _bn/cand_30.pt.
+  TempDir dir("debris");
+  {
+    OutputSet outputs;
+    outputs.add(dir / "new/deeper/a.txt", "a");
+    outputs.add(dir / "new/b.txt", "b");
+  }  // not committed: its files and the folders made for them go
+  CHECK_FALSE(fs::exists(dir / "new"));
+  fs::create_directories(dir / "kept");
+  {
+    OutputSet outputs;
+    outputs.add(dir / "kept/sub/a.txt", "a");
+  }
+  CHECK(fs::exists(dir / "kept"));  // it was there before
+  CHECK_FALSE(fs::exists(dir / "kept/sub"));
+  const auto made = create_folders(dir / "x/y/z");
+  REQUIRE(made.size() == 3);
+  write_file_atomic(dir / "x/y/keep.txt", "k");
+  remove_created_folders(made);
+  CHECK_FALSE(fs::exists(dir / "x/y/z"));
+  CHECK(fs::exists(dir / "x/y/keep.txt"));  // a folder another file landed in stays
+  const fs::path cwd = dir.path();
+  write_file_atomic(dir / "m.yaml", "x");
+  CHECK(outputs_error("ofa-search", {"pareto", "--measured", "m.yaml", "--out", "lib/"}, cwd) ==
+        "--out lib/: ends in '/', which names a folder; give a file name");
+  CHECK(outputs_error("ofa-search", {"import-dynamic-ofa", "m.yaml", "--out", "runs/"}, cwd) ==
+        "--out runs/: ends in '/', which names a folder; give a file name");
+  CHECK_FALSE(fs::exists(dir / "lib"));
+  // Folder outputs may end in '/'.
+  CHECK(outputs_error("ofa-search", {"--profile", "m.yaml", "--out", "search/"}, cwd) == "(no error)");
 }
 
 TEST_CASE("an output set appears whole or not at all", "[outputs]") {
@@ -284,7 +313,10 @@ TEST_CASE("pareto names a level's BN file that is gone, and takes a bare --out n
   TempDir dir("pareto-bn");
   MeasuredFile m = small_measured();
   for (auto& r : m.rows) r.bn = "bn/c" + std::to_string(r.candidate.id) + ".pt";
-  for (int i : {0, 1, 2}) write_file_atomic(dir / ("bn/c" + std::to_string(i) + ".pt"), "bn");
+  // Real BN files: pareto checks that a file the measured file names as one is one.
+  for (int i : {0, 1, 2})
+    write_torch_save(dir / ("bn/c" + std::to_string(i) + ".pt"),
+                     FloatStateDict{{"first_conv.bn.running_mean", FloatTensor{{1}, {0.f}}}, {"first_conv.bn.running_var", FloatTensor{{1}, {1.f}}}});
   write_file_atomic(dir / "m.yaml", format_measured_yaml(m));
   // A bare file name is an output in the current folder.
   const auto bare = ofa::test::shell("cd " + dir.path().string() + " && " + ofa::test::tool("ofa-search") + " pareto --measured m.yaml --out lib.yaml");

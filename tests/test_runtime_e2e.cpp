@@ -1,6 +1,8 @@
-// `ofa-runtime run` end to end with contention: the trace's structure and the direction of the
-// switches (down during contention, back up after), not their timing. Runs alone (RUN_SERIAL):
-// it measures the levels, then competes with its own busy threads.
+// `ofa-runtime run` end to end with contention: the trace, plot and summary whole and agreeing
+// with each other. Nothing here depends on how fast this machine is (issue #28): the policy's
+// switching is tested on a scripted clock (test_runtime_policy), and its behaviour under real
+// contention is what `ofa-runtime run` reports (the quickstart's step 7, docs/runtime.md). Runs
+// alone (RUN_SERIAL): it competes with its own busy threads.
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -56,8 +58,11 @@ ofa::common::LibraryFile measured_library() {
     for (int i = 0; i < 3; ++i) samples[i].push_back(time_calls([&] { nets[i].forward(inputs[i]); }, {torch::kCPU, round == 0 ? 5 : 1, 5}).median_ms);
   for (int i = 0; i < 3; ++i) {
     const TimingStats t = summarize(samples[i]);
-    lib.levels[i].latency_median_ms = t.median_ms;
-    lib.levels[i].latency_p90_ms = std::max(t.p90_ms, t.median_ms);
+    // A library's latencies rise with its accuracy; a noisy measurement that says otherwise is
+    // lifted just above the level below (a fixture, not an assertion about this machine).
+    const double floor = i == 0 ? 0.0 : lib.levels[i - 1].latency_median_ms * 1.01;
+    lib.levels[i].latency_median_ms = std::max(t.median_ms, floor);
+    lib.levels[i].latency_p90_ms = std::max(t.p90_ms, lib.levels[i].latency_median_ms);
   }
   return lib;
 }
@@ -76,10 +81,9 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& file
 
 }  // namespace
 
-TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plot and summary are whole", "[runtime][e2e][cli]") {
+TEST_CASE("ofa-runtime run under contention: trace, plot and summary are whole and agree", "[runtime][e2e][cli]") {
   TempDir dir("runtime-e2e");
   const ofa::common::LibraryFile lib = measured_library();
-  REQUIRE(lib.levels[2].latency_median_ms > lib.levels[0].latency_median_ms);
   write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(lib));
   // The target lets the top level run with 15 % to spare beyond the margin; four busy threads
   // on this machine's cores slow it well past that.
@@ -104,7 +108,7 @@ TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plo
                                            "next_level", "decision_us", "target_ms", "met", "breaking", "contention"};
   CHECK(rows[0] == header);
   double last_t = -1;
-  int before = -1, lowest_during = 99, highest_after = -1, switches = 0;
+  int before = -1, switches = 0;
   double contention_end = 0;  // the last busy frame's time
   std::optional<double> returned_at;  // after it, when the level before onset came back
   for (std::size_t i = 1; i < rows.size(); ++i) {
@@ -119,24 +123,16 @@ TEST_CASE("ofa-runtime run: contention switches down and back up, and trace, plo
     switches += rows[i][5] == "1";
     const bool busy = rows[i][11] == "1";
     if (busy) {
-      lowest_during = std::min(lowest_during, level);
       contention_end = t;
     } else if (contention_end == 0) {
       before = level;
     } else {
-      highest_after = std::max(highest_after, level);
       if (level >= before && !returned_at) returned_at = t - contention_end;
     }
     last_t = t;
   }
   REQUIRE(before >= 0);
-  REQUIRE(contention_end > 0);
-  CHECK(lowest_during < before);         // down under contention
-  // And up again after it. How far up within the run is timing: on a shared machine a noisy
-  // step up to the top level is barred (with backoff) and may not be retried before the run
-  // ends, which is the controller doing its job (test_runtime_policy checks that on a fake
-  // clock). So: above the lowest level, and the summary's return time agrees with the trace.
-  CHECK(highest_after > lowest_during);
+  REQUIRE(contention_end > 0);  // the trace flags the frames that saw the competing work
   const YAML::Node s = YAML::LoadFile((dir / "summary.json").string());
   CHECK(s["frames"].as<int>() == static_cast<int>(rows.size()) - 1);
   CHECK(s["switches"].as<int>() == switches);
@@ -183,11 +179,11 @@ TEST_CASE("ofa-runtime run: bad input is one line and exit 2, and leaves no file
         "--policy: 'fast' is not one of ofa-toolchain, dynamic-ofa");
   CHECK_FALSE(std::filesystem::exists(dir / "t.csv"));
   // Durations that are not a finite number of seconds (inf would be cast to an integer).
-  for (const char* d : {"inf", "nan", "1e300", "-1"}) {
+  for (const char* d : {"inf", "nan", "1e300", "-1", "1e-300", "0"}) {
     INFO(d);
     const auto r = shell(tool("ofa-runtime") + " run --library " + (dir / "bad.yaml").string() + " --latency-target 10 --duration " + d);
     CHECK(r.status == 2);
-    CHECK(r.output == "ofa-runtime: error: --duration: '" + std::string(d) + "' is not a finite number in (0, 31536000]\n");
+    CHECK(r.output == "ofa-runtime: error: --duration: '" + std::string(d) + "' is not a finite number in [0.001, 31536000]\n");
   }
 }
 

@@ -14,6 +14,7 @@
 #include "ofa/search/pareto.hpp"
 #include "search/commands/predict_command.hpp"
 #include "search/commands/search_command.hpp"
+#include "measured_fixtures.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -183,15 +184,8 @@ TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input i
   // A measured file over a search's candidates, with latencies rising with MACs.
   run_search(small(dir / "s", 2));
   const CandidatesFile cands = read_candidates(dir / "s/candidates.yaml");
-  MeasuredFile m;
-  m.candidates = "c.yaml";
+  MeasuredFile m = ofa::test::measured_header(cands.space);
   m.profile_name = cands.profile_name;
-  m.space = cands.space;
-  m.machine = "test";
-  m.libtorch = "1.13.0";
-  m.device = "cpu";
-  m.threads = 1;
-  m.weights = "random";
   for (const auto& c : cands.candidates) {
     MeasuredRow r;
     r.candidate = c;

@@ -20,6 +20,8 @@ namespace ofa::test {
 
 inline std::filesystem::path data_dir() { return common::resolve_data_dir(""); }
 inline std::filesystem::path source_dir() { return OFA_SOURCE_DIR; }
+// A path quoted for the shell commands the tests run.
+inline std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 inline YAML::Node arch_reference() { return YAML::LoadFile((data_dir() / "reference/arch_reference.yaml").string()); }
 
 // A fresh, empty folder under the system temp folder, removed when the object dies.

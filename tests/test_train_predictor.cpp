@@ -14,9 +14,12 @@
 #include "ofa/search/predictor_loader.hpp"
 #include "ofa/search/predictor_training.hpp"
 #include "ofa/search/sampling.hpp"
+#include "ofa/common/torch_save_writer.hpp"
+#include "search/commands/pareto_command.hpp"
 #include "search/commands/predict_command.hpp"
 #include "search/commands/train_predictor_command.hpp"
 #include "search/tools/search_tool.hpp"
+#include "measured_fixtures.hpp"
 #include "test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -223,20 +226,9 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
     CHECK_THAT(error_of(quick_options(dir, dir / "d.yaml")), ofa::test::contains("d.yaml: 'a': missing key 'accuracy'"));
   }
   SECTION("a measured row without measured_accuracy") {
-    MeasuredFile m;
-    m.candidates = "c.yaml";
-    m.profile_name = "test";
-    m.space = "ofa-mbv3-w1.2";
-    m.machine = m.libtorch = "test";
-    m.device = "cpu";
-    m.threads = 1;
-    m.weights = "random";
+    MeasuredFile m = ofa::test::measured_header();
     for (int i = 0; i < 2; ++i) {
-      MeasuredRow r;
-      r.candidate.id = 10 + i;
-      r.candidate.arch = archs[i].arch;
-      r.measured.count = 5;
-      r.measured.median_ms = r.measured.mean_ms = r.measured.p10_ms = r.measured.p90_ms = 5.0;
+      MeasuredRow r = ofa::test::measured_row(10 + i, archs[i].arch, 5.0);
       if (i == 0) r.measured_accuracy = 0.7;
       m.rows.push_back(r);
     }
@@ -298,6 +290,44 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
   }
   CHECK_FALSE(std::filesystem::exists(dir / "p.pt"));
   CHECK_FALSE(std::filesystem::exists(dir / "p.yaml"));
+}
+
+TEST_CASE("train-predictor never writes over a BN file its data names, and pareto takes only a BN file as one", "[train-predictor][errors][outputs]") {
+  // Issue #29: --out placed so that its record landed on acc/ma_bn/cand_4.pt overwrote a BN file
+  // that --data ma.yaml names; pareto then accepted the measured file with a predictor file as
+  // a BN file.
+  TempDir dir("train-bn");
+  const auto archs = labelled(draw(40, 23));
+  std::filesystem::create_directories(dir / "acc/ma_bn");
+  MeasuredFile m = ofa::test::measured_header();
+  for (int i = 0; i < 40; ++i) {
+    MeasuredRow r = ofa::test::measured_row(i, archs[static_cast<std::size_t>(i)].arch, 5.0 + i);
+    r.measured_accuracy = archs[static_cast<std::size_t>(i)].accuracy;
+    r.bn = "ma_bn/cand_" + std::to_string(i) + ".pt";
+    m.rows.push_back(r);
+  }
+  const std::filesystem::path measured = dir / "acc/ma.yaml";
+  write_file_atomic(measured, format_measured_yaml(m));
+  // A real BN file at cand_4.pt (only BatchNorm statistics), the others absent.
+  write_torch_save(dir / "acc/ma_bn/cand_4.pt", FloatStateDict{{"blocks.0.bn.running_mean", FloatTensor{{2}, {0.f, 1.f}}},
+                                                              {"blocks.0.bn.running_var", FloatTensor{{2}, {1.f, 2.f}}}});
+  const std::string bn_before = read_file(dir / "acc/ma_bn/cand_4.pt");
+  TrainPredictorOptions o = quick_options(dir, measured);
+  o.out = dir / "acc/ma_bn/cand_4.pt";  // the predictor on a BN file the measured file names
+  CHECK_THAT(error_of(o), ofa::test::contains("--out") && ofa::test::contains("candidate 4's BN file"));
+  CHECK(read_file(dir / "acc/ma_bn/cand_4.pt") == bn_before);
+  CHECK_FALSE(std::filesystem::exists(dir / "acc/ma_bn/cand_4.yaml"));
+  // A predictor file where the measured file names BN files: pareto refuses it as one.
+  o.out = dir / "p.pt";
+  REQUIRE(error_of(o).empty());
+  for (int i = 0; i < 40; ++i)
+    std::filesystem::copy_file(dir / "p.pt", dir / ("acc/ma_bn/cand_" + std::to_string(i) + ".pt"), std::filesystem::copy_options::overwrite_existing);
+  ofa::search::ParetoOptions po;
+  po.measured = measured;
+  po.out = dir / "library.yaml";
+  po.accuracy = ofa::search::AccuracySource::Measured;
+  CHECK_THROWS_WITH(ofa::search::run_pareto(po), ofa::test::contains("BN file") && ofa::test::contains("not a BatchNorm statistic"));
+  CHECK_FALSE(std::filesystem::exists(dir / "library.yaml"));
 }
 
 TEST_CASE("SHA-256 of FIPS 180-4's examples and of lengths around the padding boundary", "[sha256]") {

@@ -10,12 +10,6 @@ namespace ofa::common {
 
 using namespace ofa::common;
 
-std::string yaml_quoted(const std::string& text) {
-  YAML::Emitter e;
-  e << YAML::DoubleQuoted << text;
-  return e.c_str();
-}
-
 std::string format_candidate_fields(const CandidateRow& c, const std::string& first, const std::string& in) {
   std::string s = first + "id: " + std::to_string(c.id) + "\n";
   s += in + "constraint: " + (c.constraint ? format_g(*c.constraint, 10) : std::string("null")) + "\n";
@@ -29,28 +23,6 @@ std::string format_candidate_fields(const CandidateRow& c, const std::string& fi
   s += in + "d: [" + join_ints(c.arch.d) + "]\n";
   s += in + "r: " + std::to_string(c.arch.r) + "\n";
   return s;
-}
-
-std::string read_engine_key(const YAML::Node& root, const std::string& where) {
-  if (!root["engine"]) return "eager";
-  const std::string engine = yaml_string(root["engine"], where + ": key 'engine'");
-  if (!is_engine_name(engine) && engine != "auto")
-    throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized, onnxruntime, llga or auto");
-  return engine;
-}
-
-bool is_engine_name(const std::string& name) { return name == "eager" || name == "optimized" || name == "onnxruntime" || name == "llga"; }
-
-std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where) {
-  if (file_engine != "auto") {
-    if (item["engine"]) throw Error(where + ": key 'engine' is only for files whose engine is auto (this one's is " + file_engine + ")");
-    return "";
-  }
-  if (!item["engine"]) throw Error(where + ": missing key 'engine' (the file's engine is auto: each names the engine it was measured on)");
-  const std::string engine = yaml_string(item["engine"], where + ": key 'engine'");
-  if (!is_engine_name(engine))
-    throw Error(where + ": key 'engine' = '" + engine + "' is not eager, optimized, onnxruntime or llga");
-  return engine;
 }
 
 SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where) {

@@ -115,6 +115,56 @@ std::vector<SubnetBn> subnet_batchnorms(const SearchSpace& space, const ArchConf
   return out;
 }
 
+namespace {
+
+// accu_lat[i]: [top-1 %, latency ms].
+void read_figures(const SavedObject& figures, const std::string& al, DynamicOfaLevel& level) {
+  if (figures.kind != Kind::Tensor || figures.tensor.numel() != 2 || figures.tensor.sizes.size() != 1)
+    throw Error(al + " is " + (figures.kind == Kind::Tensor ? figures.tensor.describe() : std::string("a ") + std::string(figures.kind_name())) +
+                ", not [top-1 %, latency ms]");
+  const std::vector<double> f = figures.tensor.to_double();
+  if (!std::isfinite(f[0]) || f[0] < 0 || f[0] > 100) throw Error(al + ": top-1 " + std::to_string(f[0]) + " is not a percentage in [0, 100]");
+  if (!std::isfinite(f[1]) || f[1] <= 0) throw Error(al + ": latency " + std::to_string(f[1]) + " ms is not a positive number");
+  level.top1_percent = f[0];
+  level.latency_ms = f[1];
+}
+
+// bn_lists[i][0] = [mean meters, var meters] (nets_6: a numpy object array of shape (1, 2),
+// read as nested lists; nets_7: a list of one pair): every BatchNorm of the level's
+// architecture, none other, each averaged over the same count of images.
+void read_bn_meters(const SavedObject& outer, const SearchSpace& space, const std::string& bw, DynamicOfaLevel& level) {
+  if ((outer.kind != Kind::List && outer.kind != Kind::Tuple) || outer.items.size() != 1 ||
+      (outer.items[0].kind != Kind::List && outer.items[0].kind != Kind::Tuple) || outer.items[0].items.size() != 2)
+    throw Error(bw + " is not [[mean meters, variance meters]]");
+  const SavedObject &means = outer.items[0].items[0], &vars = outer.items[0].items[1];
+  const std::vector<SubnetBn> bns = subnet_batchnorms(space, level.arch);
+  std::map<std::string, const SubnetBn*> by_name;
+  for (const SubnetBn& b : bns) by_name.emplace(b.old_name, &b);
+  for (const auto& [what, meters] : {std::pair<const char*, const SavedObject*>{"mean", &means}, {"var", &vars}}) {
+    const std::string mw = bw + ": " + what;
+    if (meters->kind != Kind::Dict) throw Error(mw + " is " + pickle::a_kind(meters->kind_name()) + ", not a dict of BatchNorm names");
+    for (const SavedObject& k : meters->keys)
+      if (k.kind != Kind::String || !by_name.count(k.text))
+        throw Error(mw + ": '" + k.key_text() + "' is not a BatchNorm of this level's architecture (" + to_string(level.arch) + ")");
+    if (meters->keys.size() != bns.size())
+      throw Error(mw + ": " + std::to_string(meters->keys.size()) + " BatchNorms, the architecture has " + std::to_string(bns.size()));
+  }
+  std::int64_t count = -1;
+  for (const SubnetBn& b : bns) {
+    std::int64_t mc = -1, vc = -1;
+    std::vector<float> m = meter_avg(*means.find(b.old_name), b.channels, false, mc, bw + ": mean '" + b.old_name + "'");
+    std::vector<float> v = meter_avg(*vars.find(b.old_name), b.channels, true, vc, bw + ": var '" + b.old_name + "'");
+    level.bn.emplace_back(b.supernet_name + ".running_mean", FloatTensor{{b.channels}, std::move(m)});
+    level.bn.emplace_back(b.supernet_name + ".running_var", FloatTensor{{b.channels}, std::move(v)});
+    if (count < 0) count = mc;
+    if (mc != count || vc != count)
+      throw Error(bw + ": '" + b.old_name + "': the meters counted " + std::to_string(mc) + " and " + std::to_string(vc) + " images, others " + std::to_string(count));
+  }
+  level.calibration_images = count;
+}
+
+}  // namespace
+
 std::vector<DynamicOfaLevel> read_dynamic_ofa_levels(const std::filesystem::path& path, const SearchSpace& space) {
   const std::string file = path.string();
   const SavedObject root = read_pickle_file(path);
@@ -129,54 +179,12 @@ std::vector<DynamicOfaLevel> read_dynamic_ofa_levels(const std::filesystem::path
   if (accu_lat.items.size() != configs.items.size() || bn_lists.items.size() != configs.items.size())
     throw Error(file + ": accu_lat, configs and bn_lists have " + std::to_string(accu_lat.items.size()) + ", " + std::to_string(configs.items.size()) +
                 " and " + std::to_string(bn_lists.items.size()) + " entries; one per level each");
-
   std::vector<DynamicOfaLevel> levels;
   for (std::size_t i = 0; i < configs.items.size(); ++i) {
     DynamicOfaLevel level;
     level.arch = read_config(configs.items[i], space, where_level(file, i, "configs"));
-
-    const std::string al = where_level(file, i, "accu_lat");
-    const SavedObject& figures = accu_lat.items[i];
-    if (figures.kind != Kind::Tensor || figures.tensor.numel() != 2 || figures.tensor.sizes.size() != 1)
-      throw Error(al + " is " + (figures.kind == Kind::Tensor ? figures.tensor.describe() : std::string("a ") + std::string(figures.kind_name())) +
-                  ", not [top-1 %, latency ms]");
-    const std::vector<double> f = figures.tensor.to_double();
-    if (!std::isfinite(f[0]) || f[0] < 0 || f[0] > 100) throw Error(al + ": top-1 " + std::to_string(f[0]) + " is not a percentage in [0, 100]");
-    if (!std::isfinite(f[1]) || f[1] <= 0) throw Error(al + ": latency " + std::to_string(f[1]) + " ms is not a positive number");
-    level.top1_percent = f[0];
-    level.latency_ms = f[1];
-
-    // bn_lists[i][0] = [mean meters, var meters] (nets_6: a numpy object array of shape (1, 2),
-    // read as nested lists; nets_7: a list of one pair).
-    const std::string bw = where_level(file, i, "bn_lists");
-    const SavedObject& outer = bn_lists.items[i];
-    if ((outer.kind != Kind::List && outer.kind != Kind::Tuple) || outer.items.size() != 1 ||
-        (outer.items[0].kind != Kind::List && outer.items[0].kind != Kind::Tuple) || outer.items[0].items.size() != 2)
-      throw Error(bw + " is not [[mean meters, variance meters]]");
-    const SavedObject &means = outer.items[0].items[0], &vars = outer.items[0].items[1];
-    const std::vector<SubnetBn> bns = subnet_batchnorms(space, level.arch);
-    std::map<std::string, const SubnetBn*> by_name;
-    for (const SubnetBn& b : bns) by_name.emplace(b.old_name, &b);
-    for (const auto& [what, meters] : {std::pair<const char*, const SavedObject*>{"mean", &means}, {"var", &vars}}) {
-      const std::string mw = bw + ": " + what;
-      if (meters->kind != Kind::Dict) throw Error(mw + " is " + pickle::a_kind(meters->kind_name()) + ", not a dict of BatchNorm names");
-      for (const SavedObject& k : meters->keys)
-        if (k.kind != Kind::String || !by_name.count(k.text))
-          throw Error(mw + ": '" + k.key_text() + "' is not a BatchNorm of this level's architecture (" + to_string(level.arch) + ")");
-      if (meters->keys.size() != bns.size())
-        throw Error(mw + ": " + std::to_string(meters->keys.size()) + " BatchNorms, the architecture has " + std::to_string(bns.size()));
-    }
-    std::int64_t count = -1;
-    for (const SubnetBn& b : bns) {
-      std::int64_t mc = -1, vc = -1;
-      std::vector<float> m = meter_avg(*means.find(b.old_name), b.channels, false, mc, bw + ": mean '" + b.old_name + "'");
-      std::vector<float> v = meter_avg(*vars.find(b.old_name), b.channels, true, vc, bw + ": var '" + b.old_name + "'");
-      level.bn.emplace_back(b.supernet_name + ".running_mean", FloatTensor{{b.channels}, std::move(m)});
-      level.bn.emplace_back(b.supernet_name + ".running_var", FloatTensor{{b.channels}, std::move(v)});
-      if (count < 0) count = mc;
-      if (mc != count || vc != count) throw Error(bw + ": '" + b.old_name + "': the meters counted " + std::to_string(mc) + " and " + std::to_string(vc) + " images, others " + std::to_string(count));
-    }
-    level.calibration_images = count;
+    read_figures(accu_lat.items[i], where_level(file, i, "accu_lat"), level);
+    read_bn_meters(bn_lists.items[i], space, where_level(file, i, "bn_lists"), level);
     levels.push_back(std::move(level));
   }
   return levels;

@@ -42,28 +42,53 @@ fs::path output_target(const fs::path& path) {
   return target;
 }
 
-void write_file_atomic(const fs::path& requested, std::string_view content) {
-  const fs::path path = output_target(requested);
+std::vector<fs::path> create_folders(const fs::path& dir) {
+  std::vector<fs::path> missing;
   std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (ec) throw Error(path.parent_path().string() + ": cannot create folder: " + ec.message());
-  const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(tmp.string() + ": cannot open for writing");
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    f.close();  // an error reported only at close (a quota, a network disk) is a failed write too
-    if (!f) {
-      fs::remove(tmp, ec);
-      throw Error(path.string() + ": write failed (disk full?)");
+  for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    missing.insert(missing.begin(), p);
+    if (p == p.parent_path()) break;
+  }
+  std::vector<fs::path> created;
+  for (const fs::path& p : missing) {
+    if (fs::create_directory(p, ec)) {
+      created.push_back(p);
+    } else if (ec) {
+      remove_created_folders(created);
+      throw Error(p.string() + ": cannot create folder: " + ec.message());
     }
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
+  return created;
+}
+
+void remove_created_folders(const std::vector<fs::path>& created) {
+  for (auto it = created.rbegin(); it != created.rend(); ++it) {
+    std::error_code ignore;
+    if (fs::is_empty(*it, ignore)) fs::remove(*it, ignore);
+  }
+}
+
+void write_file_atomic(const fs::path& requested, std::string_view content) {
+  const fs::path path = output_target(requested);
+  const std::vector<fs::path> created = path.has_parent_path() ? create_folders(path.parent_path()) : std::vector<fs::path>{};
+  const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
+  // On any failure the temporary file and the folders made for it go: nothing is left behind.
+  auto fail = [&](const std::string& what) {
     std::error_code ignore;
     fs::remove(tmp, ignore);
-    throw Error(path.string() + ": cannot rename temporary file into place: " + ec.message());
+    remove_created_folders(created);
+    throw Error(what);
+  };
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) fail(tmp.string() + ": cannot open for writing");
+    f.write(content.data(), static_cast<std::streamsize>(content.size()));
+    f.close();  // an error reported only at close (a quota, a network disk) is a failed write too
+    if (!f) fail(path.string() + ": write failed (disk full?)");
   }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) fail(path.string() + ": cannot rename temporary file into place: " + ec.message());
 }
 
 std::string read_file(const fs::path& path) {

@@ -61,6 +61,52 @@ void check_levels(const std::vector<Level>& levels, const std::string& where) {
   }
 }
 
+static void read_level_latency(const YAML::Node& n, Level& l, const std::string& w) {
+  const YAML::Node t = n["latency_ms"];
+  if (!t || !t.IsMap()) throw Error(w + ": key 'latency_ms' must be a mapping {median, p90}");
+  check_yaml_keys(t, {"median", "p90"}, w + ": latency_ms");
+  l.latency_median_ms = yaml_double(t["median"], w + ": latency_ms.median");
+  l.latency_p90_ms = yaml_double(t["p90"], w + ": latency_ms.p90");
+  if (!(l.latency_median_ms > 0)) throw Error(w + ": latency_ms.median = " + format_g(l.latency_median_ms, 6) + " must be positive");
+  if (l.latency_p90_ms < l.latency_median_ms)
+    throw Error(w + ": latency_ms.p90 = " + format_g(l.latency_p90_ms, 6) + " is below the median " + format_g(l.latency_median_ms, 6));
+}
+
+static Level read_level(const YAML::Node& n, std::size_t i, const LibraryFile& f, const SearchSpace& space, const std::string& w) {
+  if (!n.IsMap()) throw Error(w + " is not a mapping");
+  check_yaml_keys(n,
+                  {"level", "candidate_id", "accuracy", "accuracy_source", "latency_ms", "predicted_latency_ms", "macs_m", "params_m", "bn",
+                   "engine", "ks", "e", "d", "r"},
+                  w);
+  Level l;
+  if (n["level"] && yaml_int(n["level"], w + ": key 'level'") != static_cast<int>(i))
+    throw Error(w + ": key 'level' = " + n["level"].Scalar() + ", expected " + std::to_string(i) + " (levels are numbered in order)");
+  l.candidate_id = n["candidate_id"] ? yaml_int(n["candidate_id"], w + ": key 'candidate_id'") : static_cast<int>(i);
+  l.accuracy = yaml_double(n["accuracy"], w + ": key 'accuracy'");
+  if (!(l.accuracy >= 0 && l.accuracy <= 1)) throw Error(w + ": key 'accuracy' = " + format_g(l.accuracy, 6) + " is not a fraction in [0, 1]");
+  l.accuracy_source = n["accuracy_source"] ? yaml_string(n["accuracy_source"], w + ": key 'accuracy_source'") : f.accuracy_source;
+  if (l.accuracy_source != "predicted" && l.accuracy_source != "measured")
+    throw Error(w + ": key 'accuracy_source' = '" + l.accuracy_source + "' is not predicted or measured");
+  read_level_latency(n, l, w);
+  if (n["predicted_latency_ms"] && !n["predicted_latency_ms"].IsNull())
+    l.predicted_latency_ms = yaml_double(n["predicted_latency_ms"], w + ": key 'predicted_latency_ms'");
+  l.macs_m = n["macs_m"] ? yaml_double(n["macs_m"], w + ": key 'macs_m'") : 0;
+  l.params_m = n["params_m"] ? yaml_double(n["params_m"], w + ": key 'params_m'") : 0;
+  if (n["bn"] && !n["bn"].IsNull()) {
+    l.bn = yaml_string(n["bn"], w + ": key 'bn'");
+    // An empty path names no file: leave the key out (or null) for a level without BN statistics.
+    if (l.bn.empty()) throw Error(w + ": key 'bn' is empty; leave it out for a level without a BN file");
+  }
+  l.engine = read_item_engine(n, f.engine, w);
+  l.arch = arch_from_yaml(n, w);
+  try {
+    validate(space, l.arch);
+  } catch (const Error& e) {
+    throw Error(w + ": " + e.what());
+  }
+  return l;
+}
+
 static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   const YAML::Node root = load_yaml_file(path);
   const std::string where = path.string();
@@ -71,71 +117,22 @@ static LibraryFile read_library_unguarded(const std::filesystem::path& path) {
   LibraryFile f;
   f.format_version = format == "ofa-library/1" ? 1 : format == "ofa-library/2" ? 2 : 3;
   std::set<std::string> keys{"format", "space", "elastic_kernel", "profile_name", "device", "engine", "ort_provider", "allow_tf32", "machine", "libtorch",
-                                "threads", "batch", "weights", "measured", "accuracy_source", "levels"};
+                             "threads", "batch", "weights", "measured", "accuracy_source", "levels"};
   if (f.format_version >= 3) {
     keys.insert({"latency_device", "imported_from"});
     f.latency_device = required_string(root, "latency_device", where);
     f.imported_from = required_string(root, "imported_from", where);
   }
   check_yaml_keys(root, keys, where);
-  auto str = [&](const char* key) { return required_string(root, key, where); };
   static_cast<MeasurementSetup&>(f) = read_setup_yaml(root, where, false);
-  const SearchSpace space = [&] {
-    try {
-      return search_space(f.space, f.elastic_kernel);
-    } catch (const Error& e) {
-      throw Error(where + ": key 'space': " + e.what());
-    }
-  }();
-  f.measured = str("measured");
-  f.accuracy_source = str("accuracy_source");
+  const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
+  f.measured = required_string(root, "measured", where);
+  f.accuracy_source = required_string(root, "accuracy_source", where);
   if (f.accuracy_source != "predicted" && f.accuracy_source != "measured")
     throw Error(where + ": key 'accuracy_source' = '" + f.accuracy_source + "' is not predicted or measured");
   const YAML::Node list = root["levels"];
   if (!list || !list.IsSequence() || list.size() == 0) throw Error(where + ": key 'levels' must be a non-empty list");
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node n = list[i];
-    const std::string w = where + ": levels[" + std::to_string(i) + "]";
-    if (!n.IsMap()) throw Error(w + " is not a mapping");
-    check_yaml_keys(n,
-                    {"level", "candidate_id", "accuracy", "accuracy_source", "latency_ms", "predicted_latency_ms", "macs_m",
-                     "params_m", "bn", "engine", "ks", "e", "d", "r"},
-                    w);
-    Level l;
-    if (n["level"] && yaml_int(n["level"], w + ": key 'level'") != static_cast<int>(i))
-      throw Error(w + ": key 'level' = " + n["level"].Scalar() + ", expected " + std::to_string(i) + " (levels are numbered in order)");
-    l.candidate_id = n["candidate_id"] ? yaml_int(n["candidate_id"], w + ": key 'candidate_id'") : static_cast<int>(i);
-    l.accuracy = yaml_double(n["accuracy"], w + ": key 'accuracy'");
-    if (!(l.accuracy >= 0 && l.accuracy <= 1)) throw Error(w + ": key 'accuracy' = " + format_g(l.accuracy, 6) + " is not a fraction in [0, 1]");
-    l.accuracy_source = n["accuracy_source"] ? yaml_string(n["accuracy_source"], w + ": key 'accuracy_source'") : f.accuracy_source;
-    if (l.accuracy_source != "predicted" && l.accuracy_source != "measured")
-      throw Error(w + ": key 'accuracy_source' = '" + l.accuracy_source + "' is not predicted or measured");
-    const YAML::Node t = n["latency_ms"];
-    if (!t || !t.IsMap()) throw Error(w + ": key 'latency_ms' must be a mapping {median, p90}");
-    check_yaml_keys(t, {"median", "p90"}, w + ": latency_ms");
-    l.latency_median_ms = yaml_double(t["median"], w + ": latency_ms.median");
-    l.latency_p90_ms = yaml_double(t["p90"], w + ": latency_ms.p90");
-    if (!(l.latency_median_ms > 0)) throw Error(w + ": latency_ms.median = " + format_g(l.latency_median_ms, 6) + " must be positive");
-    if (l.latency_p90_ms < l.latency_median_ms)
-      throw Error(w + ": latency_ms.p90 = " + format_g(l.latency_p90_ms, 6) + " is below the median " + format_g(l.latency_median_ms, 6));
-    if (n["predicted_latency_ms"] && !n["predicted_latency_ms"].IsNull())
-      l.predicted_latency_ms = yaml_double(n["predicted_latency_ms"], w + ": key 'predicted_latency_ms'");
-    l.macs_m = n["macs_m"] ? yaml_double(n["macs_m"], w + ": key 'macs_m'") : 0;
-    l.params_m = n["params_m"] ? yaml_double(n["params_m"], w + ": key 'params_m'") : 0;
-    if (n["bn"] && !n["bn"].IsNull()) {
-      l.bn = yaml_string(n["bn"], w + ": key 'bn'");
-      // An empty path names no file: leave the key out (or null) for a level without BN statistics.
-      if (l.bn.empty()) throw Error(w + ": key 'bn' is empty; leave it out for a level without a BN file");
-    }
-    l.engine = read_item_engine(n, f.engine, w);
-    l.arch = arch_from_yaml(n, w);
-    try {
-      validate(space, l.arch);
-    } catch (const Error& e) {
-      throw Error(w + ": " + e.what());
-    }
-    f.levels.push_back(l);
-  }
+  for (std::size_t i = 0; i < list.size(); ++i) f.levels.push_back(read_level(list[i], i, f, space, where + ": levels[" + std::to_string(i) + "]"));
   check_levels(f.levels, where);
   return f;
 }

@@ -1,5 +1,8 @@
 #include "ofa/common/library_inputs.hpp"
 
+#include "ofa/common/error.hpp"
+#include "ofa/common/state_dict_file.hpp"
+
 namespace ofa::common {
 
 namespace fs = std::filesystem;
@@ -14,6 +17,30 @@ std::vector<NamedInput> library_inputs(const LibraryFile& lib, const fs::path& l
       inputs.push_back({"level " + std::to_string(i) + "'s BN file", bn.is_absolute() ? bn : library_file.parent_path() / bn});
     }
   return inputs;
+}
+
+std::vector<NamedInput> measured_inputs(const MeasuredFile& m, const fs::path& measured_file) {
+  std::vector<NamedInput> inputs;
+  if (m.weights != "random") inputs.push_back({"the measured file's weights", m.weights});
+  for (const MeasuredRow& r : m.rows)
+    if (!r.bn.empty()) {
+      const fs::path bn(r.bn);
+      inputs.push_back({"candidate " + std::to_string(r.candidate.id) + "'s BN file", bn.is_absolute() ? bn : measured_file.parent_path() / bn});
+    }
+  return inputs;
+}
+
+void check_bn_file(const fs::path& file, const std::string& what) {
+  const SavedStateDict d = read_state_dict(file);
+  if (d.empty()) throw Error(what + " " + file.string() + ": holds no tensors, not a BN file");
+  for (const auto& [key, tensor] : d) {
+    const bool mean = key.ends_with(".running_mean"), var = key.ends_with(".running_var");
+    if (!mean && !var)
+      throw Error(what + " " + file.string() + ": key '" + key + "' is not a BatchNorm statistic (.running_mean or .running_var): not a BN file");
+    if (tensor.sizes.size() != 1) throw Error(what + " " + file.string() + ": '" + key + "' is " + tensor.describe() + ", not 1-D");
+    const std::string twin = key.substr(0, key.rfind('.')) + (mean ? ".running_var" : ".running_mean");
+    if (!d.count(twin)) throw Error(what + " " + file.string() + ": '" + key + "' has no '" + twin + "'");
+  }
 }
 
 }  // namespace ofa::common

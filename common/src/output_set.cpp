@@ -17,13 +17,13 @@ OutputSet::~OutputSet() {
     std::error_code ignore;
     fs::remove(temp, ignore);
   }
+  remove_created_folders(created_);
 }
 
 void OutputSet::add(const fs::path& path, std::string_view content) {
   const fs::path target = output_target(path);
-  std::error_code ec;
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-  if (ec) throw Error(target.parent_path().string() + ": cannot create folder: " + ec.message());
+  if (target.has_parent_path())
+    for (fs::path& p : create_folders(target.parent_path())) created_.push_back(std::move(p));
   const fs::path temp = target.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(staged_.size());
   staged_.emplace_back(temp, target);  // registered first, so a failed write is removed too
   std::ofstream f(temp, std::ios::binary | std::ios::trunc);

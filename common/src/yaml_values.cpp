@@ -142,4 +142,10 @@ void check_yaml_keys(const YAML::Node& map, const std::set<std::string>& known, 
   }
 }
 
+std::string yaml_quoted(const std::string& text) {
+  YAML::Emitter e;
+  e << YAML::DoubleQuoted << text;
+  return e.c_str();
+}
+
 }  // namespace ofa::common

@@ -13,8 +13,9 @@
 //   auto       the engine `--engine auto` keeps for the network (timed first, as the commands do)
 // per thread count; ms per level (the minimum over rounds of each round's median), the
 // ratios, and GMAC/s of the fastest engine the runtime can serve.
-//   bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--threads 1,2]
+//   bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--thread-counts 1,2]
 //                [--rounds 3] [--repeats 15]
+// It prints the build and the machine first (common/build_description.hpp).
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -23,6 +24,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +32,10 @@
 #include <torch/version.h>
 #include <unistd.h>
 
+#include "ofa/cli/tool_main.hpp"
 #include "ofa/common/arch_yaml.hpp"
+#include "ofa/common/build_description.hpp"
+#include "ofa/common/error.hpp"
 #include "ofa/common/layers.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/common/search_space.hpp"
@@ -68,154 +73,179 @@ double median_ms(const std::function<torch::Tensor(const torch::Tensor&)>& run, 
   return time_calls([&] { run(x); }, {torch::kCPU, 0, repeats}).median_ms;
 }
 
+struct Options {
+  std::optional<std::filesystem::path> library, archs, weights;
+  std::string thread_counts = "1,2";
+  int rounds = 3, repeats = 15;
+};
+
+// The networks: the library's levels, then the file's architectures, each with its MACs.
+std::vector<Case> load_cases(const Options& o, SearchSpace& space) {
+  std::vector<Case> cases;
+  std::string space_name = "ofa-mbv3-w1.2";
+  bool elastic_kernel = false;
+  if (o.library) {
+    const auto lib = ofa::common::read_library(*o.library);
+    space_name = lib.space;
+    elastic_kernel = lib.elastic_kernel;
+    for (std::size_t i = 0; i < lib.levels.size(); ++i) cases.push_back({"level " + std::to_string(i), lib.levels[i].arch});
+  }
+  space = search_space(space_name, elastic_kernel);
+  if (o.archs)
+    for (const auto& a : read_archs(*o.archs, space)) cases.push_back({a.name, a.arch});
+  for (auto& c : cases) c.macs_m = complexity(enumerate_layers(space, c.arch)).macs / 1e6;
+  return cases;
+}
+
+// One network's ways of running, and the one auto keeps for it.
+struct NetworkVariants {
+  std::vector<Variant> variants;
+  std::size_t auto_pick = 1;
+};
+
+// Every way of running `net`, warmed up and checked to compute eager's logits; auto's choice as
+// `ofa-measure latency --engine auto` makes it with its defaults (5 rounds, 50 calls, 10
+// warm-up): every contender timed in the same interleaved rounds, the fastest kept.
+NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, const std::filesystem::path& file, int threads, const std::string& name) {
+  const Engine eager(net, EngineKind::Eager), optimized(net, EngineKind::Optimized);
+  torch::jit::Module pytorch = ofa::runtime::optimize_for_inference(script_subnet(net, ScriptForm::Literal), torch::kCPU);
+  script_subnet(net).save(file.string());
+  torch::jit::Module exported = ofa::runtime::optimize_for_inference(torch::jit::load(file.string()), torch::kCPU);
+  NetworkVariants n;
+  n.variants = {{"eager", [eager](const torch::Tensor& x) { return eager.forward(x); }},
+                {"optimized", [optimized](const torch::Tensor& x) { return optimized.forward(x); }},
+                {"pytorch", [pytorch](const torch::Tensor& x) mutable { return run_module(pytorch, x); }},
+                {"exported", [exported](const torch::Tensor& x) mutable { return run_module(exported, x); }}};
+  std::vector<TimedNetwork> contenders{{optimized, input}};
+  for (EngineKind kind : {EngineKind::OnnxRuntime, EngineKind::Llga}) {
+    if (kind == EngineKind::OnnxRuntime ? !onnxruntime_available() : !llga_available()) continue;
+    const Engine e(net, kind);
+    n.variants.push_back({engine_name(kind), [e](const torch::Tensor& x) { return e.forward(x); }});
+    contenders.push_back({e, input});
+  }
+  const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 10, 10, 0, nullptr, {}}), auto_engines());
+  for (std::size_t k = 0; k < n.variants.size(); ++k)
+    if (std::strcmp(n.variants[k].name, engine_name(timings.front().engine)) == 0) n.auto_pick = k;
+  // ONNX Runtime alone, as a user of ONNX Runtime runs it: its defaults (workers spinning
+  // between runs), the same model. Last in each round, so its spinning workers slow nothing
+  // of this level's but the next level's eager column.
+  if (onnxruntime_available()) {
+    const OrtSession alone(onnx_subnet_bytes(net, 1), threads, OrtProvider::Cpu, "ONNX Runtime alone", 0, true);
+    n.variants.push_back({"onnxruntime alone", [alone](const torch::Tensor& x) { return alone.run(x); }});
+  }
+  // Warm-up (TorchScript's profiling executor optimises on the first calls) and the check.
+  const torch::Tensor ref = n.variants[0].run(input);
+  for (auto& var : n.variants) {
+    torch::Tensor y;
+    for (int k = 0; k < 5; ++k) y = var.run(input);
+    const double err = (y - ref).abs().max().item<double>();
+    if (err > 1e-4) std::printf("  warning: %s %s differs from eager by %.2e\n", name.c_str(), var.name, err);
+  }
+  return n;
+}
+
+// Geometric means over the networks, as the table's last line says them.
+struct Summary {
+  std::vector<double> log_ratio;  // each variant over optimized
+  double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0, worst_vs_alone = 0, log_vs_alone = 0;
+};
+
+// One network's row: ms per variant, auto's pick, the ratios, the fastest servable engine.
+std::string table_row(const Case& c, const NetworkVariants& n, const std::vector<double>& b, Summary& sum) {
+  std::string row = "| " + c.name + " | " + std::to_string(c.arch.r) + " | ";
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%.1f |", c.macs_m);
+  row += buf;
+  std::size_t fastest = 1;  // among what the runtime can serve: optimized, onnxruntime, llga
+  for (std::size_t v = 0; v < b.size(); ++v) {
+    std::snprintf(buf, sizeof buf, " %.2f |", b[v]);
+    row += buf;
+    sum.log_ratio[v] += std::log(b[v] / b[1]);
+    // The columns after exported are engines auto may choose (ONNX Runtime alone is not one).
+    if (v > 3 && std::strcmp(n.variants[v].name, "onnxruntime alone") != 0 && b[v] < b[fastest]) fastest = v;
+  }
+  const double auto_ms = b[n.auto_pick];
+  if (std::strcmp(n.variants.back().name, "onnxruntime alone") == 0) {
+    sum.worst_vs_alone = std::max(sum.worst_vs_alone, b[fastest] / b.back());
+    sum.log_vs_alone += std::log(b[fastest] / b.back());
+  }
+  sum.worst_auto = std::max(sum.worst_auto, auto_ms / b[fastest]);
+  std::snprintf(buf, sizeof buf, " %.2f (%s) | %.2fx | %.2fx | %s | %.2f | %.1f |", auto_ms, n.variants[n.auto_pick].name, b[0] / b[1], b[1] / b[2],
+                n.variants[fastest].name, auto_ms / b[fastest], c.macs_m / b[fastest]);
+  sum.log_speedup += std::log(b[0] / b[1]);
+  sum.log_vs_pytorch += std::log(b[1] / b[2]);
+  return row + buf;
+}
+
+// Every network through every variant at one thread count: rounds interleaved, the minimum
+// over rounds of each round's median, printed as a table and its geometric means.
+void run_at(const Options& o, const SearchSpace& space, const std::vector<Case>& cases, const Supernet& supernet, const std::filesystem::path& tmp,
+            int threads) {
+  torch::set_num_threads(threads);
+  std::vector<NetworkVariants> nets;
+  std::vector<torch::Tensor> inputs;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    inputs.push_back(torch::randn({1, 3, cases[i].arch.r, cases[i].arch.r}));
+    nets.push_back(network_variants(Subnet::from_supernet(space, cases[i].arch, supernet), inputs.back(),
+                                    tmp / ("level_" + std::to_string(i) + ".pt"), threads, cases[i].name));
+  }
+  const std::size_t nv = nets.front().variants.size();
+  std::vector<std::vector<double>> best(cases.size(), std::vector<double>(nv, 1e300));
+  for (int r = 0; r < o.rounds; ++r)
+    for (std::size_t i = 0; i < cases.size(); ++i)
+      for (std::size_t v = 0; v < nv; ++v) best[i][v] = std::min(best[i][v], median_ms(nets[i].variants[v].run, inputs[i], o.repeats));
+  std::printf("\n%d thread(s): ms per forward at batch 1 (min over rounds of the round's median)\n", threads);
+  std::string header = "| network | r | MMACs |", rule = "|---|---|---|";
+  for (const Variant& v : nets.front().variants) header += std::string(" ") + v.name + " |", rule += "---|";
+  header += " auto | eager/optimized | optimized/pytorch | fastest | auto/fastest | GMAC/s (fastest) |";
+  rule += "---|---|---|---|---|---|";
+  std::printf("%s\n%s\n", header.c_str(), rule.c_str());
+  Summary sum;
+  sum.log_ratio.assign(nv, 0.0);
+  for (std::size_t i = 0; i < cases.size(); ++i) std::printf("%s\n", table_row(cases[i], nets[i], best[i], sum).c_str());
+  const double n = static_cast<double>(cases.size());
+  std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx", std::exp(sum.log_speedup / n), std::exp(sum.log_vs_pytorch / n));
+  for (std::size_t v = 3; v < nv; ++v) std::printf("; %s / optimized %.2fx", nets.front().variants[v].name, std::exp(sum.log_ratio[v] / n));
+  std::printf("; auto at most %.2fx the fastest engine", sum.worst_auto);
+  if (sum.worst_vs_alone > 0)
+    std::printf("; fastest engine / ONNX Runtime alone %.2fx (at most %.2fx)", std::exp(sum.log_vs_alone / n), sum.worst_vs_alone);
+  std::printf("\n");
+}
+
+std::string bench_engine(const Options& o) {
+  if (o.library.has_value() == o.archs.has_value()) throw Error("give --library FILE or --archs FILE (one of them)");
+  SearchSpace space;
+  const std::vector<Case> cases = load_cases(o, space);
+  if (cases.empty()) throw Error("no networks to run");
+  const Supernet supernet = o.weights ? Supernet::load(*o.weights, space) : Supernet::random(space, 0);
+  const auto tmp = std::filesystem::temp_directory_path() / ("bench-engine-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp);
+  std::printf("%s", benchmark_header("bench-engine", "LibTorch " TORCH_VERSION ", ONNX Runtime " +
+                                                         (onnxruntime_available() ? onnxruntime_version() : std::string("not built")))
+                        .c_str());
+  std::printf("bench-engine: %zu networks, %d rounds x %d repeats, weights %s\n", cases.size(), o.rounds, o.repeats,
+              o.weights ? o.weights->c_str() : "random");
+  for (int threads : parse_resolutions(o.thread_counts, "--thread-counts")) run_at(o, space, cases, supernet, tmp, threads);
+  std::filesystem::remove_all(tmp);
+  return "";
+}
+
+const ofa::cli::Tool& tool() {
+  using ofa::cli::bind;
+  using O = ofa::cli::CommandOption;
+  static const ofa::cli::Tool t{
+      "bench-engine", "bench-engine: a library's levels (or a file's architectures) through every way of running them, side by side", "stopped",
+      {ofa::cli::make_command<Options>(
+          {"bench-engine", "", "Each network through eager, optimized, PyTorch's own path, the exported file, ONNX Runtime and llga (where built),\n"
+                               "rounds interleaved; ms per forward, the ratios, auto's choice (docs/performance.md).\n"
+                               "  bench-engine --library runs/local-cpu/library.yaml --thread-counts 1,2",
+           {}, {{"--library", "--archs"}}},
+          {bind(O{"--library"}, &Options::library), bind(O{"--archs"}, &Options::archs), bind(O{"--weights"}, &Options::weights),
+           bind(O{"--thread-counts"}, &Options::thread_counts), bind(O{"--rounds"}, &Options::rounds), bind(O{"--repeats"}, &Options::repeats)},
+          [](Options& o, const ofa::common::Reporter&) { return bench_engine(o); })}};
+  return t;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::string library, archs, weights, threads_arg = "1,2";
-  int rounds = 3, repeats = 15;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    if (a == "--library") library = argv[i + 1];
-    else if (a == "--archs") archs = argv[i + 1];
-    else if (a == "--weights") weights = argv[i + 1];
-    else if (a == "--threads") threads_arg = argv[i + 1];
-    else if (a == "--rounds") rounds = std::atoi(argv[i + 1]);
-    else if (a == "--repeats") repeats = std::atoi(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "bench-engine: unknown option %s\n", argv[i]);
-      return 2;
-    }
-  }
-  if (library.empty() == archs.empty() || rounds < 1 || repeats < 1) {
-    std::fprintf(stderr, "usage: bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--threads 1,2] [--rounds 3] [--repeats 15]\n");
-    return 2;
-  }
-  try {
-    std::vector<Case> cases;
-    std::string space_name = "ofa-mbv3-w1.2";
-    bool elastic_kernel = false;
-    if (!library.empty()) {
-      const auto lib = ofa::common::read_library(library);
-      space_name = lib.space;
-      elastic_kernel = lib.elastic_kernel;
-      for (std::size_t i = 0; i < lib.levels.size(); ++i) cases.push_back({"level " + std::to_string(i), lib.levels[i].arch});
-    }
-    const SearchSpace space = search_space(space_name, elastic_kernel);
-    if (!archs.empty())
-      for (const auto& a : read_archs(archs, space)) cases.push_back({a.name, a.arch});
-    for (auto& c : cases) c.macs_m = complexity(enumerate_layers(space, c.arch)).macs / 1e6;
-    const Supernet supernet = weights.empty() ? Supernet::random(space, 0) : Supernet::load(weights, space);
-    const auto tmp = std::filesystem::temp_directory_path() / ("bench-engine-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(tmp);
-
-    std::printf("bench-engine: %s, LibTorch %s, ONNX Runtime %s, %zu networks, %d rounds x %d repeats, weights %s\n", machine_description().c_str(),
-                TORCH_VERSION, onnxruntime_available() ? onnxruntime_version().c_str() : "not built", cases.size(), rounds, repeats, weights.empty() ? "random" : weights.c_str());
-    for (double t : parse_constraints(threads_arg)) {
-      const int threads = static_cast<int>(t);
-      torch::set_num_threads(threads);
-      std::vector<std::vector<Variant>> variants;
-      std::vector<torch::Tensor> inputs;
-      std::vector<std::size_t> auto_pick;  // per network: the variant auto chose
-      for (std::size_t i = 0; i < cases.size(); ++i) {
-        const Subnet net = Subnet::from_supernet(space, cases[i].arch, supernet);
-        const Engine eager(net, EngineKind::Eager), optimized(net, EngineKind::Optimized);
-        torch::jit::Module pytorch = ofa::runtime::optimize_for_inference(script_subnet(net, ScriptForm::Literal), torch::kCPU);
-        const auto file = tmp / ("level_" + std::to_string(i) + ".pt");
-        script_subnet(net).save(file.string());
-        torch::jit::Module exported = ofa::runtime::optimize_for_inference(torch::jit::load(file.string()), torch::kCPU);
-        std::vector<Variant> v{{"eager", [eager](const torch::Tensor& x) { return eager.forward(x); }},
-                               {"optimized", [optimized](const torch::Tensor& x) { return optimized.forward(x); }},
-                               {"pytorch", [pytorch](const torch::Tensor& x) mutable { return run_module(pytorch, x); }},
-                               {"exported", [exported](const torch::Tensor& x) mutable { return run_module(exported, x); }}};
-        inputs.push_back(torch::randn({1, 3, cases[i].arch.r, cases[i].arch.r}));
-        std::vector<TimedNetwork> contenders{{optimized, inputs.back()}};
-        if (onnxruntime_available()) {
-          const Engine ort(net, EngineKind::OnnxRuntime);
-          v.push_back({"onnxruntime", [ort](const torch::Tensor& x) { return ort.forward(x); }});
-          contenders.push_back({ort, inputs.back()});
-        }
-        if (llga_available()) {
-          const Engine llga(net, EngineKind::Llga);
-          v.push_back({"llga", [llga](const torch::Tensor& x) { return llga.forward(x); }});
-          contenders.push_back({llga, inputs.back()});
-        }
-        // auto's choice for this network, as `ofa-measure latency --engine auto` makes it with
-        // its defaults (5 rounds, 50 calls, 10 warm-up): every contender timed in the same
-        // interleaved rounds, the fastest kept.
-        const std::vector<EngineKind> engines = auto_engines();
-        const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 10, 10, 0, nullptr, {}}), engines);
-        for (std::size_t k = 0; k < v.size(); ++k)
-          if (std::strcmp(v[k].name, engine_name(timings.front().engine)) == 0) auto_pick.push_back(k);
-        // ONNX Runtime alone, as a user of ONNX Runtime runs it: its defaults (workers spinning
-        // between runs), the same model. Last in each round, so its spinning workers slow
-        // nothing of this level's but the next level's eager column.
-        if (onnxruntime_available()) {
-          const OrtSession alone(onnx_subnet_bytes(net, 1), threads, OrtProvider::Cpu, "ONNX Runtime alone", 0, true);
-          v.push_back({"onnxruntime alone", [alone](const torch::Tensor& x) { return alone.run(x); }});
-        }
-        variants.push_back(std::move(v));
-        // Warm-up (TorchScript's profiling executor optimises on the first calls) and a check
-        // that every variant computes the same logits.
-        const torch::Tensor ref = variants.back()[0].run(inputs.back());
-        for (auto& var : variants.back()) {
-          torch::Tensor y;
-          for (int k = 0; k < 5; ++k) y = var.run(inputs.back());
-          const double err = (y - ref).abs().max().item<double>();
-          if (err > 1e-4) std::printf("  warning: %s %s differs from eager by %.2e\n", cases[i].name.c_str(), var.name, err);
-        }
-      }
-      const std::size_t nv = variants.front().size();
-      std::vector<std::vector<double>> best(cases.size(), std::vector<double>(nv, 1e300));
-      for (int r = 0; r < rounds; ++r)
-        for (std::size_t i = 0; i < cases.size(); ++i)
-          for (std::size_t v = 0; v < nv; ++v) best[i][v] = std::min(best[i][v], median_ms(variants[i][v].run, inputs[i], repeats));
-      std::printf("\n%d thread(s): ms per forward at batch 1 (min over rounds of the round's median)\n", threads);
-      std::string header = "| network | r | MMACs |", rule = "|---|---|---|";
-      for (const Variant& v : variants.front()) header += std::string(" ") + v.name + " |", rule += "---|";
-      header += " auto | eager/optimized | optimized/pytorch | fastest | auto/fastest | GMAC/s (fastest) |";
-      rule += "---|---|---|---|---|---|";
-      std::printf("%s\n%s\n", header.c_str(), rule.c_str());
-      std::vector<double> log_ratio(nv, 0.0);  // each variant over optimized
-      double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0, worst_vs_alone = 0, log_vs_alone = 0;
-      for (std::size_t i = 0; i < cases.size(); ++i) {
-        const auto& b = best[i];
-        std::string row = "| " + cases[i].name + " | " + std::to_string(cases[i].arch.r) + " | ";
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.1f |", cases[i].macs_m);
-        row += buf;
-        std::size_t fastest = 1;  // among what the runtime can serve: optimized, onnxruntime, llga
-        for (std::size_t v = 0; v < nv; ++v) {
-          std::snprintf(buf, sizeof buf, " %.2f |", b[v]);
-          row += buf;
-          log_ratio[v] += std::log(b[v] / b[1]);
-          // The columns after exported are engines auto may choose (ONNX Runtime alone is not one).
-          if (v > 3 && std::strcmp(variants[i][v].name, "onnxruntime alone") != 0 && b[v] < b[fastest]) fastest = v;
-        }
-        const double auto_ms = b[auto_pick[i]];
-        if (std::strcmp(variants[i].back().name, "onnxruntime alone") == 0) {
-          worst_vs_alone = std::max(worst_vs_alone, b[fastest] / b.back());
-          log_vs_alone += std::log(b[fastest] / b.back());
-        }
-        worst_auto = std::max(worst_auto, auto_ms / b[fastest]);
-        std::snprintf(buf, sizeof buf, " %.2f (%s) | %.2fx | %.2fx | %s | %.2f | %.1f |", auto_ms, variants[i][auto_pick[i]].name, b[0] / b[1], b[1] / b[2],
-                      variants[i][fastest].name, auto_ms / b[fastest], cases[i].macs_m / b[fastest]);
-        row += buf;
-        std::printf("%s\n", row.c_str());
-        log_speedup += std::log(b[0] / b[1]);
-        log_vs_pytorch += std::log(b[1] / b[2]);
-      }
-      const double n = static_cast<double>(cases.size());
-      std::printf("geometric mean: eager / optimized %.2fx; optimized / pytorch %.2fx", std::exp(log_speedup / n), std::exp(log_vs_pytorch / n));
-      for (std::size_t v = 3; v < nv; ++v) std::printf("; %s / optimized %.2fx", variants.front()[v].name, std::exp(log_ratio[v] / n));
-      std::printf("; auto at most %.2fx the fastest engine", worst_auto);
-      if (worst_vs_alone > 0)
-        std::printf("; fastest engine / ONNX Runtime alone %.2fx (at most %.2fx)", std::exp(log_vs_alone / n), worst_vs_alone);
-      std::printf("\n");
-    }
-    std::filesystem::remove_all(tmp);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench-engine: %s\n", e.what());
-    return 1;
-  }
-  return 0;
-}
+int main(int argc, char** argv) { return ofa::cli::tool_main(tool(), argc, argv); }

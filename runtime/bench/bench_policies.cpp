@@ -3,11 +3,11 @@
 // simulated as level latency x slowdown(t) x seeded noise, and the clock advances by it, so the
 // figures are the policies' decisions alone and repeat exactly for a seed.
 //
-//   bench-policies [--library library.yaml] [--target MS] [--duration S] [--noise F] [--seed N]
+//   bench-policies [--library library.yaml] [--latency-target MS] [--duration S] [--noise F] [--seed N]
 //                  [--recorded trace.csv]
 //
 // Without --library the levels are the built-in set below (a quick-start-like library, 6 levels);
-// without --target it is the quick start's rule: the second most accurate level / 0.9 x 1.15.
+// without --latency-target it is the quick start's rule: the second most accurate level / 0.9 x 1.15.
 // Traces (seconds; slowdown 1 outside the window unless said):
 //   step        2.0x from 5 s to 10 s
 //   ramp        1.0x -> 2.5x linearly from 5 s to 10 s, then 1.0x
@@ -41,6 +41,8 @@
 #include <vector>
 
 #include "ofa/common/error.hpp"
+#include "ofa/cli/tool_main.hpp"
+#include "ofa/common/build_description.hpp"
 #include "ofa/common/library_file.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/runtime/adaptive/dynamic_ofa_policy.hpp"
@@ -211,89 +213,90 @@ std::string recovery_text(const Result& r) {
   return s;
 }
 
-double arg_number(int& i, int argc, char** argv) {
-  if (i + 1 >= argc) throw ofa::common::Error(std::string(argv[i]) + " needs a value");
-  char* end = nullptr;
-  const double v = std::strtod(argv[++i], &end);
-  if (*end || !std::isfinite(v)) throw ofa::common::Error(std::string(argv[i - 1]) + ": '" + argv[i] + "' is not a number");
-  return v;
+struct Options {
+  std::optional<std::filesystem::path> library, recorded;
+  std::optional<double> target, duration;
+  double noise = 0.03;
+  std::uint64_t seed = 0;
+};
+
+// One policy over one trace, on a clock that follows the simulated frames (our policy's
+// hysteresis is in seconds).
+Result run_policy(const char* name, const std::vector<LevelSpec>& levels, const PolicyConfig& config, const Trace& trace, double length,
+                  const Options& o) {
+  double now = 0;
+  Clock clock = [&now] { return now; };
+  std::unique_ptr<LevelPolicy> p = make_level_policy(name, levels, config, clock);
+  // Wrap observe so the clock moves with each frame's latency before the policy reads it.
+  struct Timed : LevelPolicy {
+    LevelPolicy& inner;
+    double& now;
+    Timed(LevelPolicy& i, double& n) : inner(i), now(n) {}
+    Decision observe(double ms) override {
+      now += ms / 1000;
+      return inner.observe(ms);
+    }
+    int level() const override { return inner.level(); }
+    const std::vector<LevelSpec>& levels() const override { return inner.levels(); }
+    double target_ms() const override { return inner.target_ms(); }
+    void set_target(double t) override { inner.set_target(t); }
+    void set_min_accuracy(std::optional<double> a) override { inner.set_min_accuracy(a); }
+    std::string name() const override { return inner.name(); }
+  } timed(*p, now);
+  return simulate(timed, trace, length, o.noise, o.seed);
+}
+
+std::string bench(const Options& o) {
+  std::printf("%s", ofa::common::benchmark_header("bench-policies").c_str());
+  std::vector<LevelSpec> levels = builtin_levels();
+  if (o.library) {
+    levels.clear();
+    for (const auto& l : ofa::common::read_library(*o.library).levels) levels.push_back({l.latency_median_ms, l.accuracy});
+  }
+  const double second_best = levels[levels.size() > 1 ? levels.size() - 2 : 0].latency_ms;
+  PolicyConfig config;
+  config.target_ms = o.target ? *o.target : std::round(second_best / 0.9 * 1.15 * 10) / 10;
+  const double duration = o.duration.value_or(15);
+  std::optional<double> recorded_length;
+  std::vector<Trace> all = traces();
+  if (o.recorded) {
+    if (!o.library) throw ofa::common::Error("--recorded needs --library: the library the trace was run with");
+    double recorded_target = 0, recorded_duration = 0;
+    all.push_back(recorded_trace(o.recorded->string(), levels, recorded_target, recorded_duration));
+    if (!o.target) config.target_ms = recorded_target;
+    recorded_length = recorded_duration;
+    std::printf("# recorded trace %s: %.4g s, target %.4g ms\n", o.recorded->c_str(), recorded_duration, recorded_target);
+  }
+  std::printf("# bench-policies: %zu levels (%s), target %.4g ms, %.4g s per trace, noise %.3g, seed %llu; simulated frames, nothing timed\n",
+              levels.size(), o.library ? o.library->c_str() : "built-in", config.target_ms, duration, o.noise, static_cast<unsigned long long>(o.seed));
+  std::printf("# levels (ms/accuracy):");
+  for (const LevelSpec& l : levels) std::printf(" %.4g/%.4g", l.latency_ms, l.accuracy);
+  std::printf("\n\n| trace | policy | frames | met | frames to recover (per onset) | switches | mean accuracy | on time |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (const Trace& trace : all)
+    for (const char* name : {kOfaToolchainPolicy, kDynamicOfaPolicy}) {
+      // A recording is replayed over its own length unless --duration says otherwise.
+      const double length = trace.recorded && recorded_length && !o.duration ? *recorded_length : duration;
+      const Result r = run_policy(name, levels, config, trace, length, o);
+      std::printf("| %s | %s | %ld | %.1f %% | %s | %d | %.4f | %.4f |\n", trace.name.c_str(), name, r.frames, 100 * r.met, recovery_text(r).c_str(),
+                  r.switches, r.accuracy, r.on_time_accuracy);
+    }
+  return "";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    std::optional<std::string> library, recorded;
-    std::optional<double> target;
-    double duration = 15, noise = 0.03;
-    std::optional<double> duration_given, recorded_length;
-    std::uint64_t seed = 0;
-    for (int i = 1; i < argc; ++i) {
-      const std::string a = argv[i];
-      if (a == "--library" && i + 1 < argc) library = argv[++i];
-      else if (a == "--target") target = arg_number(i, argc, argv);
-      else if (a == "--duration") duration = *(duration_given = arg_number(i, argc, argv));
-      else if (a == "--noise") noise = arg_number(i, argc, argv);
-      else if (a == "--seed") seed = static_cast<std::uint64_t>(arg_number(i, argc, argv));
-      else if (a == "--recorded" && i + 1 < argc) recorded = argv[++i];
-      else throw ofa::common::Error("unexpected argument '" + a + "' (see the comment at the top of bench_policies.cpp)");
-    }
-    std::vector<LevelSpec> levels = builtin_levels();
-    if (library) {
-      levels.clear();
-      for (const auto& l : ofa::common::read_library(*library).levels) levels.push_back({l.latency_median_ms, l.accuracy});
-    }
-    const double second_best = levels[levels.size() > 1 ? levels.size() - 2 : 0].latency_ms;
-    PolicyConfig config;
-    config.target_ms = target ? *target : std::round(second_best / 0.9 * 1.15 * 10) / 10;
-    std::vector<Trace> all = traces();
-    if (recorded) {
-      if (!library) throw ofa::common::Error("--recorded needs --library: the library the trace was run with");
-      double recorded_target = 0, recorded_duration = 0;
-      all.push_back(recorded_trace(*recorded, levels, recorded_target, recorded_duration));
-      if (!target) config.target_ms = recorded_target;
-      recorded_length = recorded_duration;
-      std::printf("# recorded trace %s: %.4g s, target %.4g ms\n", recorded->c_str(), recorded_duration, recorded_target);
-    }
-    std::printf("# bench-policies: %zu levels (%s), target %.4g ms, %.4g s per trace, noise %.3g, seed %llu; simulated frames, nothing timed\n",
-                levels.size(), library ? library->c_str() : "built-in", config.target_ms, duration, noise,
-                static_cast<unsigned long long>(seed));
-    std::printf("# levels (ms/accuracy):");
-    for (const LevelSpec& l : levels) std::printf(" %.4g/%.4g", l.latency_ms, l.accuracy);
-    std::printf("\n\n| trace | policy | frames | met | frames to recover (per onset) | switches | mean accuracy | on time |\n");
-    std::printf("|---|---|---|---|---|---|---|---|\n");
-    for (const Trace& trace : all) {
-      for (const char* name : {kOfaToolchainPolicy, kDynamicOfaPolicy}) {
-        // A fresh clock per run that follows the simulated frames: our policy's hysteresis is in seconds.
-        double now = 0;
-        Clock clock = [&now] { return now; };
-        std::unique_ptr<LevelPolicy> p = make_level_policy(name, levels, config, clock);
-        // Wrap observe so the clock moves with each frame's latency before the policy reads it.
-        struct Timed : LevelPolicy {
-          LevelPolicy& inner;
-          double& now;
-          Timed(LevelPolicy& i, double& n) : inner(i), now(n) {}
-          Decision observe(double ms) override {
-            now += ms / 1000;
-            return inner.observe(ms);
-          }
-          int level() const override { return inner.level(); }
-          const std::vector<LevelSpec>& levels() const override { return inner.levels(); }
-          double target_ms() const override { return inner.target_ms(); }
-          void set_target(double t) override { inner.set_target(t); }
-          void set_min_accuracy(std::optional<double> a) override { inner.set_min_accuracy(a); }
-          std::string name() const override { return inner.name(); }
-        } timed(*p, now);
-        // A recording is replayed over its own length unless --duration says otherwise.
-        const double length = trace.recorded && recorded_length && !duration_given ? *recorded_length : duration;
-        const Result r = simulate(timed, trace, length, noise, seed);
-        std::printf("| %s | %s | %ld | %.1f %% | %s | %d | %.4f | %.4f |\n", trace.name.c_str(), name, r.frames, 100 * r.met,
-                    recovery_text(r).c_str(), r.switches, r.accuracy, r.on_time_accuracy);
-      }
-    }
-    return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench-policies: error: %s\n", e.what());
-    return 2;
-  }
+  using ofa::cli::bind;
+  using O = ofa::cli::CommandOption;
+  static const ofa::cli::Tool tool = ofa::cli::single_command_tool<Options>(
+      "bench-policies",
+      "bench-policies: our policy and Dynamic-OFA's over the same slowdown traces, simulated frame by frame (nothing timed)\n"
+      "  bench-policies --library runs/local-cpu/library.yaml --latency-target 40 --duration 15 --noise 0.03 --seed 0",
+      {bind(O{"--library", {}, "six built-in levels"}, &Options::library),
+       bind(O{"--latency-target", {}, "the second fastest level's latency / 0.9 x 1.15, or a recording's"}, &Options::target),
+       bind(O{"--duration", {}, "15, or a recording's own length", "of each trace"}, &Options::duration), bind(O{"--noise"}, &Options::noise),
+       bind(O{"--seed", {}, {}, "of the noise"}, &Options::seed), bind(O{"--recorded"}, &Options::recorded)},
+      [](Options& o, const ofa::common::Reporter&) { return bench(o); });
+  return ofa::cli::tool_main(tool, argc, argv);
 }

@@ -106,9 +106,7 @@ std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracyS
   return done;
 }
 
-}  // namespace
-
-common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report, const common::Reporter& reporter) {
+void check_accuracy_options(const AccuracyOptions& o) {
   check_device_options(o.device);
   search::check_selection(o.selection);
   if (!o.calib_images && !o.no_recalibrate) throw Error("give --calib-images DIR (OFA's BN recalibration) or --no-recalibrate");
@@ -117,141 +115,164 @@ common::MeasuredFile run_accuracy(const AccuracyOptions& o, std::string* report,
   if (o.batch_size < 1) throw Error("--val-batch " + std::to_string(o.batch_size) + " must be >= 1");
   if (o.calib_images && (o.calib_count < 1 || o.calib_batch < 1))
     throw Error("--calib-count and --calib-batch must be >= 1 (got " + std::to_string(o.calib_count) + ", " + std::to_string(o.calib_batch) + ")");
-  const common::MeasuredFile in = common::read_measured(o.measured);
-  if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
-  const common::SearchSpace space = common::search_space(in.space, in.elastic_kernel);
-  const fs::path classes = class_list_path(o.classes, o.data_dir);
-  const int decoders = decode_threads(o.decode_threads);
-  const torch::Device device = parse_device(o.device.device);
-  apply_threads(o.device.threads);
-  apply_tf32(o.device.allow_tf32);
-  // Accuracy is the same on every engine (within 1e-4 of OFA's logits), so auto, which chooses
-  // by speed, evaluates on the optimized engine rather than spend time timing.
-  const EngineChoice choice = engine_choice(o.device);
-  const EngineKind kind = choice.automatic ? EngineKind::Optimized : choice.kind;
-  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
+}
 
-  std::vector<common::CandidateRow> candidates;
-  for (const auto& r : in.rows) candidates.push_back(r.candidate);
-  const std::vector<std::size_t> selected =
-      search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; });
-  if (selected.empty()) throw Error(o.measured.string() + ": no rows to evaluate" + (o.selection.only_front ? " on the front" : ""));
-
-  // Everything that can be refused is checked before the first network runs.
-  const std::vector<LabeledImage> val = evaluation_images(list_image_folder(o.val_images, classes), o.limit);
+// One evaluation: what every resolution group shares, and the running counts.
+struct Evaluation {
+  Evaluation(const AccuracyOptions& options, const common::Reporter& r, common::SearchSpace s) : o(options), reporter(r), space(std::move(s)) {}
+  const AccuracyOptions& o;
+  const common::Reporter& reporter;
+  common::SearchSpace space;
+  torch::Device device{torch::kCPU};
+  EngineKind kind = EngineKind::Optimized;
+  OrtProvider provider = OrtProvider::Cpu;
+  int decoders = 1;
+  std::vector<LabeledImage> val;
   std::optional<CalibrationImages> calib;
-  if (o.calib_images)
-    calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, decoders, o.skip_unreadable});
+  common::MeasuredFile out;
+  std::optional<Supernet> supernet_storage;  // loaded when the first group needs it
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::size_t evaluated_images = 0, skipped = 0;  // evaluated: image x network
 
-  common::MeasuredFile out = in;
-  const common::AccuracySetup setup = accuracy_setup(o, calib.has_value());
-  out.accuracy_setup = setup;
-  const fs::path out_dir = o.out.parent_path();
-  const std::string bn_folder = o.out.stem().string() + "_bn";
-
-  const std::vector<char> done = keep_resumed(o, setup, selected, out);
-
-  // Pending rows by resolution.
-  std::map<int, std::vector<std::size_t>> groups;
-  for (std::size_t i : selected)
-    if (!done[i]) groups[out.rows[i].candidate.arch.r].push_back(i);
-
-  std::optional<Supernet> supernet_storage;
-  auto supernet = [&]() -> const Supernet& {
+  const Supernet& supernet() {
     if (!supernet_storage) {
       supernet_storage = o.weights ? Supernet::load(*o.weights, space) : Supernet::random(space, o.seed);
       supernet_storage->to(device);
     }
     return *supernet_storage;
-  };
+  }
+  // Progress over all groups: group `g` (1-based) of `groups`, `within` its share done.
+  void progress(std::size_t g, std::size_t groups, double within, const std::string& label) const {
+    reporter.progress("accuracy", (static_cast<double>(g - 1) + within) / static_cast<double>(groups), label);
+  }
+};
 
-  const auto started = std::chrono::steady_clock::now();
-  std::size_t evaluated_images = 0, skipped = 0, group_no = 0;  // evaluated: image x network
-  const std::size_t val_batches = (val.size() + static_cast<std::size_t>(o.batch_size) - 1) / static_cast<std::size_t>(o.batch_size);
-  for (auto& [r, rows] : groups) {
-    ++group_no;
-    const std::string tag = "r=" + std::to_string(r) + " (" + std::to_string(group_no) + "/" + std::to_string(groups.size()) + "), " +
-                            std::to_string(rows.size()) + " networks";
-    std::vector<Network> nets(rows.size());
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      nets[k].row = rows[k];
-      nets[k].subnet = Subnet::from_supernet(space, out.rows[rows[k]].candidate.arch, supernet());
-    }
-    // 1. BN recalibration: every network of the group on the same calibration batches.
-    if (calib) {
-      for (std::size_t b = 0; b < calib->batch_count(); ++b) {
-        check_cancel(o.device);
-        const ImageBatch batch = calib->batch(b, r);
-        skipped += batch.skipped.size();
-        if (batch.kept.empty()) continue;
-        const torch::Tensor x = batch.images.to(device);
-        for (Network& n : nets) n.subnet->forward_collecting_bn(x, n.stats);
-        reporter.progress("accuracy", (static_cast<double>(group_no - 1) + 0.2 * static_cast<double>(b + 1) / static_cast<double>(calib->batch_count())) /
-                       static_cast<double>(groups.size()),
-                   tag + ": calibrating BN");
-      }
-      for (Network& n : nets) {
-        if (n.stats.size() == 0) throw Error(calib->batch_count() ? "no readable calibration image" : "no calibration batch");
-        const common::CandidateRow& c = out.rows[n.row].candidate;
-        const StateDict bn = n.stats.state_dict();
-        n.bn = bn_folder + "/cand_" + std::to_string(c.id) + ".pt";
-        save_state_dict(out_dir / n.bn, bn);
-        n.subnet = Subnet::from_supernet(space, c.arch, supernet().with_bn_overrides(bn, (out_dir / n.bn).string()));
-      }
-    }
-    for (Network& n : nets) {
-      n.engine.emplace(*n.subnet, kind, nullptr, provider);
-      n.subnet.reset();  // the engine holds what it needs
-    }
-    // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
-    const ImageBatchOptions load{r, decoders, o.skip_unreadable};
-    auto fetch = [&](std::size_t b) {
-      const std::size_t first = b * static_cast<std::size_t>(o.batch_size);
-      const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(o.batch_size), val.size() - first);
-      return std::async(std::launch::async, [&, first, n] { return load_eval_batch(std::span(val).subspan(first, n), load); });
-    };
-    std::future<ImageBatch> next = fetch(0);
-    for (std::size_t b = 0; b < val_batches; ++b) {
-      ImageBatch batch = next.get();
-      if (b + 1 < val_batches) next = fetch(b + 1);
-      check_cancel(o.device);
-      skipped += batch.skipped.size();
-      if (batch.kept.empty()) continue;
-      const torch::Tensor x = batch.images.to(device);
-      for (Network& n : nets) n.counts.add(n.engine->forward(x), batch.labels);
-      evaluated_images += batch.kept.size() * nets.size();
-      reporter.progress("accuracy", (static_cast<double>(group_no - 1) + (calib ? 0.2 : 0.0) + (calib ? 0.8 : 1.0) * static_cast<double>(b + 1) / static_cast<double>(val_batches)) /
-                     static_cast<double>(groups.size()),
-                 tag + ": " + rate(evaluated_images, started));
-    }
-    for (Network& n : nets) {
-      if (n.counts.images == 0) throw Error(o.val_images.string() + ": no readable image to evaluate");
-      common::MeasuredRow& row = out.rows[n.row];
-      row.measured_accuracy = n.counts.top1_fraction();
-      row.top5 = n.counts.top5_fraction();
-      row.accuracy_images = n.counts.images;
-      row.bn = n.bn;
-    }
-    common::write_file_atomic(o.out, common::format_measured_yaml(out));
+// 1. BN recalibration: every network of the group on the same calibration batches, each
+// network's statistics written as its BN file and applied.
+void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t g, std::size_t groups, const std::string& tag) {
+  const fs::path out_dir = ev.o.out.parent_path();
+  const std::string bn_folder = ev.o.out.stem().string() + "_bn";
+  for (std::size_t b = 0; b < ev.calib->batch_count(); ++b) {
+    check_cancel(ev.o.device);
+    const ImageBatch batch = ev.calib->batch(b, r);
+    ev.skipped += batch.skipped.size();
+    if (batch.kept.empty()) continue;
+    const torch::Tensor x = batch.images.to(ev.device);
+    for (Network& n : nets) n.subnet->forward_collecting_bn(x, n.stats);
+    ev.progress(g, groups, 0.2 * static_cast<double>(b + 1) / static_cast<double>(ev.calib->batch_count()), tag + ": calibrating BN");
   }
-  reporter.done("accuracy");
-  common::write_file_atomic(o.out, common::format_measured_yaml(out));
-  if (report) {
-    std::size_t fresh = 0;
-    for (const auto& [r, rows] : groups) fresh += rows.size();
-    *report = "accuracy: " + std::to_string(fresh) + " rows evaluated (" + std::to_string(selected.size() - fresh) + " kept from --resume) on " +
-              std::to_string(val.size()) + " images, BN " + (calib ? "recalibrated on " + std::to_string(calib->image_count()) + " images" : std::string("not recalibrated")) +
-              ", " + rate(evaluated_images, started) + ", written to " + o.out.string();
-    if (skipped) *report += "; " + std::to_string(skipped) + " unreadable images skipped";
-    if (setup.weights == "random") *report += "\naccuracy: these are RANDOM weights: the figures measure nothing but the pipeline (give --weights)";
+  for (Network& n : nets) {
+    if (n.stats.size() == 0) throw Error(ev.calib->batch_count() ? "no readable calibration image" : "no calibration batch");
+    const common::CandidateRow& c = ev.out.rows[n.row].candidate;
+    const StateDict bn = n.stats.state_dict();
+    n.bn = bn_folder + "/cand_" + std::to_string(c.id) + ".pt";
+    save_state_dict(out_dir / n.bn, bn);
+    n.subnet = Subnet::from_supernet(ev.space, c.arch, ev.supernet().with_bn_overrides(bn, (out_dir / n.bn).string()));
   }
-  return out;
 }
 
-std::string run_accuracy_command(const AccuracyOptions& options, const common::Reporter& reporter) {
-  std::string report;
-  run_accuracy(options, &report, reporter);
-  return report;
+// 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
+void evaluate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t g, std::size_t groups, const std::string& tag) {
+  const auto batch_size = static_cast<std::size_t>(ev.o.batch_size);
+  const std::size_t val_batches = (ev.val.size() + batch_size - 1) / batch_size;
+  const ImageBatchOptions load{r, ev.decoders, ev.o.skip_unreadable};
+  auto fetch = [&](std::size_t b) {
+    const std::size_t first = b * batch_size, n = std::min(batch_size, ev.val.size() - first);
+    return std::async(std::launch::async, [&, first, n] { return load_eval_batch(std::span(ev.val).subspan(first, n), load); });
+  };
+  const double before = ev.calib ? 0.2 : 0.0;
+  std::future<ImageBatch> next = fetch(0);
+  for (std::size_t b = 0; b < val_batches; ++b) {
+    ImageBatch batch = next.get();
+    if (b + 1 < val_batches) next = fetch(b + 1);
+    check_cancel(ev.o.device);
+    ev.skipped += batch.skipped.size();
+    if (batch.kept.empty()) continue;
+    const torch::Tensor x = batch.images.to(ev.device);
+    for (Network& n : nets) n.counts.add(n.engine->forward(x), batch.labels);
+    ev.evaluated_images += batch.kept.size() * nets.size();
+    ev.progress(g, groups, before + (1 - before) * static_cast<double>(b + 1) / static_cast<double>(val_batches),
+                tag + ": " + rate(ev.evaluated_images, ev.started));
+  }
+}
+
+// One resolution's rows: built, recalibrated, evaluated, written into `ev.out`.
+void run_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std::size_t g, std::size_t groups) {
+  const std::string tag = "r=" + std::to_string(r) + " (" + std::to_string(g) + "/" + std::to_string(groups) + "), " +
+                          std::to_string(rows.size()) + " networks";
+  std::vector<Network> nets(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    nets[k].row = rows[k];
+    nets[k].subnet = Subnet::from_supernet(ev.space, ev.out.rows[rows[k]].candidate.arch, ev.supernet());
+  }
+  if (ev.calib) recalibrate(ev, r, nets, g, groups, tag);
+  for (Network& n : nets) {
+    n.engine.emplace(*n.subnet, ev.kind, nullptr, ev.provider);
+    n.subnet.reset();  // the engine holds what it needs
+  }
+  evaluate(ev, r, nets, g, groups, tag);
+  for (Network& n : nets) {
+    if (n.counts.images == 0) throw Error(ev.o.val_images.string() + ": no readable image to evaluate");
+    common::MeasuredRow& row = ev.out.rows[n.row];
+    row.measured_accuracy = n.counts.top1_fraction();
+    row.top5 = n.counts.top5_fraction();
+    row.accuracy_images = n.counts.images;
+    row.bn = n.bn;
+  }
+}
+
+std::string accuracy_report(const Evaluation& ev, std::size_t fresh, std::size_t selected) {
+  std::string s = "accuracy: " + std::to_string(fresh) + " rows evaluated (" + std::to_string(selected - fresh) + " kept from --resume) on " +
+                  std::to_string(ev.val.size()) + " images, BN " +
+                  (ev.calib ? "recalibrated on " + std::to_string(ev.calib->image_count()) + " images" : std::string("not recalibrated")) + ", " +
+                  rate(ev.evaluated_images, ev.started) + ", written to " + ev.o.out.string();
+  if (ev.skipped) s += "; " + std::to_string(ev.skipped) + " unreadable images skipped";
+  if (!ev.o.weights) s += "\naccuracy: these are RANDOM weights: the figures measure nothing but the pipeline (give --weights)";
+  return s;
+}
+
+}  // namespace
+
+AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& reporter) {
+  check_accuracy_options(o);
+  const common::MeasuredFile in = common::read_measured(o.measured);
+  if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
+  Evaluation ev(o, reporter, common::search_space(in.space, in.elastic_kernel));
+  const fs::path classes = class_list_path(o.classes, o.data_dir);
+  ev.decoders = decode_threads(o.decode_threads);
+  ev.device = parse_device(o.device.device);
+  apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  // Accuracy is the same on every engine (within 1e-4 of OFA's logits), so auto, which chooses
+  // by speed, evaluates on the optimized engine rather than spend time timing.
+  const EngineChoice choice = engine_choice(o.device);
+  ev.kind = choice.automatic ? EngineKind::Optimized : choice.kind;
+  ev.provider = parse_ort_provider(o.device.ort_provider);
+  std::vector<common::CandidateRow> candidates;
+  for (const auto& r : in.rows) candidates.push_back(r.candidate);
+  const std::vector<std::size_t> selected =
+      search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; });
+  if (selected.empty()) throw Error(o.measured.string() + ": no rows to evaluate" + (o.selection.only_front ? " on the front" : ""));
+  // Everything that can be refused is checked before the first network runs.
+  ev.val = evaluation_images(list_image_folder(o.val_images, classes), o.limit);
+  if (o.calib_images)
+    ev.calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, ev.decoders, o.skip_unreadable});
+  ev.out = in;
+  const common::AccuracySetup setup = accuracy_setup(o, ev.calib.has_value());
+  ev.out.accuracy_setup = setup;
+  const std::vector<char> done = keep_resumed(o, setup, selected, ev.out);
+  std::map<int, std::vector<std::size_t>> groups;  // pending rows by resolution
+  for (std::size_t i : selected)
+    if (!done[i]) groups[ev.out.rows[i].candidate.arch.r].push_back(i);
+  std::size_t g = 0, fresh = 0;
+  for (const auto& [r, rows] : groups) {
+    run_group(ev, r, rows, ++g, groups.size());
+    fresh += rows.size();
+    common::write_file_atomic(o.out, common::format_measured_yaml(ev.out));
+  }
+  reporter.done("accuracy");
+  common::write_file_atomic(o.out, common::format_measured_yaml(ev.out));
+  return {ev.out, accuracy_report(ev, fresh, selected.size())};
 }
 
 }  // namespace ofa::runtime

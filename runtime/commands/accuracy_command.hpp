@@ -38,9 +38,11 @@ struct AccuracyOptions {
   std::filesystem::path out;
 };
 
+struct AccuracyReport {
+  common::MeasuredFile file;  // as written
+  std::string text;           // what was evaluated and how fast, as the tool prints it
+};
 // Writes `out` after every resolution group (atomically); returns the file written.
-common::MeasuredFile run_accuracy(const AccuracyOptions& options, std::string* report = nullptr, const common::Reporter& reporter = {});
-// The command as the tool runs it: returns the report.
-std::string run_accuracy_command(const AccuracyOptions& options, const common::Reporter& reporter);
+AccuracyReport run_accuracy(const AccuracyOptions& options, const common::Reporter& reporter = {});
 
 }  // namespace ofa::runtime

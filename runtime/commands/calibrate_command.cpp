@@ -34,48 +34,30 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& fold
   return fi == f.end() || (fi->empty() && std::next(fi) == f.end());  // a trailing '/' is an empty last element
 }
 
-}  // namespace
-
-std::string run_calibrate(const CalibrateOptions& o) {
+// The calibration is written into --lut: a folder, never the measured file it is fitted to
+// (given directly or through a link), never the shipped data folder unless asked.
+void check_calibration_target(const CalibrateOptions& o) {
   std::error_code ec;
   if (std::filesystem::exists(o.lut, ec) && !std::filesystem::is_directory(o.lut, ec))
     throw Error("--lut " + o.lut.string() + " is a file; it names the folder of a latency table (<r>_lookup_table.json files)");
-  // The calibration written into --lut is an output too: never the measured file it is fitted to
-  // (given directly or through a link).
   common::check_output_spares_inputs("the calibration", calibration_path(o.lut), {{"--measured", o.measured}},
                                      "give --measured a file outside --lut's calibration.yaml");
-  if (!o.into_data_dir) {
-    std::optional<std::filesystem::path> data;
-    try {
-      data = resolve_data_dir(o.data_dir);
-    } catch (const Error&) {  // no data folder: nothing shipped to protect
-    }
-    if (data && inside(o.lut, *data))
-      throw Error("--lut " + o.lut.string() + " is inside the data folder " + data->string() +
-                  ": a calibration there changes the table for every profile that uses it; copy the table to a folder of "
-                  "your own and calibrate that, or pass --into-data-dir");
+  if (o.into_data_dir) return;
+  std::optional<std::filesystem::path> data;
+  try {
+    data = resolve_data_dir(o.data_dir);
+  } catch (const Error&) {  // no data folder: nothing shipped to protect
   }
-  const common::MeasuredFile m = common::read_measured(o.measured);
-  if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));
-  SearchSpace space = search_space(m.space, m.elastic_kernel);
-  std::set<int> rs;
-  for (const auto& row : m.rows) rs.insert(row.candidate.arch.r);
-  space.resolutions.assign(rs.begin(), rs.end());
-  const auto table = search::LatencyTable::load(o.lut, space, /*calibrated=*/false);
-  for (std::size_t i = 0; i < m.rows.size(); ++i)
-    if (!(m.rows[i].measured.median_ms > 0) || !std::isfinite(m.rows[i].measured.median_ms))
-      throw Error(o.measured.string() + ": measurements[" + std::to_string(i) + "] (candidate " + std::to_string(m.rows[i].candidate.id) +
-                  "): median_ms = " + std::to_string(m.rows[i].measured.median_ms) + " is not a positive latency");
-  std::vector<double> sums, measured;
-  for (const auto& row : m.rows) {
-    sums.push_back(table(row.candidate.arch));
-    measured.push_back(row.measured.median_ms);
-  }
-  const LinearFit fit = fit_line(sums, measured);
-  if (!(fit.a > 0)) throw Error("calibrate: the fitted scale " + std::to_string(fit.a) + " is not positive; the table does not track the measurements");
-  // Every reader refuses a calibration that drives the smallest network to 0 ms or below, at
-  // any resolution of the space (LatencyTable::load): refuse to write one, checking every
-  // resolution the table has, measured or not.
+  if (data && inside(o.lut, *data))
+    throw Error("--lut " + o.lut.string() + " is inside the data folder " + data->string() +
+                ": a calibration there changes the table for every profile that uses it; copy the table to a folder of "
+                "your own and calibrate that, or pass --into-data-dir");
+}
+
+// Every reader refuses a calibration that drives the smallest network to 0 ms or below, at any
+// resolution of the space (LatencyTable::load): refuse to write one, checking every resolution
+// the table has, measured or not.
+void check_smallest_positive(const CalibrateOptions& o, const common::MeasuredFile& m, const LinearFit& fit) {
   SearchSpace full = search_space(m.space, m.elastic_kernel);
   std::vector<int> tabled;
   for (int r : full.resolutions)
@@ -84,13 +66,41 @@ std::string run_calibrate(const CalibrateOptions& o) {
   const auto whole = search::LatencyTable::load(o.lut, full, /*calibrated=*/false);
   for (int r : full.resolutions) {
     const double smallest = fit.a * whole.table().min_value_at(r) + fit.b;
-    if (!(smallest > 0)) {
-      char buf[320];
-      std::snprintf(buf, sizeof buf, "calibrate: the fit (scale %.4g, offset %.4g ms) predicts %.4g ms for the smallest network at r=%d; "
-                    "nothing written (measure candidates that reach down to the small networks)", fit.a, fit.b, smallest, r);
-      throw Error(buf);
-    }
+    if (smallest > 0) continue;
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "calibrate: the fit (scale %.4g, offset %.4g ms) predicts %.4g ms for the smallest network at r=%d; "
+                  "nothing written (measure candidates that reach down to the small networks)", fit.a, fit.b, smallest, r);
+    throw Error(buf);
   }
+}
+
+// The uncalibrated table's sum and the measured median of every row.
+void table_and_measured(const CalibrateOptions& o, const common::MeasuredFile& m, std::vector<double>& sums, std::vector<double>& measured) {
+  SearchSpace space = search_space(m.space, m.elastic_kernel);
+  std::set<int> rs;
+  for (const auto& row : m.rows) rs.insert(row.candidate.arch.r);
+  space.resolutions.assign(rs.begin(), rs.end());
+  const auto table = search::LatencyTable::load(o.lut, space, /*calibrated=*/false);
+  for (std::size_t i = 0; i < m.rows.size(); ++i) {
+    if (!(m.rows[i].measured.median_ms > 0) || !std::isfinite(m.rows[i].measured.median_ms))
+      throw Error(o.measured.string() + ": measurements[" + std::to_string(i) + "] (candidate " + std::to_string(m.rows[i].candidate.id) +
+                  "): median_ms = " + std::to_string(m.rows[i].measured.median_ms) + " is not a positive latency");
+    sums.push_back(table(m.rows[i].candidate.arch));
+    measured.push_back(m.rows[i].measured.median_ms);
+  }
+}
+
+}  // namespace
+
+std::string run_calibrate(const CalibrateOptions& o) {
+  check_calibration_target(o);
+  const common::MeasuredFile m = common::read_measured(o.measured);
+  if (m.rows.size() < 3) throw Error(o.measured.string() + ": calibration needs at least 3 measured candidates, has " + std::to_string(m.rows.size()));
+  std::vector<double> sums, measured;
+  table_and_measured(o, m, sums, measured);
+  const LinearFit fit = fit_line(sums, measured);
+  if (!(fit.a > 0)) throw Error("calibrate: the fitted scale " + std::to_string(fit.a) + " is not positive; the table does not track the measurements");
+  check_smallest_positive(o, m, fit);
   std::vector<double> corrected;
   for (double s : sums) corrected.push_back(fit.a * s + fit.b);
   LutCalibration c;

@@ -8,6 +8,7 @@
 
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
+#include "ofa/common/export_file.hpp"
 #include "ofa/common/library_inputs.hpp"
 #include "ofa/common/staging_folder.hpp"
 #include "ofa/common/files.hpp"
@@ -23,16 +24,6 @@ namespace ofa::runtime {
 using namespace ofa::common;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string inline_list(const auto& values) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-  return s + "]";
-}
-
-}  // namespace
-
 std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
   if (o.format != "torchscript" && o.format != "onnx") throw Error("--format '" + o.format + "' is not torchscript or onnx");
   const bool onnx = o.format == "onnx";
@@ -47,14 +38,8 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   const fs::path out = o.out_dir.has_filename() ? o.out_dir : o.out_dir.parent_path();
   const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);
   WeightSlicer slicer(WeightSlicer::Mode::Copy);
-  std::string manifest = "format: ofa-export/2\n";
-  manifest += "model_format: " + o.format + "\n";
-  if (onnx) manifest += "opset: " + std::to_string(kOnnxOpset) + "\nbatch: " + std::to_string(o.batch) + "\n";
-  manifest += "library: " + common::yaml_quoted(o.library.string()) + "\n";
-  manifest += "weights: " + common::yaml_quoted(supernet.source()) + "\n";
-  manifest += "space: " + lib.space + "\n";
-  manifest += "input: 'float32 [N, 3, r, r], normalised as for ImageNet (mean 0.485 0.456 0.406, std 0.229 0.224 0.225)'\n";
-  manifest += "levels:\n";
+  common::ExportManifest manifest{o.format, std::nullopt, std::nullopt, o.library.string(), supernet.source(), lib.space, {}};
+  if (onnx) manifest.opset = kOnnxOpset, manifest.batch = o.batch;
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
     if (o.cancel && o.cancel->load()) throw Error("interrupted; nothing written");
@@ -76,14 +61,9 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
     }
     tmp.write(file, bytes);
     reporter.progress("export", static_cast<double>(i + 1) / static_cast<double>(lib.levels.size()), file);
-    manifest += "  - file: " + file + "\n";
-    manifest += "    r: " + std::to_string(l.arch.r) + "\n";
-    manifest += "    ks: " + inline_list(l.arch.ks) + "\n    e: " + inline_list(l.arch.e) + "\n    d: " + inline_list(l.arch.d) + "\n";
-    manifest += "    accuracy: " + common::format_accuracy(l.accuracy) + "\n";
-    manifest += "    accuracy_source: " + l.accuracy_source + "\n";
-    manifest += "    latency_median_ms: " + common::format_g(l.latency_median_ms, 6) + "\n";
+    manifest.levels.push_back({file, l.arch, l.accuracy, l.accuracy_source, l.latency_median_ms});
   }
-  tmp.write("export.yaml", manifest);
+  tmp.write("export.yaml", common::format_export_yaml(manifest));
   tmp.commit();
   return "export: " + std::to_string(lib.levels.size()) + " levels as " + (onnx ? "ONNX (opset " + std::to_string(kOnnxOpset) + ")" : std::string("TorchScript")) + " (weights: " + supernet.source() + ") written to " + out.string();
 }

@@ -49,78 +49,61 @@ std::string differing_setting(const common::MeasuredFile& a, const common::Measu
                            setting_difference("allow_tf32", a.allow_tf32, b.allow_tf32), setting_difference("rounds", a.rounds, b.rounds)});
 }
 
-}  // namespace
-
-common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const common::Reporter& reporter) {
+void check_latency_options(const MeasureLatencyOptions& o) {
   check_device_options(o.device);
   if (o.rounds < 1) throw Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
   if (o.chunk < 1) throw Error("--chunk " + std::to_string(o.chunk) + " must be >= 1");
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
   search::check_selection(o.selection);
-  const common::CandidatesFile cands = common::read_candidates(o.candidates);
-  const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
-  const torch::Device device = parse_device(o.device.device);
-  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
-  const int threads = apply_threads(o.device.threads);
-  apply_tf32(o.device.allow_tf32);
+}
 
+// The candidates selected, spread over the predicted latency (or MACs) range.
+std::vector<common::CandidateRow> selected_candidates(const MeasureLatencyOptions& o, const common::CandidatesFile& cands) {
   std::vector<common::CandidateRow> selected;
-  // Spread over the predicted latency (or MACs) range.
   for (std::size_t i : search::select_candidates(cands.candidates, o.selection, [&](std::size_t k) {
          const common::CandidateRow& c = cands.candidates[k];
          return c.latency_ms ? *c.latency_ms : c.macs_m;
        }))
     selected.push_back(cands.candidates[i]);
   if (selected.empty()) throw Error(o.candidates.string() + ": no candidates to measure" + (o.selection.only_front ? " on the front" : ""));
+  return selected;
+}
 
-  std::optional<Supernet> supernet;
-  if (o.weights) supernet = Supernet::load(*o.weights, space);
-
-  common::MeasuredFile out;
-  out.candidates = o.candidates.string();
-  out.lut_calibration = cands.lut_calibration;
-  out.profile_name = cands.profile_name;
-  out.space = cands.space;
-  out.elastic_kernel = cands.elastic_kernel;
-  record_setup_here(out, device.str(), o.device, threads, o.batch);
-  out.warmup = o.device.warmup;
-  out.repeats = o.device.repeats;
-  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;
-  out.weights = o.weights ? o.weights->string() : "random";
-
+// --resume: the rows --out already holds for the selected candidates, measured with the same
+// settings, are kept (with the file's noise estimate); a file measured otherwise is refused,
+// naming what continues it.
+void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common::CandidateRow>& selected, common::MeasuredFile& out) {
   std::error_code ec;
-  if (o.resume && std::filesystem::exists(o.out, ec)) {
-    common::MeasuredFile previous = common::read_measured(o.out);
-    if (const std::string d = differing_setting(previous, out); !d.empty())
-      // The engine default changed (auto): name the flag that continues a file begun before.
-      throw Error(o.out.string() + ": was measured with other settings (" + d + "); " +
-                  (previous.engine == out.engine ? std::string("use the same flags")
-                   : previous.engine == "auto"   ? std::string("its engines were chosen among more than this build and device have: continue it there")
-                   : engine_runs_here(previous.engine, o.device) ? "give --engine " + previous.engine + " to continue it"
-                                                                 : "its engine, " + previous.engine + ", does not run in this build or on this device: continue it there") +
-                  " or another --out");
-    out.noise = previous.noise;  // kept unless rows are measured now
-    for (const auto& row : previous.rows) {
-      const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) {
-        return c.id == row.candidate.id && c.arch == row.candidate.arch;
-      });
-      if (wanted) out.rows.push_back(row);
-    }
+  if (!o.resume || !std::filesystem::exists(o.out, ec)) return;
+  const common::MeasuredFile previous = common::read_measured(o.out);
+  if (const std::string d = differing_setting(previous, out); !d.empty())
+    // The engine default changed (auto): name the flag that continues a file begun before.
+    throw Error(o.out.string() + ": was measured with other settings (" + d + "); " +
+                (previous.engine == out.engine ? std::string("use the same flags")
+                 : previous.engine == "auto"   ? std::string("its engines were chosen among more than this build and device have: continue it there")
+                 : engine_runs_here(previous.engine, o.device) ? "give --engine " + previous.engine + " to continue it"
+                                                               : "its engine, " + previous.engine + ", does not run in this build or on this device: continue it there") +
+                " or another --out");
+  out.noise = previous.noise;  // kept unless rows are measured now
+  for (const auto& row : previous.rows) {
+    const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) { return c.id == row.candidate.id && c.arch == row.candidate.arch; });
+    if (wanted) out.rows.push_back(row);
   }
+}
 
-  // Interleaved rounds (interleaved_rounds.hpp) over chunks of candidates: each chunk's
-  // networks are built together and timed round by round in a shuffled order, so a slow
-  // spell of the machine slows them alike; the file is rewritten after each chunk.
-  std::vector<common::CandidateRow> pending;
-  for (const auto& c : selected)
-    if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
+// Interleaved rounds (interleaved_rounds.hpp) over chunks of the pending candidates: each
+// chunk's networks are built together and timed round by round in a shuffled order, so a slow
+// spell of the machine slows them alike; the file is rewritten after each chunk. With auto,
+// each candidate is built on every contender and all are timed in the same rounds (item i is
+// candidate i / E on engine i % E); the row keeps the fastest and names it.
+void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, const std::optional<Supernet>& supernet,
+                     const std::vector<common::CandidateRow>& pending, const torch::Device& device, common::MeasuredFile& out,
+                     const common::Reporter& reporter) {
   const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
-                std::to_string(rounds.rounds) + " rounds of one call each");
+                 std::to_string(rounds.rounds) + " rounds of one call each");
   std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
-  // auto: each candidate is built on every contender and all are timed in the same rounds
-  // (item i is candidate i / E on engine i % E); the row keeps the fastest and names it.
   const std::vector<EngineKind> engines = engine_choice(o.device).engines();
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const std::size_t e = engines.size();
@@ -144,16 +127,47 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
     }
     write_file_atomic(o.out, common::format_measured_yaml(out));
   };
-  time_in_chunks(pending.size() * e, static_cast<std::size_t>(std::max(1, o.chunk)) * e, build, device, rounds, store,
-                 [&](std::size_t first, std::size_t n, int r) {
-                   first /= e;
-                   n /= e;
-                   reporter.progress("measure",
-                                     (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
-                                     "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
-                 });
+  auto progress = [&](std::size_t first, std::size_t n, int r) {
+    first /= e, n /= e;
+    reporter.progress("measure", (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
+                      "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
+  };
+  time_in_chunks(pending.size() * e, static_cast<std::size_t>(std::max(1, o.chunk)) * e, build, device, rounds, store, progress);
   if (e > 1 && !chosen.empty()) reporter.say("measure: " + describe_engine_choices(chosen, engines));
   if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
+}
+
+}  // namespace
+
+common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const common::Reporter& reporter) {
+  check_latency_options(o);
+  const common::CandidatesFile cands = common::read_candidates(o.candidates);
+  const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  const std::vector<common::CandidateRow> selected = selected_candidates(o, cands);
+  std::optional<Supernet> supernet;
+  if (o.weights) supernet = Supernet::load(*o.weights, space);
+
+  common::MeasuredFile out;
+  out.candidates = o.candidates.string();
+  out.lut_calibration = cands.lut_calibration;
+  out.profile_name = cands.profile_name;
+  out.space = cands.space;
+  out.elastic_kernel = cands.elastic_kernel;
+  record_setup_here(out, device.str(), o.device, threads, o.batch);
+  out.warmup = o.device.warmup;
+  out.repeats = o.device.repeats;
+  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;
+  out.weights = o.weights ? o.weights->string() : "random";
+  keep_resumed_rows(o, selected, out);
+
+  std::vector<common::CandidateRow> pending;
+  for (const auto& c : selected)
+    if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
+  measure_pending(o, space, supernet, pending, device, out, reporter);
   // Keep the file in the candidates' order whatever order a resumed run filled it in.
   std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
   write_file_atomic(o.out, common::format_measured_yaml(out));

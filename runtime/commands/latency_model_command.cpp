@@ -101,49 +101,36 @@ std::string summary_line(const search::ModelQualityReport& q, const fs::path& ou
   return line;
 }
 
-}  // namespace
-
-std::string run_latency_model(const LatencyModelOptions& o, const common::Reporter& reporter) {
-  const auto started = std::chrono::steady_clock::now();
+void check_latency_model_options(const LatencyModelOptions& o, const common::SearchSpace& space) {
   check_device_options(o.device);
   if (o.networks < 6) throw Error("--networks " + std::to_string(o.networks) + " must be at least 6 (4 to fit, 2 held out)");
   if (o.rounds < 2) throw Error("--rounds " + std::to_string(o.rounds) + " must be at least 2 (the retest floor compares halves)");
   if (o.budget_minutes && !(*o.budget_minutes > 0)) throw Error("--budget-minutes must be positive");
   if (!(o.regularization > 0)) throw Error("--regularization must be positive");
-  common::SearchSpace space = common::search_space(o.space);
-  std::vector<int> resolutions = o.resolutions;
-  if (resolutions.empty()) throw Error("--resolutions: none given");
-  for (int r : resolutions)
+  if (o.resolutions.empty()) throw Error("--resolutions: none given");
+  for (int r : o.resolutions)
     if (std::find(space.resolutions.begin(), space.resolutions.end(), r) == space.resolutions.end())
       throw Error("--resolutions: " + std::to_string(r) + " is not a resolution of " + space.name);
   const int fit_count = o.networks - o.networks / 3;
-  if (fit_count < static_cast<int>(resolutions.size()) + 2)
-    throw Error("--networks " + std::to_string(o.networks) + " is too few for " + std::to_string(resolutions.size()) + " resolutions: " +
-                std::to_string(fit_count) + " would be fitted, the model needs at least " + std::to_string(resolutions.size() + 2) +
+  if (fit_count < static_cast<int>(o.resolutions.size()) + 2)
+    throw Error("--networks " + std::to_string(o.networks) + " is too few for " + std::to_string(o.resolutions.size()) + " resolutions: " +
+                std::to_string(fit_count) + " would be fitted, the model needs at least " + std::to_string(o.resolutions.size() + 2) +
                 " (two thirds of --networks are fitted)");
-  search::LatencyTables table = read_prior(o.lut, resolutions);
-  common::StagingFolder staging(o.out, o.force);  // refuses an occupied --out before any measuring
-  const torch::Device device = parse_device(o.device.device);
-  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
-  const int threads = apply_threads(o.device.threads);
-  apply_tf32(o.device.allow_tf32);
+}
+
+// A model is fitted on one engine: auto picks it from a few whole networks, timed first.
+EngineKind model_engine(const LatencyModelOptions& o, const common::SearchSpace& space, const torch::Device& device, OrtProvider provider,
+                        const common::Reporter& reporter) {
   const EngineChoice choice = engine_choice(o.device);
-  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
-  // A model is fitted on one engine: auto picks it from a few whole networks, timed first.
-  EngineKind kind = choice.kind;
-  if (choice.automatic) {
-    const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
-                                             RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
-    kind = t.engine;
-    if (!t.geomean_ms.empty()) reporter.note("latency-model: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
-  }
+  if (!choice.automatic) return choice.kind;
+  const TableEngine t = probe_table_engine(space, o.resolutions, choice.engines(), provider, device, kTableProbeNetworks,
+                                           RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
+  if (!t.geomean_ms.empty()) reporter.note("latency-model: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
+  return t.engine;
+}
 
-  const search::LatencyTables macs = search::macs_prior(space, resolutions, 1e-6);
-  const std::vector<common::ArchConfig> archs = spread_networks(space, resolutions, o.lut ? table : macs, o.networks, o.seed);
-  // Every third network by predicted latency is held out: both sets span the range.
-  std::vector<char> held(archs.size(), 0);
-  for (std::size_t i = 0; i < archs.size(); ++i) held[i] = i % 3 == 1;
-
+std::vector<TimedNetwork> build_networks(const LatencyModelOptions& o, const common::SearchSpace& space, const std::vector<common::ArchConfig>& archs,
+                                         const torch::Device& device, EngineKind kind, OrtProvider provider, const common::Reporter& reporter) {
   std::vector<TimedNetwork> networks;
   for (std::size_t i = 0; i < archs.size(); ++i) {
     check_cancel(o.device);
@@ -152,6 +139,90 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
     networks.push_back({Engine(net, kind, nullptr, provider), torch::randn({1, 3, archs[i].r, archs[i].r}).to(device)});
     reporter.progress("latency-model", 0.1 * static_cast<double>(i + 1) / static_cast<double>(archs.size()), "building " + std::to_string(i + 1) + " networks");
   }
+  return networks;
+}
+
+// The networks measured, cut into those fitted and those held out (every third by predicted
+// latency, so both span the range).
+struct Split {
+  std::vector<common::ArchConfig> fit_archs, test_archs;
+  std::vector<double> fit_y, test_y;
+  std::vector<std::vector<double>> test_rounds;
+};
+
+Split split_networks(const std::vector<common::ArchConfig>& archs, const std::vector<char>& held, const RoundsResult& measured) {
+  Split s;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    (held[i] ? s.test_archs : s.fit_archs).push_back(archs[i]);
+    (held[i] ? s.test_y : s.fit_y).push_back(measured.stats[i].median_ms);
+    if (held[i]) s.test_rounds.push_back(measured.round_medians[i]);
+  }
+  return s;
+}
+
+// Without --lut: MACs at the fitted networks' median rate.
+search::LatencyTables macs_at_fitted_rate(const common::SearchSpace& space, const std::vector<int>& resolutions, const Split& s) {
+  const search::LatencyTables macs = search::macs_prior(space, resolutions, 1e-6);
+  std::vector<double> rate;
+  for (std::size_t i = 0; i < s.fit_archs.size(); ++i) rate.push_back(s.fit_y[i] / search::predict_latency(macs, space, s.fit_archs[i]));
+  std::sort(rate.begin(), rate.end());
+  return search::macs_prior(space, resolutions, 1e-6 * common::percentile_sorted(rate, 0.5));
+}
+
+// The held-out networks as the model, the table and the table's linear calibration predict them.
+struct HeldOutPredictions {
+  std::vector<double> model, table, calibrated;
+};
+
+HeldOutPredictions predict_held_out(const common::SearchSpace& space, const search::LatencyFit& fit, const search::LatencyTables& table,
+                                    const Split& s) {
+  HeldOutPredictions p;
+  for (const auto& a : s.test_archs) {
+    p.model.push_back(search::predict_latency(fit.tables, space, a));
+    p.table.push_back(search::predict_latency(table, space, a));
+  }
+  std::vector<double> fit_table;
+  for (const auto& a : s.fit_archs) fit_table.push_back(search::predict_latency(table, space, a));
+  const common::LinearFit line = common::fit_line(fit_table, s.fit_y);
+  for (double t : p.table) p.calibrated.push_back(line.a * t + line.b);
+  return p;
+}
+
+search::ModelQualityReport quality_report(const Split& s, const HeldOutPredictions& p, const search::LatencyFit& fit) {
+  search::ModelQualityReport q;
+  q.heldout = static_cast<int>(s.test_archs.size());
+  q.fitted = static_cast<int>(s.fit_archs.size());
+  q.model = search::prediction_quality(p.model, s.test_y);
+  q.table = search::prediction_quality(p.table, s.test_y);
+  q.calibrated = search::prediction_quality(p.calibrated, s.test_y);
+  if (const auto noise = half_split_noise(s.test_rounds)) {
+    q.retest_spearman = noise->spearman;
+    q.retest_mape = noise->mape;
+  }
+  q.keys = fit.keys;
+  q.clamped = fit.clamped;
+  return q;
+}
+
+}  // namespace
+
+std::string run_latency_model(const LatencyModelOptions& o, const common::Reporter& reporter) {
+  const auto started = std::chrono::steady_clock::now();
+  const common::SearchSpace space = common::search_space(o.space);
+  check_latency_model_options(o, space);
+  search::LatencyTables table = read_prior(o.lut, o.resolutions);
+  common::StagingFolder staging(o.out, o.force);  // refuses an occupied --out before any measuring
+  const torch::Device device = parse_device(o.device.device);
+  if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
+  const int threads = apply_threads(o.device.threads);
+  apply_tf32(o.device.allow_tf32);
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
+  const EngineKind kind = model_engine(o, space, device, provider, reporter);
+  const search::LatencyTables macs = search::macs_prior(space, o.resolutions, 1e-6);
+  const std::vector<common::ArchConfig> archs = spread_networks(space, o.resolutions, o.lut ? table : macs, o.networks, o.seed);
+  std::vector<char> held(archs.size(), 0);
+  for (std::size_t i = 0; i < archs.size(); ++i) held[i] = i % 3 == 1;
+  const std::vector<TimedNetwork> networks = build_networks(o, space, archs, device, kind, provider, reporter);
   torch::NoGradGuard no_grad;
   double probe_ms = 0;
   for (const TimedNetwork& n : networks) probe_ms += time_network(n, device);
@@ -161,67 +232,26 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   };
   const RoundsResult measured = time_networks(networks, device, rounds);
   reporter.done("latency-model");
-
-  std::vector<common::ArchConfig> fit_archs, test_archs;
-  std::vector<double> fit_y, test_y;
-  std::vector<std::vector<double>> test_rounds;
-  for (std::size_t i = 0; i < archs.size(); ++i) {
-    (held[i] ? test_archs : fit_archs).push_back(archs[i]);
-    (held[i] ? test_y : fit_y).push_back(measured.stats[i].median_ms);
-    if (held[i]) test_rounds.push_back(measured.round_medians[i]);
-  }
-  if (!o.lut) {
-    // MACs at the fitted networks' median rate.
-    std::vector<double> rate;
-    for (std::size_t i = 0; i < fit_archs.size(); ++i) rate.push_back(fit_y[i] / search::predict_latency(macs, space, fit_archs[i]));
-    std::sort(rate.begin(), rate.end());
-    table = search::macs_prior(space, resolutions, 1e-6 * common::percentile_sorted(rate, 0.5));
-  }
-  const search::LatencyFit fit = search::fit_latency_model(space, fit_archs, fit_y, table, {o.regularization});
-  std::vector<double> p_model, p_table, fit_table, p_cal;
-  for (const auto& a : test_archs) {
-    p_model.push_back(search::predict_latency(fit.tables, space, a));
-    p_table.push_back(search::predict_latency(table, space, a));
-  }
-  for (const auto& a : fit_archs) fit_table.push_back(search::predict_latency(table, space, a));
-  const common::LinearFit line = common::fit_line(fit_table, fit_y);
-  for (double t : p_table) p_cal.push_back(line.a * t + line.b);
-
-  search::ModelQualityReport q;
-  q.heldout = static_cast<int>(test_archs.size());
-  q.fitted = static_cast<int>(fit_archs.size());
-  q.model = search::prediction_quality(p_model, test_y);
-  q.table = search::prediction_quality(p_table, test_y);
-  q.calibrated = search::prediction_quality(p_cal, test_y);
-  if (const auto noise = half_split_noise(test_rounds)) {
-    q.retest_spearman = noise->spearman;
-    q.retest_mape = noise->mape;
-  }
+  const Split split = split_networks(archs, held, measured);
+  if (!o.lut) table = macs_at_fitted_rate(space, o.resolutions, split);
+  const search::LatencyFit fit = search::fit_latency_model(space, split.fit_archs, split.fit_y, table, {o.regularization});
+  const HeldOutPredictions p = predict_held_out(space, fit, table, split);
+  search::ModelQualityReport q = quality_report(split, p, fit);
   q.prior = o.lut ? "table " + o.lut->string() : "macs";
-  q.device = device.str();
-  q.engine = engine_name(kind);
-  q.machine = machine_description();
-  q.threads = threads;
-  q.rounds = rounds.rounds;
-  q.calls = rounds.calls;
-  q.keys = fit.keys;
-  q.clamped = fit.clamped;
-  q.regularization = o.regularization;
+  q.device = device.str(), q.engine = engine_name(kind), q.machine = machine_description();
+  q.threads = threads, q.rounds = rounds.rounds, q.calls = rounds.calls, q.regularization = o.regularization;
   q.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
   for (const auto& [r, t] : fit.tables) common::write_lut_file(staging / (std::to_string(r) + "_lookup_table.json"), t);
   staging.write("quality.yaml", search::format_quality_yaml(q));
-  staging.write("quality.svg",
-                            search::plot_quality_svg(test_y, p_model, p_table,
-                                                     "latency model on " + std::to_string(q.heldout) + " held-out networks (" + q.device + ", " +
-                                                         std::to_string(threads) + " thread(s))"));
+  staging.write("quality.svg", search::plot_quality_svg(split.test_y, p.model, p.table,
+                                                       "latency model on " + std::to_string(q.heldout) + " held-out networks (" + q.device + ", " +
+                                                           std::to_string(threads) + " thread(s))"));
   common::ModelNetworks nets{space.name, {}};
   for (std::size_t i = 0; i < archs.size(); ++i)
     nets.networks.push_back({held[i] != 0, measured.stats[i].median_ms, search::predict_latency(fit.tables, space, archs[i]),
                              search::predict_latency(table, space, archs[i]), archs[i]});
   staging.write("networks.yaml", common::format_model_networks_yaml(nets));
   staging.commit();
-
   return summary_line(q, o.out);
 }
 

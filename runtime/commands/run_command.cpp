@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <thread>
 
 #include <torch/cuda.h>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
@@ -86,6 +88,18 @@ std::optional<EngineKind> serving_engines(const RunOptions& o, const common::Lib
   return engine;
 }
 
+// --contention, its threads capped at what this machine can schedule usefully (said in a note).
+std::optional<ContentionSpec> contention_spec(const RunOptions& o, const common::Reporter& reporter) {
+  if (!o.contention) return std::nullopt;
+  ContentionSpec spec = parse_contention(*o.contention);
+  if (const int cap = contention_thread_cap(std::thread::hardware_concurrency()); spec.threads > cap) {
+    reporter.say("run: note: --contention threads=" + std::to_string(spec.threads) + " capped at " + std::to_string(cap) +
+                 " (four per core here): more only starve the run");
+    spec.threads = cap;
+  }
+  return spec;
+}
+
 // Frames served back to back until the duration ends or Ctrl-C: every frame's record, one
 // progress line a second.
 struct Served {
@@ -141,10 +155,9 @@ std::string setup_line(const AdaptiveNetwork& net, const torch::Device& device, 
 
 RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   // Finite and at most a year: the trace is reserved per second of run.
-  if (!(o.duration_s > 0) || !(o.duration_s <= 365.0 * 86400))
-    throw Error("--duration " + std::to_string(o.duration_s) + " must be a positive number of seconds, at most a year");
-  std::optional<ContentionSpec> spec;
-  if (o.contention) spec = parse_contention(*o.contention);
+  if (!(o.duration_s >= 0.001) || !(o.duration_s <= 365.0 * 86400))
+    throw Error("--duration " + common::format_g(o.duration_s, 6) + " must be a number of seconds from a millisecond to a year");
+  const std::optional<ContentionSpec> spec = contention_spec(o, reporter);
   const torch::Device device = parse_device(o.device);
   const common::LibraryFile lib = common::read_library(o.library);
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
@@ -186,6 +199,7 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   RunReport report;
   report.summary = summarize_run(served.records, levels, served.window);
   report.summary.policy = net.manager().name();
+  report.summary.target_ms = o.policy.target_ms;  // also when no frame was served
   common::OutputSet outputs;
   if (trace) outputs.adopt(trace->release(), *o.trace);
   if (o.plot) {
@@ -194,7 +208,7 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
                   o.policy.target_ms, net.manager().name().c_str(), spec ? ", contention shaded" : "");
     outputs.add(*o.plot, plot_trace_svg(served.records, levels, served.window, title));
   }
-  if (o.summary_json) outputs.add(*o.summary_json, format_summary_json(report.summary));
+  if (o.summary_json) outputs.add(*o.summary_json, common::format_run_summary_json(report.summary));
   outputs.commit();
   report.text = setup_line(net, device, threads) + format_summary_text(report.summary);
   return report;

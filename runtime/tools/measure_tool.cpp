@@ -148,7 +148,7 @@ Command accuracy() {
                            device_flags<A>([](A& o) -> auto& { return o.device; }, false))),
       [](A& o, const Reporter& reporter) {
         o.device.cancel = &cli::interrupt_flag();
-        return runtime::run_accuracy_command(o, reporter);
+        return runtime::run_accuracy(o, reporter).text;
       },
       CommandTraits{true});
 }
@@ -162,7 +162,7 @@ Command latency_model() {
        "`lut` can name.\n"
        "  ofa-measure latency-model --lut runs/local-cpu/lut --threads 1 --networks 90 --budget-minutes 10 --out runs/local-cpu/model",
        {}, {}, cli::OutKind::FolderReplaced},
-      tools::joined<L>({bind(O{"--networks"}, &L::networks), bind(O{"--rounds"}, &L::rounds), bind(O{"--budget-minutes"}, &L::budget_minutes),
+      tools::joined<L>({bind(O{"--networks", {}, {}, "spread over the latency range; a third held out"}, &L::networks), bind(O{"--rounds"}, &L::rounds), bind(O{"--budget-minutes"}, &L::budget_minutes),
                         bind(O{"--lut", {}, "MACs at a fitted rate", "the per-layer table to start from"}, &L::lut),
                         resolutions_flag<L>({}, [](L& o) -> auto& { return o.resolutions; }), bind(O{"--space"}, &L::space),
                         bind(O{"--seed", {}, {}, "of the networks' draw and the rounds' order"}, &L::seed),

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ofa/cli/command.hpp"
+#include "ofa/common/engine_names.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/search/candidate_selection.hpp"
 
@@ -16,7 +17,7 @@ std::vector<cli::Flag<Options>> joined(std::vector<cli::Flag<Options>> a, std::v
 }
 
 // The engines a command that runs (rather than measures) networks takes: auto chooses by timing.
-inline const std::vector<std::string_view> kRunEngines = {"optimized", "onnxruntime", "llga", "eager"};
+inline const std::vector<std::string_view> kRunEngines(common::kEngineNames.begin(), common::kEngineNames.end());
 
 // --device, --engine, --ort-provider, --threads, --allow-tf32 (and with `timing`, --warmup and
 // --repeats) filling the DeviceOptions `device(options)` returns; --quiet for the driver. Without

@@ -11,11 +11,20 @@
 #include "ofa/search/predictor_loader.hpp"
 #include "ofa/search/sampling.hpp"
 
+#include "ofa/cli/tool_main.hpp"
+#include "ofa/common/build_description.hpp"
+
 using namespace ofa;
 
-int main(int argc, char** argv) {
-  const std::string data_flag = argc > 1 ? argv[1] : "";
-  const auto data = common::resolve_data_dir(data_flag);
+namespace {
+
+struct Options {
+  std::string data_dir;
+};
+
+std::string bench(const Options& o) {
+  std::printf("%s", common::benchmark_header("bench-predictor").c_str());
+  const auto data = common::resolve_data_dir(o.data_dir);
   const auto predictor = search::load_predictor(data / "predictors/ofa_mbv3_w1.2_acc_predictor.pt");
   const auto space = common::search_space("ofa-mbv3-w1.2");
   constexpr int kBatch = 100;
@@ -54,5 +63,14 @@ int main(int argc, char** argv) {
     std::printf("%-8d %-7d %14.0f %12.3f %10.1f\n", threads, kBatch, rate, 1e6 / rate,
                 rate * predictor.flops_per_candidate() / 1e9);
   }
-  return 0;
+  return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  static const cli::Tool tool = cli::single_command_tool<Options>(
+      "bench-predictor", "bench-predictor: the accuracy predictor's load time and throughput at batch 100, 1 and 2 threads\n  bench-predictor",
+      {cli::bind(cli::CommandOption{"--data-dir"}, &Options::data_dir)}, [](Options& o, const common::Reporter&) { return bench(o); });
+  return cli::tool_main(tool, argc, argv);
 }

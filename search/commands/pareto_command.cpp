@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 #include "ofa/common/error.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/named_inputs.hpp"
 #include "ofa/common/output_set.hpp"
@@ -19,12 +20,7 @@ std::string run_pareto(const ParetoOptions& o) {
   const common::MeasuredFile m = common::read_measured(o.measured);
   // The driver checked the outputs against the flags; the measured file's weights and its rows'
   // BN files (which the library will name) are inputs too.
-  std::vector<common::NamedInput> inputs;
-  if (m.weights != "random") inputs.push_back({"the measured file's weights", m.weights});
-  for (const common::MeasuredRow& r : m.rows)
-    if (!r.bn.empty())
-      inputs.push_back({"candidate " + std::to_string(r.candidate.id) + "'s BN file",
-                        std::filesystem::path(r.bn).is_absolute() ? std::filesystem::path(r.bn) : o.measured.parent_path() / r.bn});
+  const std::vector<common::NamedInput> inputs = common::measured_inputs(m, o.measured);
   common::check_output_spares_inputs("--out", o.out, inputs);
   if (!o.plot.empty()) common::check_output_spares_inputs("--plot", o.plot, inputs);
   common::LibraryFile lib = build_library(m, o.measured.string(), o.levels, o.accuracy);
@@ -39,6 +35,7 @@ std::string run_pareto(const ParetoOptions& o) {
     if (!std::filesystem::is_regular_file(bn, ec))
       throw common::Error(o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file " + bn.string() +
                           " does not exist (ofa-measure accuracy writes it beside the measured file)");
+    common::check_bn_file(bn, o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file");
     l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
   }
   std::size_t with_accuracy = 0;

@@ -9,10 +9,12 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/labelled_archs.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/named_inputs.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"
+#include "ofa/common/predictor_training_record.hpp"
 #include "ofa/common/torch_save_writer.hpp"
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/sha256.hpp"
@@ -25,27 +27,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kRecordFormat = "ofa-predictor-training/2";
-// Records of /1 hashed their files with CRC-32 and had no label_scale; their space reads the same.
-constexpr const char* kRecordFormatV1 = "ofa-predictor-training/1";
-
-std::string quoted(const std::string& s) {
-  YAML::Emitter e;
-  e << YAML::DoubleQuoted << s;
-  return e.c_str();
-}
-
-// The space a predictor file was trained for, from its record beside it; none for a file
-// without one (OFA's shipped predictor).
-std::optional<std::string> recorded_space(const fs::path& predictor) {
-  const fs::path record = training_record_path(predictor);
-  std::error_code ec;
-  if (!fs::is_regular_file(record, ec)) return std::nullopt;
-  return guard_yaml(record.string(), [&]() -> std::optional<std::string> {
-    const YAML::Node root = load_yaml_file(record);
-    if (!root.IsMap() || !root["format"] || (root["format"].Scalar() != kRecordFormat && root["format"].Scalar() != kRecordFormatV1))
-      return std::nullopt;
-    return required_string(root, "space", record.string());
+// Whether `file` is a measured file (format ofa-measured/1) rather than an architecture file.
+bool is_measured_file(const fs::path& file) {
+  return guard_yaml(file.string(), [&] {
+    const YAML::Node root = load_yaml_file(file);
+    return root.IsMap() && root["format"] && root["format"].IsScalar() && root["format"].Scalar() == "ofa-measured/1";
   });
 }
 
@@ -61,25 +47,11 @@ FloatStateDict state_dict(const MlpWeights& w) {
   return d;
 }
 
-std::string metrics_yaml(const char* key, const PredictionMetrics& m) {
-  return std::string(key) + ": {count: " + std::to_string(m.count) + ", spearman: " + format_g(m.spearman, 6) +
-         ", rmse: " + format_g(m.rmse, 6) + ", mae: " + format_g(m.mae, 6) + "}\n";
-}
-
 }  // namespace
-
-fs::path training_record_path(const fs::path& predictor) {
-  fs::path p = predictor;
-  p.replace_extension(".yaml");
-  return p;
-}
 
 std::vector<TrainingSample> read_training_data(const fs::path& file, const SearchSpace& space) {
   const std::string where = file.string();
-  const bool measured = guard_yaml(where, [&] {
-    const YAML::Node root = load_yaml_file(file);
-    return root.IsMap() && root["format"] && root["format"].IsScalar() && root["format"].Scalar() == "ofa-measured/1";
-  });
+  const bool measured = is_measured_file(file);
   std::vector<TrainingSample> out;
   if (measured) {
     const MeasuredFile f = read_measured(file);
@@ -98,76 +70,60 @@ std::vector<TrainingSample> read_training_data(const fs::path& file, const Searc
   return out;
 }
 
-std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& reporter) {
-  if (o.data.empty()) throw Error("--data: give at least one file");
-  if (o.out.extension() != ".pt") throw Error("--out " + o.out.string() + ": must end in .pt (its record is written beside it as .yaml)");
-  const fs::path record = training_record_path(o.out);
-  const SearchSpace space = search_space(o.space);
-  // The driver checked --out against the flags; its record beside it must spare every input
-  // too (the data, --init and --init's own record), and be a regular file or a new path.
+namespace {
+
+// The record's account of the training: the network, the samples, the options, the figures.
+PredictorTrainingRecord training_record(const TrainPredictorOptions& o, const TrainingResult& r, std::size_t samples) {
+  PredictorTrainingRecord rec;
+  rec.space = o.space;
+  rec.predictor = o.out.filename().string();
+  for (const DenseLayer& l : r.weights.layers) rec.layers.push_back(l.in);
+  rec.layers.push_back(1);
+  rec.samples = samples;
+  rec.trained = static_cast<std::size_t>(r.trained);
+  rec.held_out = static_cast<std::size_t>(r.held_out);
+  auto metrics = [](const PredictionMetrics& m) { return TrainingMetricsRecord{m.count, m.spearman, m.rmse, m.mae}; };
+  if (r.held_out > 0) rec.held_out_metrics = metrics(r.final_metrics);
+  if (r.init_metrics) rec.init_held_out = metrics(*r.init_metrics);
+  const TrainingOptions& t = o.training;
+  rec.epochs = t.epochs, rec.batch_size = t.batch_size, rec.threads = t.threads;
+  rec.lr = t.lr, rec.weight_decay = t.weight_decay, rec.holdout = t.holdout, rec.seed = t.seed;
+  rec.label_scale = r.label_scale;
+  return rec;
+}
+
+// The inputs --out and its record must spare: the driver checked --out against the flags; the
+// files the data names (a measured file's weights and BN files, which pareto reads) and
+// --init's record are inputs too.
+void check_record_target(const TrainPredictorOptions& o, const fs::path& record) {
   std::vector<NamedInput> inputs;
-  for (const fs::path& f : o.data) inputs.push_back({"--data " + f.string(), f});
+  for (const fs::path& f : o.data) {
+    inputs.push_back({"--data " + f.string(), f});
+    if (is_measured_file(f))
+      for (NamedInput& n : measured_inputs(read_measured(f), f)) inputs.push_back({"--data " + f.string() + ": " + n.what, n.path});
+  }
   if (o.init) {
     inputs.push_back({"--init", *o.init});
     inputs.push_back({"--init's record", training_record_path(*o.init)});
   }
-  check_output_spares_inputs("--out's record", record, inputs);
+  check_output_spares_inputs("--out", o.out, inputs, "choose another --out");
+  check_output_spares_inputs("--out's record", record, inputs, "choose another --out");
   output_target(record);
-  std::vector<TrainingSample> samples;
-  std::string data_yaml;
-  for (const fs::path& f : o.data) {
-    const auto part = read_training_data(f, space);
-    samples.insert(samples.end(), part.begin(), part.end());
-    data_yaml += "  - {file: " + quoted(f.string()) + ", sha256: " + sha256_hex(read_file(f)) + ", samples: " + std::to_string(part.size()) + "}\n";
-  }
-  std::optional<MlpWeights> init;
-  std::string init_yaml = "null";
-  if (o.init) {
-    if (const auto s = recorded_space(*o.init); s && *s != o.space)
-      throw Error("--init " + o.init->string() + ": trained for space '" + *s + "' (its record " + training_record_path(*o.init).string() +
-                  "), not --space '" + o.space + "'");
-    init = load_mlp_weights(*o.init);
-    if (init->layers.front().in != kEncodingSize)
-      throw Error("--init " + o.init->string() + ": reads " + std::to_string(init->layers.front().in) + " inputs, space '" + o.space +
-                  "' encodes " + std::to_string(kEncodingSize));
-    init_yaml = "{file: " + quoted(o.init->string()) + ", sha256: " + sha256_hex(read_file(*o.init)) + "}";
-  }
-  reporter.note("train-predictor: " + std::to_string(samples.size()) + " samples from " + std::to_string(o.data.size()) + " file(s)" +
-                (o.init ? ", fine-tuning " + o.init->string() : ", from scratch"));
-  const auto t0 = std::chrono::steady_clock::now();
-  const TrainingResult r = train_predictor(samples, init ? &*init : nullptr, o.training, reporter);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (o.training.cancel && o.training.cancel->load()) throw Error("interrupted");
+}
 
-  const TrainingOptions& t = o.training;
-  std::string y = std::string("format: ") + kRecordFormat + "\n";
-  y += "space: " + o.space + "\n";
-  y += "predictor: " + quoted(o.out.filename().string()) + "\n";
-  y += "layers: [";
-  for (std::size_t l = 0; l < r.weights.layers.size(); ++l) y += std::to_string(r.weights.layers[l].in) + ", ";
-  y += "1]\n";
-  y += "samples: " + std::to_string(samples.size()) + "\n";
-  y += "trained: " + std::to_string(r.trained) + "\n";
-  y += "held_out: " + std::to_string(r.held_out) + "\n";
-  if (r.held_out > 0) {
-    y += "held_out_spearman: " + format_g(r.final_metrics.spearman, 6) + "\n";
-    y += "held_out_rmse: " + format_g(r.final_metrics.rmse, 6) + "\n";
-    y += "held_out_mae: " + format_g(r.final_metrics.mae, 6) + "\n";
-    if (r.init_metrics) y += metrics_yaml("init_held_out", *r.init_metrics);
-  }
-  y += "options: {epochs: " + std::to_string(t.epochs) + ", batch_size: " + std::to_string(t.batch_size) + ", lr: " + format_g(t.lr, 9) +
-       ", weight_decay: " + format_g(t.weight_decay, 9) + ", holdout: " + format_g(t.holdout, 9) + ", seed: " + std::to_string(t.seed) +
-       ", threads: " + std::to_string(t.threads) + "}\n";
-  // The labels' standard deviation the network was trained against (1: raw labels, as with --init).
-  y += "label_scale: " + format_g(r.label_scale, 9) + "\n";
-  y += "init: " + init_yaml + "\n";
-  y += "data:\n" + data_yaml;
-  // Both files or neither: a record always describes the file beside it.
-  OutputSet outputs;
-  outputs.add(o.out, torch_save_bytes(state_dict(r.weights)));
-  outputs.add(record, y);
-  outputs.commit();
+// --init's weights, checked against the space (its record's, and its input width).
+MlpWeights init_weights(const TrainPredictorOptions& o) {
+  if (const auto s = recorded_space(*o.init); s && *s != o.space)
+    throw Error("--init " + o.init->string() + ": trained for space '" + *s + "' (its record " + training_record_path(*o.init).string() +
+                "), not --space '" + o.space + "'");
+  MlpWeights w = load_mlp_weights(*o.init);
+  if (w.layers.front().in != kEncodingSize)
+    throw Error("--init " + o.init->string() + ": reads " + std::to_string(w.layers.front().in) + " inputs, space '" + o.space +
+                "' encodes " + std::to_string(kEncodingSize));
+  return w;
+}
 
+std::string training_summary(const TrainingResult& r, double seconds, const fs::path& out, const fs::path& record) {
   std::string summary = "train-predictor: " + std::to_string(r.trained) + " samples trained, " + std::to_string(r.held_out) + " held out";
   if (r.held_out > 0) {
     summary += ": Spearman " + format_g(r.final_metrics.spearman, 4) + ", RMSE " + format_g(r.final_metrics.rmse, 4) + ", MAE " +
@@ -175,8 +131,42 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
     if (r.init_metrics) summary += " (--init: Spearman " + format_g(r.init_metrics->spearman, 4) + ", RMSE " + format_g(r.init_metrics->rmse, 4) +
                                    ", MAE " + format_g(r.init_metrics->mae, 4) + ")";
   }
-  summary += " in " + format_g(seconds, 3) + " s; wrote " + o.out.string() + " and " + record.string() + "\n";
-  return summary;
+  return summary + " in " + format_g(seconds, 3) + " s; wrote " + out.string() + " and " + record.string() + "\n";
+}
+
+}  // namespace
+
+std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& reporter) {
+  if (o.data.empty()) throw Error("--data: give at least one file");
+  if (o.out.extension() != ".pt") throw Error("--out " + o.out.string() + ": must end in .pt (its record is written beside it as .yaml)");
+  const fs::path record = training_record_path(o.out);
+  const SearchSpace space = search_space(o.space);
+  check_record_target(o, record);
+  std::vector<TrainingSample> samples;
+  std::vector<TrainingFileRecord> data;
+  for (const fs::path& f : o.data) {
+    const auto part = read_training_data(f, space);
+    samples.insert(samples.end(), part.begin(), part.end());
+    data.push_back({f.string(), sha256_hex(read_file(f)), part.size()});
+  }
+  std::optional<MlpWeights> init;
+  if (o.init) init = init_weights(o);
+  reporter.note("train-predictor: " + std::to_string(samples.size()) + " samples from " + std::to_string(o.data.size()) + " file(s)" +
+                (o.init ? ", fine-tuning " + o.init->string() : ", from scratch"));
+  const auto t0 = std::chrono::steady_clock::now();
+  const TrainingResult r = train_predictor(samples, init ? &*init : nullptr, o.training, reporter);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.training.cancel && o.training.cancel->load()) throw Error("interrupted");
+
+  PredictorTrainingRecord rec = training_record(o, r, samples.size());
+  if (o.init) rec.init = TrainingFileRecord{o.init->string(), sha256_hex(read_file(*o.init)), std::nullopt};
+  rec.data = std::move(data);
+  // Both files or neither: a record always describes the file beside it.
+  OutputSet outputs;
+  outputs.add(o.out, torch_save_bytes(state_dict(r.weights)));
+  outputs.add(record, format_predictor_training_record(rec));
+  outputs.commit();
+  return training_summary(r, seconds, o.out, record);
 }
 
 }  // namespace ofa::search

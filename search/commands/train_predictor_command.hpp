@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ofa/common/predictor_training_record.hpp"
 #include "ofa/common/reporter.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/search/predictor_training.hpp"
@@ -25,8 +26,8 @@ struct TrainPredictorOptions {
 // `accuracy`. Errors name the file and the row.
 std::vector<TrainingSample> read_training_data(const std::filesystem::path& file, const common::SearchSpace& space);
 
-// Where the training record of a predictor file lives: P.pt -> P.yaml.
-std::filesystem::path training_record_path(const std::filesystem::path& predictor);
+// Where the training record of a predictor file lives: common::training_record_path (P.pt -> P.yaml).
+using common::training_record_path;
 
 // Reads the data, trains, writes `out` (torch.save zip, OFA's keys) and its record; on any
 // error or cancel, writes nothing. Returns the summary line printed by the tool.

@@ -72,6 +72,22 @@ std::vector<Candidate> Evolution::run(const SearchContext& ctx) {
   return out;
 }
 
+namespace {
+
+// The `keep` most accurate distinct architectures of a population sorted by accuracy.
+std::vector<Candidate> best_distinct(const std::vector<Member>& population, int keep, double constraint) {
+  std::vector<Candidate> best;
+  std::unordered_set<ArchConfig, ArchConfigHash> seen;
+  for (const auto& m : population) {
+    if (static_cast<int>(best.size()) >= keep) break;
+    if (!seen.insert(m.arch).second) continue;
+    best.push_back({m.arch, m.accuracy, m.efficiency, constraint});
+  }
+  return best;
+}
+
+}  // namespace
+
 std::vector<Candidate> Evolution::run_one(const SearchContext& ctx, double constraint, int run_index) {
   check_feasible(ctx, constraint);
   const auto& s = ctx.settings;
@@ -126,13 +142,7 @@ std::vector<Candidate> Evolution::run_one(const SearchContext& ctx, double const
     }
   }
   std::stable_sort(population.begin(), population.end(), by_accuracy);
-  std::vector<Candidate> best;
-  std::unordered_set<ArchConfig, ArchConfigHash> seen;
-  for (const auto& m : population) {
-    if (static_cast<int>(best.size()) >= ctx.keep) break;
-    if (!seen.insert(m.arch).second) continue;
-    best.push_back({m.arch, m.accuracy, m.efficiency, constraint});
-  }
+  std::vector<Candidate> best = best_distinct(population, ctx.keep, constraint);
   stats_.predictor_evaluations += cache.evaluations();
   stats_.score_lookups += cache.lookups();
   return best;

@@ -37,6 +37,27 @@ std::vector<std::size_t> spread_levels(const std::vector<double>& lat, std::size
   return out;
 }
 
+namespace {
+
+// The rows of `order` (sorted by latency, then accuracy descending) on the front: each more
+// accurate than every row before it and strictly slower than the last kept.
+template <class Accuracy>
+std::vector<std::size_t> front_of_sorted(const common::MeasuredFile& m, const std::vector<std::size_t>& order, Accuracy acc_of) {
+  std::vector<std::size_t> front;
+  for (std::size_t i : order) {
+    const common::MeasuredRow& r = m.rows[i];
+    if (!front.empty()) {
+      const common::MeasuredRow& last = m.rows[front.back()];
+      // Dominated or equal; a row with the same latency as the last kept one is less accurate.
+      if (acc_of(r) <= acc_of(last) || r.measured.median_ms == last.measured.median_ms) continue;
+    }
+    front.push_back(i);
+  }
+  return front;
+}
+
+}  // namespace
+
 common::LibraryFile build_library(const common::MeasuredFile& m, const std::string& measured_path, int levels, AccuracySource source) {
   if (m.rows.empty()) throw Error(measured_path + ": no measurements");
   if (levels < 0) throw Error("--levels " + std::to_string(levels) + " must be positive (0: the whole front)");
@@ -63,16 +84,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     if (acc_of(x) != acc_of(y)) return acc_of(x) > acc_of(y);
     return x.candidate.id < y.candidate.id;
   });
-  std::vector<std::size_t> front;
-  for (std::size_t i : order) {
-    const common::MeasuredRow& r = m.rows[i];
-    if (!front.empty()) {
-      const common::MeasuredRow& last = m.rows[front.back()];
-      // Dominated or equal; a row with the same latency as the last kept one is less accurate.
-      if (acc_of(r) <= acc_of(last) || r.measured.median_ms == last.measured.median_ms) continue;
-    }
-    front.push_back(i);
-  }
+  const std::vector<std::size_t> front = front_of_sorted(m, order, acc_of);
   std::vector<double> lat;
   for (std::size_t i : front) lat.push_back(m.rows[i].measured.median_ms);
   common::LibraryFile f;

@@ -180,6 +180,109 @@ void refine_front(const SearchContext& ctx, const BlockwiseTable& table, double 
   }
 }
 
+// The population's state between generations: members with their rank and crowding.
+struct Generation {
+  std::vector<Member> members;
+  std::vector<int> rank;
+  std::vector<double> crowding;
+};
+
+// What a generation's steps share: the run's context, the table, the limit and the cache.
+struct Nsga2Run {
+  const SearchContext& ctx;
+  const BlockwiseTable& table;
+  double limit;
+  int threads;
+  ScoreCache& cache;
+
+  void score(std::vector<Member>& members) const {
+    std::vector<ArchConfig> archs(members.size());
+    std::vector<float> scores(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) archs[i] = members[i].arch;
+    cache.score(archs, scores);
+    for (std::size_t i = 0; i < members.size(); ++i) members[i].accuracy = scores[i];
+  }
+  void rank(Generation& gen) const {
+    std::vector<ParetoPoint> points(gen.members.size());
+    for (std::size_t i = 0; i < gen.members.size(); ++i) points[i] = {gen.members[i].efficiency, gen.members[i].accuracy};
+    rank_and_crowd(points, gen.rank, gen.crowding);
+  }
+  Member random_member(std::uint64_t stream, int g, int i) const {
+    Rng rng(ctx.settings.seed, stream_id(stream, static_cast<std::uint64_t>(g), static_cast<std::uint64_t>(i)));
+    Member m;
+    m.arch = random_feasible(ctx.space, table, limit, rng);
+    m.efficiency = table(m.arch);
+    return m;
+  }
+};
+
+// Generation g's children, by binary tournament on (rank, crowding): OFA's operators as
+// evolution uses them, a share of children by mutation, the rest by crossover, each made to
+// fit the limit and to differ from its parents.
+std::vector<Member> offspring(const Nsga2Run& run, const Generation& parents, int g, int mutation_count) {
+  const auto& s = run.ctx.settings;
+  const int N = s.population;
+  auto tournament = [&](Rng& rng) -> const Member& {
+    const int a = rng.uniform_int(N), b = rng.uniform_int(N);
+    if (parents.rank[a] != parents.rank[b]) return parents.members[parents.rank[a] < parents.rank[b] ? a : b];
+    return parents.members[parents.crowding[a] >= parents.crowding[b] ? a : b];
+  };
+  std::vector<Member> children(N);
+#pragma omp parallel for num_threads(run.threads) schedule(static)
+  for (int i = 0; i < N; ++i) {
+    Rng rng(s.seed, stream_id(kRunIndex, g, i));
+    ArchConfig child;
+    if (i < mutation_count) {
+      child = mutate_feasible(run.ctx.space, run.table, run.limit, tournament(rng).arch, s.mutate_prob, rng);
+    } else {
+      const Member& a = tournament(rng);
+      const Member& b = tournament(rng);
+      child = crossover_feasible(run.ctx.space, run.table, run.limit, a.arch, b.arch, rng);
+    }
+    children[i].arch = child;
+    children[i].efficiency = run.table(child);
+  }
+  run.score(children);
+  return children;
+}
+
+// Elitist survival over parents + offspring, duplicates removed so the front stays diverse;
+// too few distinct architectures are made up with fresh random ones.
+Generation survivors(const Nsga2Run& run, const Generation& parents, const std::vector<Member>& children, int g) {
+  const int N = run.ctx.settings.population;
+  Generation combined{distinct(parents.members, children), {}, {}};
+  run.rank(combined);
+  std::vector<std::size_t> order(combined.members.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    if (combined.rank[x] != combined.rank[y]) return combined.rank[x] < combined.rank[y];
+    return combined.crowding[x] > combined.crowding[y];
+  });
+  Generation next;
+  next.members.reserve(N);
+  for (std::size_t i = 0; i < order.size() && static_cast<int>(next.members.size()) < N; ++i) next.members.push_back(combined.members[order[i]]);
+  for (int i = static_cast<int>(next.members.size()); i < N; ++i) next.members.push_back(run.random_member(kRunIndex + 1, g, i));
+  if (static_cast<int>(next.members.size()) > N) next.members.resize(N);
+  run.score(next.members);  // refills only: the rest hit the cache
+  run.rank(next);
+  return next;
+}
+
+// The archive (everything scored, in the cache) reduced to its non-dominated set, by efficiency.
+std::vector<Candidate> archive_front(const ScoreCache& cache, const BlockwiseTable& table) {
+  const auto& archive = cache.entries();
+  std::vector<ParetoPoint> points(archive.size());
+  for (std::size_t i = 0; i < archive.size(); ++i) points[i] = {table(archive[i].arch), archive[i].accuracy};
+  const std::vector<bool> front = pareto_mask(points);
+  std::vector<Candidate> out;
+  for (std::size_t i = 0; i < archive.size(); ++i)
+    if (front[i]) out.push_back({archive[i].arch, archive[i].accuracy, points[i].efficiency});
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.efficiency != b.efficiency ? a.efficiency < b.efficiency : a.accuracy > b.accuracy;
+  });
+  return out;
+}
+
 }  // namespace
 
 std::vector<Candidate> Nsga2::run(const SearchContext& ctx) {
@@ -194,105 +297,21 @@ std::vector<Candidate> Nsga2::run(const SearchContext& ctx) {
   }
   const int threads = worker_threads(ctx);
   ScoreCache cache(ctx.predictor, threads);
-
-  std::vector<ArchConfig> archs;
-  std::vector<float> scores;
-  auto score = [&](std::vector<Member>& members) {
-    archs.resize(members.size());
-    scores.resize(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) archs[i] = members[i].arch;
-    cache.score(archs, scores);
-    for (std::size_t i = 0; i < members.size(); ++i) members[i].accuracy = scores[i];
-  };
-
-  std::vector<Member> population(N), offspring(N);
+  const Nsga2Run run{ctx, table, limit, threads, cache};
+  Generation population;
+  population.members.resize(N);
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (int i = 0; i < N; ++i) {
-    Rng rng(s.seed, stream_id(kRunIndex, 0, i));
-    population[i].arch = random_feasible(ctx.space, table, limit, rng);
-    population[i].efficiency = table(population[i].arch);
-  }
-  score(population);
-
-  std::vector<int> rank;
-  std::vector<double> crowding;
-  std::vector<ParetoPoint> points;
-  auto rank_members = [&](const std::vector<Member>& m) {
-    points.resize(m.size());
-    for (std::size_t i = 0; i < m.size(); ++i) points[i] = {m[i].efficiency, m[i].accuracy};
-    rank_and_crowd(points, rank, crowding);
-  };
-  rank_members(population);
-
+  for (int i = 0; i < N; ++i) population.members[i] = run.random_member(kRunIndex, 0, i);
+  run.score(population.members);
+  run.rank(population);
   for (int g = 1; g <= s.generations; ++g) {
     check_cancel(ctx);
-    const std::vector<int> parent_rank = rank;
-    const std::vector<double> parent_crowding = crowding;
-    auto tournament = [&](Rng& rng) -> const Member& {
-      const int a = rng.uniform_int(N), b = rng.uniform_int(N);
-      if (parent_rank[a] != parent_rank[b]) return population[parent_rank[a] < parent_rank[b] ? a : b];
-      return population[parent_crowding[a] >= parent_crowding[b] ? a : b];
-    };
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int i = 0; i < N; ++i) {
-      Rng rng(s.seed, stream_id(kRunIndex, g, i));
-      // OFA's operators as evolution uses them: a share of children by mutation, the rest by
-      // crossover, each made to fit the limit and to differ from its parents.
-      ArchConfig child;
-      if (i < mutation_count) {
-        child = mutate_feasible(ctx.space, table, limit, tournament(rng).arch, s.mutate_prob, rng);
-      } else {
-        const Member& a = tournament(rng);
-        const Member& b = tournament(rng);
-        child = crossover_feasible(ctx.space, table, limit, a.arch, b.arch, rng);
-      }
-      offspring[i].arch = child;
-      offspring[i].efficiency = table(child);
-    }
-    score(offspring);
-
-    // Elitist survival over parents + offspring, duplicates removed so the front stays diverse.
-    std::vector<Member> combined = distinct(population, offspring);
-    rank_members(combined);
-    std::vector<std::size_t> order(combined.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      if (rank[x] != rank[y]) return rank[x] < rank[y];
-      return crowding[x] > crowding[y];
-    });
-    std::vector<Member> next;
-    next.reserve(N);
-    for (std::size_t i = 0; i < order.size() && static_cast<int>(next.size()) < N; ++i) next.push_back(combined[order[i]]);
-    // Too few distinct architectures: refill with fresh random ones.
-    for (int i = static_cast<int>(next.size()); i < N; ++i) {
-      Rng rng(s.seed, stream_id(kRunIndex + 1, g, i));
-      Member m;
-      m.arch = random_feasible(ctx.space, table, limit, rng);
-      m.efficiency = table(m.arch);
-      next.push_back(m);
-    }
-    if (static_cast<int>(next.size()) > N) next.resize(N);
-    population = std::move(next);
-    score(population);  // refills only: the rest hit the cache
-    rank_members(population);
-    if (ctx.progress && (g % 10 == 0 || g == s.generations)) {
-      ctx.progress(static_cast<double>(g) / s.generations, "generation " + std::to_string(g));
-    }
+    population = survivors(run, population, offspring(run, population, g, mutation_count), g);
+    if (ctx.progress && (g % 10 == 0 || g == s.generations)) ctx.progress(static_cast<double>(g) / s.generations, "generation " + std::to_string(g));
   }
-
+  std::vector<ParetoPoint> points;  // refine_front's scratch
   refine_front(ctx, table, limit, cache, points);
-
-  // The archive (everything scored, in the cache) reduced to its non-dominated set.
-  const auto& archive = cache.entries();
-  points.resize(archive.size());
-  for (std::size_t i = 0; i < archive.size(); ++i) points[i] = {table(archive[i].arch), archive[i].accuracy};
-  const std::vector<bool> front = pareto_mask(points);
-  std::vector<Candidate> out;
-  for (std::size_t i = 0; i < archive.size(); ++i)
-    if (front[i]) out.push_back({archive[i].arch, archive[i].accuracy, points[i].efficiency});
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return a.efficiency != b.efficiency ? a.efficiency < b.efficiency : a.accuracy > b.accuracy;
-  });
+  std::vector<Candidate> out = archive_front(cache, table);
   stats_.predictor_evaluations += cache.evaluations();
   stats_.score_lookups += cache.lookups();
   return out;

@@ -33,7 +33,7 @@ std::string range_text(const Check& c) {
 }
 
 [[noreturn]] void bad_value(const OptionSpec& o, const std::string& value, const std::string& what) {
-  throw Error(str(o.name) + ": '" + value + "' is not " + what);
+  throw Error(str(o.name) + ": '" + common::printable(value) + "' is not " + what);
 }
 
 bool is_whole(const std::string& s, bool allow_sign) {
@@ -106,6 +106,61 @@ void check_value(const OptionSpec& o, const std::string& v) {
   }
 }
 
+namespace {
+
+using Values = std::map<std::string, std::string, std::less<>>;
+
+// The option at args[i] ("--name", "--name=value", or the command's bare argument) read into
+// `values`; returns the index of the last argument it took.
+std::size_t read_option(const CommandSpec& cmd, std::span<const std::string> args, std::size_t i, Values& values) {
+  const std::string label = command_label(cmd);
+  const std::string& a = args[i];
+  if (a.rfind("--", 0) != 0 && !cmd.positional.empty() && !values.count(cmd.positional) && !a.empty() && a[0] != '-') {
+    check_value(*find_option(cmd.positional), a);
+    values.emplace(str(cmd.positional), a);
+    return i;
+  }
+  if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
+  const std::size_t eq = a.find('=');
+  std::string name = a.substr(0, eq);
+  for (const CommandOption& o : cmd.options)
+    if (!o.old_spelling.empty() && name == o.old_spelling) name = str(o.name);
+  const auto takes = std::find_if(cmd.options.begin(), cmd.options.end(), [&](const CommandOption& o) { return o.name == name; });
+  const OptionSpec* spec = find_option(name);
+  if (takes == cmd.options.end() || !spec) throw Error(label + ": unknown option " + name + " (see --help)");
+  if (values.count(name)) throw Error(label + ": " + name + " given twice");
+  std::string value;
+  if (spec->check.kind == Check::Kind::Flag) {
+    if (eq != std::string::npos) throw Error(name + " takes no value (given '" + a.substr(eq + 1) + "')");
+  } else if (eq != std::string::npos) {
+    value = a.substr(eq + 1);
+  } else {
+    if (i + 1 >= args.size()) throw Error(name + " needs a value (" + str(spec->hint) + ")");
+    // `--out --quiet` is a forgotten value, not a file named --quiet (--out=--quiet says it is).
+    if (find_option(args[i + 1].substr(0, args[i + 1].find('='))) || args[i + 1] == "--help")
+      throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + args[i + 1] + " (write " + name + "=VALUE for a value that starts with --)");
+    value = args[++i];
+    // An option of several values (hint "FILE...") takes the bare arguments after it too.
+    if (takes_several(*spec))
+      for (; i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0; ++i) {
+        check_value(*spec, args[i + 1]);
+        value += kValueSeparator + args[i + 1];
+      }
+  }
+  // A choice this command narrows is checked against its own list only, so the error lists
+  // what this command takes.
+  if (spec->check.kind != Check::Kind::Flag && takes->choices.empty()) check_value(*spec, value);
+  if (!takes->choices.empty() && std::find(takes->choices.begin(), takes->choices.end(), value) == takes->choices.end()) {
+    std::string list;
+    for (std::string_view c : takes->choices) list += (list.empty() ? "" : ", ") + str(c);
+    throw Error(label + ": " + name + " '" + value + "' is not one of " + list);
+  }
+  values.emplace(name, std::move(value));
+  return i;
+}
+
+}  // namespace
+
 ParseResult parse_command_line(const Tool& tool, std::span<const std::string> args) {
   std::size_t i = 0;
   const CommandSpec* cmd = nullptr;
@@ -125,53 +180,9 @@ ParseResult parse_command_line(const Tool& tool, std::span<const std::string> ar
     cmd = find_command(tool, "");
     if (!cmd) throw Error("give a command first (see --help)");
   }
+  Values values;
+  for (; i < args.size(); ++i) i = read_option(*cmd, args, i, values);
   const std::string label = command_label(*cmd);
-  std::map<std::string, std::string, std::less<>> values;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0 && !cmd->positional.empty() && !values.count(cmd->positional) && !a.empty() && a[0] != '-') {
-      const OptionSpec* spec = find_option(cmd->positional);
-      check_value(*spec, a);
-      values.emplace(str(cmd->positional), a);
-      continue;
-    }
-    if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
-    const std::size_t eq = a.find('=');
-    std::string name = a.substr(0, eq);
-    for (const CommandOption& o : cmd->options)
-      if (!o.old_spelling.empty() && name == o.old_spelling) name = str(o.name);
-    const auto takes = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const CommandOption& o) { return o.name == name; });
-    const OptionSpec* spec = find_option(name);
-    if (takes == cmd->options.end() || !spec) throw Error(label + ": unknown option " + name + " (see --help)");
-    if (values.count(name)) throw Error(label + ": " + name + " given twice");
-    std::string value;
-    if (spec->check.kind == Check::Kind::Flag) {
-      if (eq != std::string::npos) throw Error(name + " takes no value (given '" + a.substr(eq + 1) + "')");
-    } else if (eq != std::string::npos) {
-      value = a.substr(eq + 1);
-    } else {
-      if (i + 1 >= args.size()) throw Error(name + " needs a value (" + str(spec->hint) + ")");
-      // `--out --quiet` is a forgotten value, not a file named --quiet (--out=--quiet says it is).
-      if (find_option(args[i + 1].substr(0, args[i + 1].find('='))) || args[i + 1] == "--help")
-        throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + args[i + 1] + " (write " + name + "=VALUE for a value that starts with --)");
-      value = args[++i];
-      // An option of several values (hint "FILE...") takes the bare arguments after it too.
-      if (takes_several(*spec))
-        for (; i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0; ++i) {
-          check_value(*spec, args[i + 1]);
-          value += kValueSeparator + args[i + 1];
-        }
-    }
-    // A choice this command narrows is checked against its own list only, so the error lists
-    // what this command takes.
-    if (spec->check.kind != Check::Kind::Flag && takes->choices.empty()) check_value(*spec, value);
-    if (!takes->choices.empty() && std::find(takes->choices.begin(), takes->choices.end(), value) == takes->choices.end()) {
-      std::string list;
-      for (std::string_view c : takes->choices) list += (list.empty() ? "" : ", ") + str(c);
-      throw Error(label + ": " + name + " '" + value + "' is not one of " + list);
-    }
-    values.emplace(name, std::move(value));
-  }
   for (const CommandOption& o : cmd->options)
     if (o.need == Need::Required && !values.count(o.name)) throw Error(label + ": " + str(o.name) + " is required (see --help)");
   for (const auto& [a, b] : cmd->exclusive)

@@ -1,5 +1,7 @@
 #include "ofa/cli/option_table.hpp"
 
+#include "ofa/common/engine_names.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -19,9 +21,16 @@ namespace {
 using common::kMaxBatch;
 using common::kMaxCount;
 
-// Sorted by name, so --help lists and the test that no name repeats read the same.
-const std::vector<OptionSpec>& options() {
-  static const std::vector<OptionSpec> table = {
+// --engine's names: auto, then every engine (common/engine_names.hpp).
+Check engine_choice() {
+  std::vector<std::string_view> names{common::kAutoEngine};
+  names.insert(names.end(), common::kEngineNames.begin(), common::kEngineNames.end());
+  return choice(std::move(names));
+}
+
+// Sorted by name, so --help lists and the test that no name repeats read the same. A table,
+// not state: constant once built.
+const std::vector<OptionSpec> kOptions = {
       {"--accuracy", "SOURCE", "Accuracy a level is ranked by: predicted (the predictor's) or measured (ofa-measure accuracy's; rows without it are left out)",
        choice({"predicted", "measured"})},
       {"--algorithm", "NAME", "Search algorithm: evolution (OFA's, once per constraint), nsga2 (the whole range in one run) or exhaustive (every architecture of a small space)",
@@ -46,21 +55,22 @@ const std::vector<OptionSpec>& options() {
       {"--data-dir", "DIR", "Data folder (default: $OFA_DATA_DIR, then ../shared/data)", text(), Role::InputFolder},
       {"--decode-threads", "N", "Image decoding threads (0: all cores); the result does not depend on it", integer(0, kMaxThreads)},
       {"--device", "DEV", "cpu | cuda | cuda:N", text()},
-      {"--duration", "S", "Seconds to serve", real(0, 365.0 * 24 * 3600, true)},
+      {"--duration", "S", "Seconds to serve (at least a millisecond)", real(0.001, 365.0 * 24 * 3600)},
       {"--elastic-kernel", "", "CompOFA with elastic kernels", flag()},
       {"--engine", "NAME",
        "How a network runs: optimized (BN folded, TorchScript frozen, oneDNN on CPU), onnxruntime (the ONNX export in ONNX Runtime, where "
        "built), llga (LibTorch 2's oneDNN Graph fusion), eager (op by op, PyTorch's speed), or auto (each network timed on every one of "
        "optimized, onnxruntime and llga this build has, the fastest kept and recorded)",
-       choice({"auto", "optimized", "onnxruntime", "llga", "eager"})},
+       engine_choice()},
       {"--epochs", "N", "Passes over the training samples", integer(1, 1'000'000)},
       {"--force", "", "Replace an existing output folder that is not empty", flag()},
       {"--format", "FMT", "Format of the exported networks: torchscript or onnx", choice({"torchscript", "onnx"})},
       {"--generations", "N", "Generations", integer(1, kMaxCount)},
       {"--holdout", "F", "Fraction of the samples held out (drawn with --seed) for the reported Spearman, RMSE and MAE", real(0, 0.9)},
-      {"--into-data-dir", "", "Write into the data folder too (the shipped tables are shared by every profile that names them)", flag()},
+      {"--image-count", "N", "Images a benchmark runs through (the shared ones repeated to this count)", integer(1, kMaxCount)},
       {"--init", "FILE", "Accuracy predictor (.pt, OFA's layout) to start from (fine-tune)", text(), Role::InputFile},
       {"--input", "FILE", "Input: one float32 tensor [N, 3, r, r] saved with torch.save", text(), Role::InputFile},
+      {"--into-data-dir", "", "Write into the data folder too (the shipped tables are shared by every profile that names them)", flag()},
       {"--keep", "N", "evolution: best distinct architectures kept per constraint", integer(1, kMaxCount)},
       {"--latency-device", "NAME", "Where the imported latencies were measured (recorded in the library; the runtime warns that they are not this device's)", text()},
       {"--latency-target", "MS", "Latency target per frame, ms", real(0, 1e9, true)},
@@ -71,9 +81,12 @@ const std::vector<OptionSpec>& options() {
       {"--lut", "DIR", "Latency table folder in OFA's layout (<r>_lookup_table.json)", text(), Role::InputFolder},
       {"--margin", "F", "Headroom a level needs: expected latency <= target * (1 - F)", real(0, 1, false, true)},
       {"--measured", "FILE", "measured.yaml written by ofa-measure latency (or accuracy)", text(), Role::InputFile},
+      {"--memory-child", "MODE", "Internal to bench-runtime: the child process that builds the levels one way and reports its memory",
+       choice({"optimized", "shared", "separate"})},
       {"--min-accuracy", "F", "Accuracy floor, a fraction like the library's accuracies", real(0, 1)},
-      {"--networks", "N", "Networks measured, spread over the latency range; a third held out", integer(6, 100'000)},
+      {"--networks", "N", "Networks measured end to end", integer(6, 100'000)},
       {"--no-recalibrate", "", "Keep the supernet's BN statistics (wrong for any subnet but the largest)", flag()},
+      {"--noise", "F", "Relative noise of each simulated frame's latency (seeded)", real(0, 10)},
       {"--only-front", "", "Only the candidates on the predicted front", flag()},
       {"--ort-provider", "NAME",
        "ONNX Runtime's execution provider: cpu, or cuda / tensorrt (fp16) with --device cuda and NVIDIA's ONNX Runtime (unverified; docs/onnxruntime.md)",
@@ -88,8 +101,9 @@ const std::vector<OptionSpec>& options() {
       {"--prefer", "WHAT", "When no level meets both: keep the latency target (latency) or the floor (accuracy)", choice({"latency", "accuracy"})},
       {"--profile", "FILE", "Device profile (configs/*.yaml, docs/profiles.md)", text(), Role::InputFile},
       {"--quiet", "", "No progress or summary on stderr", flag()},
-      {"--regularization", "W", "Pull of the prior table on the fitted costs", real(0, 1e6)},
       {"--recheck", "", "Check every engine again on this machine, ignoring the verdicts kept from an earlier check", flag()},
+      {"--recorded", "FILE", "A trace `ofa-runtime run --trace` recorded (.csv), replayed as a slowdown trace", text(), Role::InputFile},
+      {"--regularization", "W", "Pull of the prior table on the fitted costs", real(0, 1e6)},
       {"--repeats", "N", "Timed calls", integer(1, kMaxCount)},
       {"--resolution", "R", "Crop size r in pixels", integer(32, 1024)},
       {"--resolutions", "LIST", "Resolutions: a list 160,192 or a range 160:224:4", text()},
@@ -103,12 +117,14 @@ const std::vector<OptionSpec>& options() {
       {"--spike-window", "N", "Median of this many latest frames per sample: 1 reacts to the first slow frame, 3 ignores single spikes", integer(1, kMaxCount)},
       {"--spread", "N", "Only N candidates spread over the latency range", integer(1, kMaxCount)},
       {"--summary-json", "FILE", "The run's summary as JSON", text(), Role::Output},
+      {"--switches", "N", "Level switches a benchmark times", integer(1, kMaxCount)},
       {"--table-format", "FMT", "Format of the table written: yaml or csv", choice({"yaml", "csv"})},
       {"--tensors", "FILE", "Calibration images: one float32 tensor [N, 3, r, r], normalised, fed in order", text(), Role::InputFile},
+      {"--thread-counts", "LIST", "Thread counts a benchmark runs at, each in turn: a list 1,2 or a range 1:4:1", text()},
       {"--threads", "N", "LibTorch's (and ONNX Runtime's) intra-op threads the networks run with (0: LibTorch's default)", integer(0, kMaxThreads)},
       {"--top", "N", "Only the N candidates of highest predicted accuracy", integer(1, kMaxCount)},
-      {"--train-batch", "N", "Training samples per Adam step", integer(1, 100'000)},
       {"--trace", "FILE", "Per-frame trace: .csv, or .jsonl for JSON lines", text(), Role::Output},
+      {"--train-batch", "N", "Training samples per Adam step", integer(1, 100'000)},
       {"--up-after", "S", "Seconds the headroom must last before stepping up", real(0, 1e6)},
       {"--val-batch", "N", "Evaluation images per batch (the last batch may be short)", integer(1, kMaxBatch)},
       {"--val-images", "DIR", "Evaluation images: an ImageNet folder DIR/<wnid>/<image>.JPEG|.png, labels from the class list, OFA's validation transform", text(), Role::InputFolder},
@@ -116,16 +132,14 @@ const std::vector<OptionSpec>& options() {
       {"--weight-decay", "W", "Adam's weight decay (L2 added to the gradient, as torch.optim.Adam)", real(0, 1e3)},
       {"--weights", "FILE", "The supernet the networks come from: a state_dict (.pt, OFA's key names and checkpoint layout, float16 or float32); random weights when absent", text(), Role::InputFile},
       {"--workers", "N", "Worker threads of the search, the predictor or its training (0: all cores); the result does not depend on it", integer(0, kMaxThreads)},
-  };
-  return table;
-}
+};
 
 }  // namespace
 
-std::span<const OptionSpec> option_table() { return options(); }
+std::span<const OptionSpec> option_table() { return kOptions; }
 
 const OptionSpec* find_option(std::string_view name) {
-  for (const OptionSpec& o : options())
+  for (const OptionSpec& o : kOptions)
     if (o.name == name) return &o;
   return nullptr;
 }

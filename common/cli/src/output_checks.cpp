@@ -40,13 +40,9 @@ bool same_file(const NamedPath& a, const NamedPath& b) {
 
 std::string label(const NamedPath& p) { return std::string(p.flag) + " " + p.given; }
 
-}  // namespace
-
-
-void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
-  const CommandSpec& command = args.command();
-  std::vector<NamedPath> inputs, outputs;
-  for (const CommandOption& o : command.options) {
+// The paths the command line names, as inputs (files, folders) and outputs.
+void named_paths(const ParsedArgs& args, const fs::path& cwd, std::vector<NamedPath>& inputs, std::vector<NamedPath>& outputs) {
+  for (const CommandOption& o : args.command().options) {
     const OptionSpec* spec = find_option(o.name);
     if (!spec || spec->role == Role::None || !args.has(o.name)) continue;
     NamedPath p{o.name, args.value(o.name), resolve(cwd, args.value(o.name))};
@@ -72,6 +68,14 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
         break;
     }
   }
+}
+
+}  // namespace
+
+void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
+  const CommandSpec& command = args.command();
+  std::vector<NamedPath> inputs, outputs;
+  named_paths(args, cwd, inputs, outputs);
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const NamedPath& out = outputs[i];
     const OutKind kind = out.flag == "--out" ? command.out : OutKind::File;
@@ -83,6 +87,10 @@ void check_outputs(const ParsedArgs& args, const fs::path& cwd) {
       if (replaced && path_within(resolve(cwd, "."), out.resolved))
         throw Error(label(out) + ": is the current folder or holds it; an output folder is replaced whole, so it must be another");
     } else {
+      // A file output named like a folder ("runs/x/") would be written as "runs/x/" + nothing:
+      // import and accuracy made "_bn/" of it. Refused before anything is created.
+      if (!out.given.empty() && out.given.back() == '/')
+        throw Error(label(out) + ": ends in '/', which names a folder; give a file name");
       try {
         output_target(out.resolved);
       } catch (const Error& e) {

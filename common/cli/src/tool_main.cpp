@@ -72,8 +72,12 @@ Reporter terminal_reporter(bool quiet) {
 
 namespace {
 
-int interrupted(const Tool& tool, const Command& command) {
-  const std::string_view note = command.interrupted_note.empty() ? tool.interrupted_note : command.interrupted_note;
+int interrupted(const Tool& tool, const Command& command, bool finished) {
+  // A command that does not stop on Ctrl-C ran to its end first (the flag kept the signal from
+  // killing it halfway through a write): what it wrote is whole.
+  const std::string_view note = !command.stops_on_interrupt && finished ? "it ran to its end first: its outputs are whole"
+                                : command.interrupted_note.empty()      ? tool.interrupted_note
+                                                                        : command.interrupted_note;
   std::fprintf(stderr, "%.*s: interrupted; %.*s\n", static_cast<int>(tool.name.size()), tool.name.data(), static_cast<int>(note.size()),
                note.data());
   return 130;
@@ -87,9 +91,9 @@ int run_command(const Tool& tool, const Command& command, const ParsedArgs& args
     const std::string out = command.run(args, reporter);
     std::cout << out;
     if (!out.empty() && out.back() != '\n') std::cout << '\n';
-    return interrupt_flag().load() ? interrupted(tool, command) : 0;
+    return interrupt_flag().load() ? interrupted(tool, command, true) : 0;
   } catch (const std::exception& e) {
-    if (interrupt_flag().load()) return interrupted(tool, command);
+    if (interrupt_flag().load()) return interrupted(tool, command, false);
     return fail(tool.name, first_line(e.what()));
   }
 }
@@ -120,7 +124,9 @@ int tool_main(const Tool& tool, int argc, char** argv) {
   for (const CommandOption& o : spec.options)
     if (o.name == "--quiet") quiet = parsed.args.has("--quiet");
   if (tool.start) tool.start();
-  if (command.stops_on_interrupt) catch_interrupts();
+  // Every command: one killed by SIGINT halfway through a write would leave temporary files (and
+  // the folders made for them) behind. Those that poll the flag stop early; the others finish.
+  catch_interrupts();
   const int status = run_command(tool, command, parsed.args, terminal_reporter(quiet));
   // Results that never reached stdout (a full disk, a closed pipe) are a failure, not a success.
   std::cout.flush();

@@ -1,5 +1,7 @@
 #include "ofa/runtime/adaptive/contention.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -72,6 +74,8 @@ ContentionSpec parse_contention(const std::string& text) {
   return spec;
 }
 
+int contention_thread_cap(unsigned cores) { return 4 * static_cast<int>(std::max(1u, cores)); }
+
 void Contention::spin(const std::atomic<bool>& stop) {
   volatile double x = 1;
   while (!stop.load(std::memory_order_relaxed))
@@ -96,7 +100,8 @@ void Contention::start(std::function<double()> now) {
       began_ = now_();
     }
     active_.store(true);
-    for (int i = 0; i < spec_.threads; ++i) workers.emplace_back([this] { work_(stop_workers_); });
+    // Each start checks the cancel flag: a run stopped meanwhile starts no more.
+    for (int i = 0; i < spec_.threads && !cancel_.load(); ++i) workers.emplace_back([this] { work_(stop_workers_); });
     wait_until(spec_.at_s + spec_.for_s);
     stop_workers_.store(true);
     for (auto& w : workers) w.join();

@@ -4,6 +4,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/arch_config.hpp"
+#include "ofa/common/engine_names.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
@@ -25,7 +26,7 @@ EngineKind parse_engine(const std::string& text) {
     if (!llga_available()) throw Error("--engine llga: LibTorch " TORCH_VERSION " has no oneDNN Graph fusion (LibTorch 2 with oneDNN, Debian 13's, has)");
     return EngineKind::Llga;
   }
-  throw Error("--engine '" + text + "' is not eager, optimized, onnxruntime or llga");
+  throw Error("--engine '" + text + "' is not " + engine_name_list());
 }
 
 const char* engine_name(EngineKind kind) {

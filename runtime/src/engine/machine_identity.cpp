@@ -7,6 +7,7 @@
 
 #include <torch/version.h>
 
+#include "ofa/common/machine_description.hpp"
 #include "ofa/common/sha256.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
 
@@ -14,28 +15,9 @@ namespace ofa::runtime {
 
 namespace {
 
-// /proc/cpuinfo's first processor: its fields by name.
-std::map<std::string, std::string> cpuinfo() {
-  std::map<std::string, std::string> fields;
-  std::ifstream f("/proc/cpuinfo");
-  for (std::string line; std::getline(f, line);) {
-    if (line.empty()) break;
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string key = line.substr(0, colon);
-    key.erase(key.find_last_not_of(" \t") + 1);
-    fields.emplace(key, colon + 2 <= line.size() ? line.substr(colon + 2) : "");
-  }
-  return fields;
-}
+std::map<std::string, std::string> cpuinfo() { return common::cpuinfo_fields(); }
 
 }  // namespace
-
-std::string cpu_model_name() {
-  const auto f = cpuinfo();
-  const auto it = f.find("model name");
-  return it == f.end() || it->second.empty() ? "unknown CPU" : it->second;
-}
 
 std::string cpu_identity() {
   const auto f = cpuinfo();

@@ -108,6 +108,85 @@ void set_float_tensor_type(onnx::ValueInfoProto* v, const std::string& name, con
   }
 }
 
+// Squeeze-excite: pool, reduce, relu, expand, h-sigmoid, scale.
+std::string emit_se(GraphBuilder& b, const LayerWeights& w, const std::string& p, const std::string& y) {
+  std::string s = b.node("GlobalAveragePool", {y}, p + "se_pool");
+  s = b.node("Relu", {b.conv(s, b.initializer(p + "se_reduce_w", w.se_reduce), b.initializer(p + "se_reduce_b", w.se_reduce_bias), 1, 1, 1, p + "se_reduce")},
+             p + "se_relu");
+  s = b.conv(s, b.initializer(p + "se_expand_w", w.se_expand), b.initializer(p + "se_expand_b", w.se_expand_bias), 1, 1, 1, p + "se_expand");
+  // OFA's h-sigmoid relu6(x + 3) / 6 is HardSigmoid with alpha 1/6, beta 1/2.
+  s = b.node("HardSigmoid", {s}, p + "se_hsigmoid");
+  b.real("alpha", 1.0f / 6.0f);
+  b.real("beta", 0.5f);
+  return b.node("Mul", {y, s}, p + "se_mul");
+}
+
+// Layer i as script_subnet writes it (ScriptForm::Folded), op for op; returns its output's name.
+std::string emit_layer(GraphBuilder& b, const LayerSpec& l, const LayerWeights& w, std::size_t i, const std::string& x) {
+  const std::string p = "l" + std::to_string(i) + "_";
+  auto folded = [&](const std::string& role, const torch::Tensor& weight, const BatchNorm& bn) {
+    const FoldedConv f = fold_batchnorm(weight, bn);
+    return std::pair{b.initializer(p + role + "_w", f.weight), b.initializer(p + role + "_b", f.bias)};
+  };
+  // A block's 1x1 projection (BN folded), then its identity skip where it has one.
+  auto project = [&](const std::string& y) {
+    const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
+    const std::string z = b.conv(y, cw, cb, 1, 1, 1, p + "conv");
+    return l.residual ? b.node("Add", {z, x}, p + "add") : z;
+  };
+  auto act = [&](bool hswish, const std::string& in) { return b.node(hswish ? "HardSwish" : "Relu", {in}, p + (hswish ? "hswish" : "relu")); };
+  switch (l.kind) {
+    case LayerKind::FirstConv: {
+      const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
+      return act(true, b.conv(x, cw, cb, l.kernel, l.stride, 1, p + "conv"));
+    }
+    case LayerKind::FirstBlock: {
+      const auto [dw, db] = folded("dw", w.depthwise, w.depthwise_bn);
+      return project(act(false, b.conv(x, dw, db, l.kernel, 1, l.mid_c, p + "dw")));
+    }
+    case LayerKind::Block: {
+      const auto [ew, eb] = folded("expand", w.expand, w.expand_bn);
+      std::string y = act(l.hswish, b.conv(x, ew, eb, 1, 1, 1, p + "expand"));
+      const auto [dw, db] = folded("dw", w.depthwise, w.depthwise_bn);
+      y = act(l.hswish, b.conv(y, dw, db, l.kernel, l.stride, l.mid_c, p + "dw"));
+      return project(l.se_c > 0 ? emit_se(b, w, p, y) : y);
+    }
+    case LayerKind::FinalExpand: {
+      const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
+      return act(true, b.conv(x, cw, cb, 1, 1, 1, p + "conv"));
+    }
+    case LayerKind::AvgPool:
+      return b.node("GlobalAveragePool", {x}, p + "pool");
+    case LayerKind::FeatureMix:
+      return act(true, b.conv(x, b.initializer(p + "conv_w", w.conv), "", 1, 1, 1, p + "conv"));
+    case LayerKind::Classifier: {
+      const std::string flat = b.node("Flatten", {x}, p + "flatten");
+      b.integer("axis", 1);
+      const std::string y = b.node("Gemm", {flat, b.initializer(p + "linear_w", w.linear), b.initializer(p + "linear_b", w.linear_bias)}, p + "linear");
+      b.integer("transB", 1);
+      return y;
+    }
+  }
+  return x;
+}
+
+// The last value is the output: "logits" [batch, classes] when the subnet ends in the
+// classifier, else "output" of the layer's rank, its dimensions named, not given (ONNX
+// Runtime infers them; the checker wants a shape).
+void set_graph_output(onnx::GraphProto& g, const Subnet& net, std::int64_t batch) {
+  if (net.layers().back().kind == LayerKind::Classifier) {
+    g.mutable_node(g.node_size() - 1)->set_output(0, "logits");
+    set_float_tensor_type(g.add_output(), "logits", {batch, net.weights().back().linear.size(0)});
+    return;
+  }
+  g.mutable_node(g.node_size() - 1)->set_output(0, "output");
+  onnx::ValueInfoProto* v = g.add_output();
+  v->set_name("output");
+  onnx::TypeProto_Tensor* t = v->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  for (const char* d : {"batch", "channels", "height", "width"}) t->mutable_shape()->add_dim()->set_dim_param(d);
+}
+
 }  // namespace
 
 std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
@@ -132,90 +211,9 @@ std::string onnx_subnet_bytes(const Subnet& net, std::int64_t batch) {
     set_float_tensor_type(g.add_input(), "input", {batch, first.in_c});
   else
     set_float_tensor_type(g.add_input(), "input", {batch, first.in_c, first.in_hw, first.in_hw});
-
-  // Each layer as script_subnet writes it (ScriptForm::Folded), op for op.
   std::string x = "input";
-  const auto& layers = net.layers();
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    const LayerSpec& l = layers[i];
-    const LayerWeights& w = net.weights()[i];
-    const std::string p = "l" + std::to_string(i) + "_";
-    auto folded = [&](const std::string& role, const torch::Tensor& weight, const BatchNorm& bn) {
-      const FoldedConv f = fold_batchnorm(weight, bn);
-      return std::pair{b.initializer(p + role + "_w", f.weight), b.initializer(p + role + "_b", f.bias)};
-    };
-    // A block's 1x1 projection (BN folded), then its identity skip where it has one.
-    auto project = [&](const std::string& y) {
-      const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
-      const std::string z = b.conv(y, cw, cb, 1, 1, 1, p + "conv");
-      return l.residual ? b.node("Add", {z, x}, p + "add") : z;
-    };
-    auto act = [&](bool hswish, const std::string& in) { return b.node(hswish ? "HardSwish" : "Relu", {in}, p + (hswish ? "hswish" : "relu")); };
-    switch (l.kind) {
-      case LayerKind::FirstConv: {
-        const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
-        x = act(true, b.conv(x, cw, cb, l.kernel, l.stride, 1, p + "conv"));
-        break;
-      }
-      case LayerKind::FirstBlock: {
-        const auto [dw, db] = folded("dw", w.depthwise, w.depthwise_bn);
-        x = project(act(false, b.conv(x, dw, db, l.kernel, 1, l.mid_c, p + "dw")));
-        break;
-      }
-      case LayerKind::Block: {
-        const auto [ew, eb] = folded("expand", w.expand, w.expand_bn);
-        std::string y = act(l.hswish, b.conv(x, ew, eb, 1, 1, 1, p + "expand"));
-        const auto [dw, db] = folded("dw", w.depthwise, w.depthwise_bn);
-        y = act(l.hswish, b.conv(y, dw, db, l.kernel, l.stride, l.mid_c, p + "dw"));
-        if (l.se_c > 0) {
-          std::string s = b.node("GlobalAveragePool", {y}, p + "se_pool");
-          s = b.node("Relu", {b.conv(s, b.initializer(p + "se_reduce_w", w.se_reduce), b.initializer(p + "se_reduce_b", w.se_reduce_bias), 1, 1, 1,
-                                     p + "se_reduce")},
-                     p + "se_relu");
-          s = b.conv(s, b.initializer(p + "se_expand_w", w.se_expand), b.initializer(p + "se_expand_b", w.se_expand_bias), 1, 1, 1, p + "se_expand");
-          // OFA's h-sigmoid relu6(x + 3) / 6 is HardSigmoid with alpha 1/6, beta 1/2.
-          s = b.node("HardSigmoid", {s}, p + "se_hsigmoid");
-          b.real("alpha", 1.0f / 6.0f);
-          b.real("beta", 0.5f);
-          y = b.node("Mul", {y, s}, p + "se_mul");
-        }
-        x = project(y);
-        break;
-      }
-      case LayerKind::FinalExpand: {
-        const auto [cw, cb] = folded("conv", w.conv, w.conv_bn);
-        x = act(true, b.conv(x, cw, cb, 1, 1, 1, p + "conv"));
-        break;
-      }
-      case LayerKind::AvgPool:
-        x = b.node("GlobalAveragePool", {x}, p + "pool");
-        break;
-      case LayerKind::FeatureMix:
-        x = act(true, b.conv(x, b.initializer(p + "conv_w", w.conv), "", 1, 1, 1, p + "conv"));
-        break;
-      case LayerKind::Classifier: {
-        x = b.node("Flatten", {x}, p + "flatten");
-        b.integer("axis", 1);
-        x = b.node("Gemm", {x, b.initializer(p + "linear_w", w.linear), b.initializer(p + "linear_b", w.linear_bias)}, p + "linear");
-        b.integer("transB", 1);
-        break;
-      }
-    }
-  }
-  // The last value is the output: "logits" [batch, classes] when the subnet ends in the
-  // classifier, else "output" of the layer's rank, its dimensions named, not given (ONNX
-  // Runtime infers them; the checker wants a shape).
-  if (net.layers().back().kind == LayerKind::Classifier) {
-    g.mutable_node(g.node_size() - 1)->set_output(0, "logits");
-    set_float_tensor_type(g.add_output(), "logits", {batch, net.weights().back().linear.size(0)});
-  } else {
-    g.mutable_node(g.node_size() - 1)->set_output(0, "output");
-    onnx::ValueInfoProto* v = g.add_output();
-    v->set_name("output");
-    onnx::TypeProto_Tensor* t = v->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
-    for (const char* d : {"batch", "channels", "height", "width"}) t->mutable_shape()->add_dim()->set_dim_param(d);
-  }
+  for (std::size_t i = 0; i < net.layers().size(); ++i) x = emit_layer(b, net.layers()[i], net.weights()[i], i, x);
+  set_graph_output(g, net, batch);
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception& e) {

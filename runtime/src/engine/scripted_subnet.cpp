@@ -104,63 +104,69 @@ std::string subnet_script_source(const std::vector<LayerSpec>& layers, ScriptFor
 
 torch::jit::Module script_subnet(const Subnet& net, ScriptForm form) { return script_layers(net, 0, net.layers().size(), form); }
 
+namespace {
+
+// Layer i's parameters registered on `m` under the names subnet_script_source uses: with
+// ScriptForm::Folded each conv's BatchNorm folded into it, else the BatchNorm's own four.
+void register_layer(torch::jit::Module& m, const LayerSpec& l, const LayerWeights& w, std::size_t i, ScriptForm form) {
+  auto add = [&m](std::size_t i, const std::string& role, const torch::Tensor& t) {
+    m.register_parameter(pname(i, role), t.detach().contiguous(), /*is_buffer=*/false);
+  };
+  auto add_with_bn = [&](std::size_t i, const std::string& role, const torch::Tensor& weight, const BatchNorm& bn) {
+    if (form == ScriptForm::Folded) {
+      const FoldedConv f = fold_batchnorm(weight, bn);
+      add(i, role + "_w", f.weight);
+      add(i, role + "_b", f.bias);
+      return;
+    }
+    add(i, role + "_w", weight);
+    add(i, role + "_bn_w", bn.weight);
+    add(i, role + "_bn_b", bn.bias);
+    add(i, role + "_bn_m", bn.mean);
+    add(i, role + "_bn_v", bn.var);
+  };
+  switch (l.kind) {
+    case LayerKind::FirstConv:
+    case LayerKind::FinalExpand:
+      add_with_bn(i, "conv", w.conv, w.conv_bn);
+      break;
+    case LayerKind::FirstBlock:
+      add_with_bn(i, "dw", w.depthwise, w.depthwise_bn);
+      add_with_bn(i, "conv", w.conv, w.conv_bn);
+      break;
+    case LayerKind::Block:
+      add_with_bn(i, "expand", w.expand, w.expand_bn);
+      add_with_bn(i, "dw", w.depthwise, w.depthwise_bn);
+      if (l.se_c > 0) {
+        add(i, "se_reduce_w", w.se_reduce);
+        add(i, "se_reduce_b", w.se_reduce_bias);
+        add(i, "se_expand_w", w.se_expand);
+        add(i, "se_expand_b", w.se_expand_bias);
+      }
+      add_with_bn(i, "conv", w.conv, w.conv_bn);
+      break;
+    case LayerKind::AvgPool:
+      break;
+    case LayerKind::FeatureMix:
+      add(i, "conv_w", w.conv);
+      break;
+    case LayerKind::Classifier:
+      add(i, "linear_w", w.linear);
+      add(i, "linear_b", w.linear_bias);
+      break;
+  }
+}
+
+}  // namespace
+
 torch::jit::Module script_layers(const Subnet& net, std::size_t begin, std::size_t end, ScriptForm form) {
   if (begin >= end || end > net.layers().size())
     throw Error("script_layers: range [" + std::to_string(begin) + ", " + std::to_string(end) + ") of a net of " +
                 std::to_string(net.layers().size()) + " layers");
   torch::NoGradGuard no_grad;
   torch::jit::Module m("ofa_subnet");
-  auto add = [&m](std::size_t i, const std::string& role, const torch::Tensor& t) {
-    m.register_parameter(pname(i, role), t.detach().contiguous(), /*is_buffer=*/false);
-  };
-  auto add_with_bn = [&](std::size_t i, const std::string& role, const torch::Tensor& w, const BatchNorm& bn) {
-    if (form == ScriptForm::Folded) {
-      const FoldedConv f = fold_batchnorm(w, bn);
-      add(i, role + "_w", f.weight);
-      add(i, role + "_b", f.bias);
-      return;
-    }
-    add(i, role + "_w", w);
-    add(i, role + "_bn_w", bn.weight);
-    add(i, role + "_bn_b", bn.bias);
-    add(i, role + "_bn_m", bn.mean);
-    add(i, role + "_bn_v", bn.var);
-  };
   const auto& layers = net.layers();
-  for (std::size_t i = begin; i < end; ++i) {
-    const LayerSpec& l = layers[i];
-    const LayerWeights& w = net.weights()[i];
-    switch (l.kind) {
-      case LayerKind::FirstConv:
-      case LayerKind::FinalExpand:
-        add_with_bn(i, "conv", w.conv, w.conv_bn);
-        break;
-      case LayerKind::FirstBlock:
-        add_with_bn(i, "dw", w.depthwise, w.depthwise_bn);
-        add_with_bn(i, "conv", w.conv, w.conv_bn);
-        break;
-      case LayerKind::Block:
-        add_with_bn(i, "expand", w.expand, w.expand_bn);
-        add_with_bn(i, "dw", w.depthwise, w.depthwise_bn);
-        if (l.se_c > 0) {
-          add(i, "se_reduce_w", w.se_reduce);
-          add(i, "se_reduce_b", w.se_reduce_bias);
-          add(i, "se_expand_w", w.se_expand);
-          add(i, "se_expand_b", w.se_expand_bias);
-        }
-        add_with_bn(i, "conv", w.conv, w.conv_bn);
-        break;
-      case LayerKind::AvgPool:
-        break;
-      case LayerKind::FeatureMix:
-        add(i, "conv_w", w.conv);
-        break;
-      case LayerKind::Classifier:
-        add(i, "linear_w", w.linear);
-        add(i, "linear_b", w.linear_bias);
-        break;
-    }
-  }
+  for (std::size_t i = begin; i < end; ++i) register_layer(m, layers[i], net.weights()[i], i, form);
   m.register_attribute("ofa_arch", c10::StringType::get(), to_string(net.arch()));
   m.register_attribute("ofa_weights", c10::StringType::get(), net.weights_source());
   m.define(subnet_script_source(layers, form, begin, end));

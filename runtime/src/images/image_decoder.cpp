@@ -145,6 +145,29 @@ void png_read_bytes(png_structp png, png_bytep out, png_size_t n) {
   r->at += n;
 }
 
+// libpng's rows (after its expansions) as Pillow's convert('RGB') makes them. No libpng call
+// here: decode_png's setjmp does not reach into this function.
+void png_rows_to_rgb(const std::vector<png_bytep>& rows, int channels, int out_depth, RgbImage& image) {
+  const int bytes_per = out_depth == 16 ? 2 : 1;
+  const bool grey = channels <= 2;
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* in = rows[static_cast<std::size_t>(y)];
+    std::uint8_t* out = image.row(y);
+    for (int x = 0; x < image.width; ++x) {
+      const std::uint8_t* p = in + static_cast<std::size_t>(x) * static_cast<std::size_t>(channels * bytes_per);
+      if (grey) {
+        // 16-bit grey is Pillow's I;16, which convert('RGB') clips at 255; with alpha
+        // (LA;16B) Pillow keeps the high byte.
+        std::uint8_t v = p[0];
+        if (bytes_per == 2) v = channels == 1 ? static_cast<std::uint8_t>(p[0] ? 255 : p[1]) : p[0];
+        out[3 * x] = out[3 * x + 1] = out[3 * x + 2] = v;
+      } else {
+        for (int c = 0; c < 3; ++c) out[3 * x + c] = p[c * bytes_per];  // RGB;16B: the high byte
+      }
+    }
+  }
+}
+
 RgbImage decode_png(std::string_view bytes, const std::string& where) {
   RgbImage image;
   std::vector<std::uint8_t> raw;
@@ -184,24 +207,7 @@ RgbImage decode_png(std::string_view bytes, const std::string& where) {
     for (std::size_t y = 0; y < rows.size(); ++y) rows[y] = raw.data() + y * stride;
     png_read_image(png, rows.data());
     image = RgbImage(static_cast<int>(w), static_cast<int>(h));
-    const int bytes_per = out_depth == 16 ? 2 : 1;
-    const bool grey = channels <= 2;
-    for (int y = 0; y < image.height; ++y) {
-      const std::uint8_t* in = rows[static_cast<std::size_t>(y)];
-      std::uint8_t* out = image.row(y);
-      for (int x = 0; x < image.width; ++x) {
-        const std::uint8_t* p = in + static_cast<std::size_t>(x) * static_cast<std::size_t>(channels * bytes_per);
-        if (grey) {
-          // 16-bit grey is Pillow's I;16, which convert('RGB') clips at 255; with alpha
-          // (LA;16B) Pillow keeps the high byte.
-          std::uint8_t v = p[0];
-          if (bytes_per == 2) v = channels == 1 ? static_cast<std::uint8_t>(p[0] ? 255 : p[1]) : p[0];
-          out[3 * x] = out[3 * x + 1] = out[3 * x + 2] = v;
-        } else {
-          for (int c = 0; c < 3; ++c) out[3 * x + c] = p[c * bytes_per];  // RGB;16B: the high byte
-        }
-      }
-    }
+    png_rows_to_rgb(rows, channels, out_depth, image);
   }
   png_destroy_read_struct(&png, &info, nullptr);
   if (too_large) check_size(w, h, where);

@@ -58,10 +58,4 @@ torch::Device parse_device(const std::string& text) {
   return d;
 }
 
-std::string machine_description() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  return std::string(host) + ", " + cpu_model_name() + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
-}
-
 }  // namespace ofa::runtime

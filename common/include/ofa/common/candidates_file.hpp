@@ -8,6 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ofa/common/arch_config.hpp"
+#include "ofa/common/engine_names.hpp"
+#include "ofa/common/yaml_values.hpp"
 #include "ofa/common/lut_file.hpp"
 
 namespace ofa::common {
@@ -50,18 +52,6 @@ std::string format_candidates_yaml(const CandidatesFile& file);
 // back: shared with measured.yaml, whose rows carry the candidate's fields.
 std::string format_candidate_fields(const CandidateRow& row, const std::string& first, const std::string& indent);
 CandidateRow parse_candidate_fields(const YAML::Node& node, const std::string& where);
-// A string as a double-quoted YAML scalar.
-std::string yaml_quoted(const std::string& text);
-
-// A measured or library file's `engine` key: eager | optimized | onnxruntime, or auto (each row
-// or level then names its own); "eager" when absent (files written before the key).
-std::string read_engine_key(const YAML::Node& root, const std::string& where);
-// Whether `name` names one engine (eager, optimized, onnxruntime, llga): what a row's, a level's
-// or a table record's `engine` may say; the one list the readers check against.
-bool is_engine_name(const std::string& name);
-// A row's or level's own `engine` key (files whose engine is auto): eager | optimized |
-// onnxruntime, required there and refused elsewhere; "" when the file's engine is not auto.
-std::string read_item_engine(const YAML::Node& item, const std::string& file_engine, const std::string& where);
 
 // The space a file's `space` and `elastic_kernel` keys name; Error naming the file otherwise.
 common::SearchSpace file_space(const std::string& name, bool elastic_kernel, const std::string& where);

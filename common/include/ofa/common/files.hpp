@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ofa::common {
 
@@ -19,6 +20,13 @@ std::filesystem::path output_target(const std::filesystem::path& path);
 // The whole file, or Error naming it; anything but a regular file (a FIFO, a device, a socket)
 // is refused before a byte is read.
 std::string read_file(const std::filesystem::path& path);
+
+// The folders `dir` needs that do not exist yet, created outermost first and returned in that
+// order, so a caller that fails can take back exactly what it made (remove_created_folders).
+std::vector<std::filesystem::path> create_folders(const std::filesystem::path& dir);
+// Removes `created` innermost first, each only if empty (what a failed command made and left
+// empty; a folder another file landed in stays).
+void remove_created_folders(const std::vector<std::filesystem::path>& created);
 
 // Whether `inner` is `outer` or lies below it, comparing components (empty ones, as a trailing
 // separator leaves, ignored); resolve both first (weakly_canonical) where links matter.

@@ -12,9 +12,12 @@ inline std::string format_g(double v, int significant) {
   std::snprintf(buf, sizeof buf, "%.*g", significant, v);
   return buf;
 }
+// Fixed decimals for figures people read in tables; a figure beyond 1e15 (a calibration's huge
+// offset) in %g, not as hundreds of digits.
 inline std::string format_fixed(double v, int decimals) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  if (v < 1e15 && v > -1e15) std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  else std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 inline std::string format_accuracy(double v) { return format_g(v, 9); }

@@ -27,6 +27,7 @@ class OutputSet {
 
  private:
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, target
+  std::vector<std::filesystem::path> created_;  // folders made for the targets, taken back unless committed
   bool committed_ = false;
 };
 

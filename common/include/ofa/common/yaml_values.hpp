@@ -48,4 +48,7 @@ auto guard_yaml(const std::string& where, F&& read) -> decltype(read()) {
 // How a node is named in messages: 'value', a list, a mapping, nothing.
 std::string describe_yaml(const YAML::Node& node);
 
+// A string as a double-quoted YAML scalar.
+std::string yaml_quoted(const std::string& text);
+
 }  // namespace ofa::common

@@ -89,8 +89,9 @@ struct Command {
   std::function<std::string(const ParsedArgs&, const common::Reporter&)> run;
   // Every bound flag's field after reading `args`, by flag name (the defaults test).
   std::function<std::map<std::string, std::string, std::less<>>(const ParsedArgs&)> read_fields;
-  // Whether the command stops cleanly on Ctrl-C (it polls the interrupt flag between items);
-  // the others end at once (they write their outputs atomically, so nothing half-written stays).
+  // Whether the command stops early on Ctrl-C (it polls the interrupt flag between items); the
+  // others run to their end first, so a write is never cut halfway (a second Ctrl-C ends any
+  // command at once).
   bool stops_on_interrupt = false;
   // What Ctrl-C leaves, when it differs from the tool's note.
   std::string_view interrupted_note = {};
@@ -152,5 +153,13 @@ struct Tool {
     return nullptr;
   }
 };
+
+// A program of one command without a name (the benchmarks): its flags parsed as the tools'
+// are, --help from the same table.
+template <class Options>
+Tool single_command_tool(std::string_view name, std::string_view summary, std::vector<Flag<Options>> flags,
+                         std::function<std::string(Options&, const common::Reporter&)> run) {
+  return Tool{name, summary.substr(0, summary.find('\n')), "stopped", {make_command<Options>({name, "", summary}, std::move(flags), std::move(run))}};
+}
 
 }  // namespace ofa::cli

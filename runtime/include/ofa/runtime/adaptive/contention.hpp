@@ -22,6 +22,11 @@ struct ContentionSpec {
 // Parses the option; durations take s or ms (bare numbers are seconds). Errors name the key.
 ContentionSpec parse_contention(const std::string& text);
 
+// The most competing threads a run starts on a machine of `cores` cores: four per core. More
+// cannot compete usefully: they only starve the run itself and its own clock (1,024 on 2 cores
+// kept a 0.5 s run going for minutes, and Ctrl-C with it); the run caps them and says so.
+int contention_thread_cap(unsigned cores);
+
 // Competing work on its own threads: from spec.at_s after start(), `threads` workers each
 // run `work(stop)` until stop is set spec.for_s later. The default work spins on the CPU.
 class Contention {

@@ -4,36 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "ofa/common/run_summary_file.hpp"
 #include "ofa/runtime/adaptive/runtime_manager.hpp"
 #include "ofa/runtime/adaptive/telemetry.hpp"
 
 namespace ofa::runtime {
 
-// When competing work ran, in seconds since the run began.
-struct ContentionWindow {
-  double start_s = 0, end_s = 0;
-};
-
-// The figures `ofa-runtime run` reports (docs/runtime.md defines each).
-struct RunSummary {
-  std::int64_t frames = 0;
-  int switches = 0;
-  double duration_s = 0;
-  double met_fraction = 0;
-  double met_fraction_after_settle = 0;  // leaving out frames between contention onset and recovery
-  std::optional<double> contention_met_fraction;  // during contention, after recovery
-  std::optional<double> recovery_s;      // contention onset -> target met again (null: never)
-  std::optional<double> return_s;        // contention end -> back at the level held before it
-  double mean_accuracy = 0;
-  double switch_p50_ms = 0, switch_p99_ms = 0, switch_max_ms = 0;
-  double decision_p50_us = 0, decision_p99_us = 0;
-  double max_gap_ms = 0;                 // longest time between one frame's end and the next one's start
-  int levels = 0;
-  std::vector<std::int64_t> frames_per_level;
-  std::optional<ContentionWindow> contention;
-  double target_ms = 0;
-  std::string policy = kOfaToolchainPolicy;  // the LevelPolicy that ran (--policy)
-};
+// The summary's figures and its file format live in common (run_summary_file.hpp).
+using common::ContentionWindow;
+using common::RunSummary;
 
 // Consecutive frames that must meet the target for it to count as met again.
 inline constexpr int kRecoveryStreak = 5;
@@ -41,7 +20,6 @@ inline constexpr int kRecoveryStreak = 5;
 RunSummary summarize_run(const std::vector<FrameRecord>& frames, const std::vector<LevelSpec>& levels,
                          std::optional<ContentionWindow> contention);
 
-std::string format_summary_json(const RunSummary& summary);
 std::string format_summary_text(const RunSummary& summary);
 
 }  // namespace ofa::runtime

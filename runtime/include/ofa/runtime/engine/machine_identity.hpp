@@ -2,10 +2,12 @@
 #pragma once
 #include <string>
 
+#include "ofa/common/machine_description.hpp"
+
 namespace ofa::runtime {
 
 // /proc/cpuinfo's model name ("AMD EPYC"; "unknown CPU" where there is none).
-std::string cpu_model_name();
+using common::cpu_model_name;
 // This CPU as /proc/cpuinfo names it: "AMD EPYC (family 26, model 2, stepping 1)".
 std::string cpu_identity();
 // 16 hex digits of the SHA-256 of the CPU's flags (x86) or features (arm).

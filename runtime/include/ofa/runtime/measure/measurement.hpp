@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "ofa/common/machine_description.hpp"
 #include "ofa/common/timing_stats.hpp"
 
 namespace ofa::runtime {
@@ -28,7 +29,7 @@ double time_one_call(const std::function<void()>& run, const torch::Device& devi
 // Parses "cpu", "cuda", "cuda:1"; Error when CUDA is asked for and not available.
 torch::Device parse_device(const std::string& text);
 
-// The machine, for result headers: host name, CPU model, core count.
-std::string machine_description();
+// The machine, for result headers: host name, CPU model, core count (common/machine_description.hpp).
+using common::machine_description;
 
 }  // namespace ofa::runtime

@@ -392,3 +392,19 @@ TEST_CASE("Ctrl-C never cuts a command's write in half: one that does not poll f
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path()))
     CHECK(e.path().string().find(".tmp.") == std::string::npos);
 }
+
+TEST_CASE("a program whose one job needs nothing runs bare, and a tool that needs a command or a flag shows its help", "[cli]") {
+  struct Options {
+    int count = 3;
+  };
+  const Tool bench = single_command_tool<Options>("bench-x", "bench-x: a benchmark\n  bench-x", {bind(CommandOption{"--repeats"}, &Options::count)},
+                                                  [](Options&, const ofa::common::Reporter&) { return std::string(); });
+  const ParseResult bare = parse_command_line(bench, std::vector<std::string>{});
+  CHECK_FALSE(bare.tool_help);
+  CHECK(bare.args.command().name.empty());
+  CHECK(parse_command_line(tool_named("ofa-search"), std::vector<std::string>{}).tool_help);  // --profile is required
+  // A default shown as people write it: 0.0001, not 1e-04.
+  CHECK(shown(0.0001) == "0.0001");
+  CHECK(shown(0.5) == "0.5");
+  CHECK(shown(std::optional<double>()) == "");
+}

@@ -234,7 +234,7 @@ TEST_CASE("malformed torch files are one-line errors naming the file and the key
     bomb.op(']');
     for (int i = 0; i < 40; ++i) bomb.op('2').op(0x86);  // (x, x)
     bomb.stop();
-    CHECK_THAT(error_of(ofa::test::torch_zip(bomb.bytes(), {})), contains("more objects than the pickle holds"));
+    CHECK_THAT(error_of(ofa::test::torch_zip(bomb.bytes(), {})), contains("times the file's size allows in memory"));
   }
   SECTION("not a torch file at all") {
     CHECK_THAT(error_of(""), contains("t.pt: empty file"));
@@ -296,4 +296,29 @@ TEST_CASE("a state_dict written without LibTorch reads back exactly, its storage
   CHECK(to_state_dict(parse(torch_save_bytes({})), "e.pt").empty());
   CHECK_THROWS_WITH(torch_save_bytes({{"a", {{1}, {1}}}, {"a", {{1}, {2}}}}), contains("key 'a' appears twice"));
   CHECK_THROWS_WITH(torch_save_bytes({{"b", {{2, 2}, {1, 2, 3}}}}), contains("key 'b' has 3 values for 4 elements"));
+}
+
+TEST_CASE("a pickle reader's memory is bounded by the file's size, and shared objects are work, not a fault", "[torch_file][errors]") {
+  // Issue #29: a 16 MB pickle of an 8-million-item list took 2.1 GB to refuse; a valid
+  // 300-level file reusing its BN objects was refused as "shared containers nested exponentially".
+  using ofa::common::parse_pickle;
+  // 300 references to one dict of 50 entries: 15,000 values from about 100 objects.
+  PickleWriter shared;
+  shared.op(']').mark().op('}').op('q').byte(0).mark();
+  for (int k = 0; k < 50; ++k) shared.integer(k).integer(k * 2);
+  shared.op('u');
+  for (int i = 1; i < 300; ++i) shared.op('h').byte(0);
+  shared.op('e').stop();
+  const ofa::common::SavedObject levels = parse_pickle(std::make_shared<const std::string>(shared.bytes()), "levels.pickle");
+  REQUIRE(levels.items.size() == 300);
+  CHECK(levels.items[299].items.size() == 50);
+  CHECK(levels.items[299].items[49].integer == 98);
+  // 3 million small ints (6 MB): refused within 16 times the file's size plus 64 MB.
+  PickleWriter big;
+  big.op(']').mark();
+  std::string ints;
+  for (int i = 0; i < 3'000'000; ++i) ints += "K\x07";
+  big.raw(ints).op('e').stop();
+  CHECK_THROWS_WITH(parse_pickle(std::make_shared<const std::string>(big.bytes()), "big.pickle"),
+                    contains("big.pickle") && contains("16 times the pickle's size allows in memory"));
 }

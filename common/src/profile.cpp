@@ -10,6 +10,7 @@
 #include "ofa/common/yaml_values.hpp"
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/number_format.hpp"
 
 namespace ofa::common {
 
@@ -105,6 +106,16 @@ std::vector<double> parse_constraints(const std::string& text, const std::string
   std::vector<double> out;
   std::stringstream ss(text);
   for (std::string p; std::getline(ss, p, ',');) out.push_back(parse_number(p, where));
+  return out;
+}
+
+std::vector<int> parse_thread_counts(const std::string& text, const std::string& flag) {
+  std::vector<int> out;
+  for (double v : parse_constraints(text, flag)) {
+    if (!(v >= 1 && v <= kMaxThreads) || v != std::floor(v))
+      throw Error(flag + ": " + format_g(v, 6) + " is not a thread count (a whole number in 1.." + std::to_string(kMaxThreads) + ")");
+    out.push_back(static_cast<int>(v));
+  }
   return out;
 }
 

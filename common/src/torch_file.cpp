@@ -90,7 +90,8 @@ class Reader {
 
   // `owner` holds the bytes the document views (numpy arrays and storages inside bytes are views of them).
   Reader(const Document& doc, std::string where, StorageSource source, std::shared_ptr<const std::string> owner)
-      : doc_(doc), where_(std::move(where)), source_(std::move(source)), owner_(std::move(owner)), budget_(8 * doc.nodes.size() + 64) {}
+      : doc_(doc), where_(std::move(where)), source_(std::move(source)), owner_(std::move(owner)),
+        budget_(pickle::memory_bound(owner_ ? owner_->size() : 0) / sizeof(SavedObject)) {}
 
   SavedObject read() { return convert(doc_.root, "", 0); }
 
@@ -132,7 +133,12 @@ class Reader {
  private:
   SavedObject convert(NodeId id, const std::string& path, int depth) {
     if (depth > kMaxDepth) fail(path, "nested deeper than " + std::to_string(kMaxDepth) + " levels (a cycle?)");
-    if (budget_-- == 0) fail(path, "more objects than the pickle holds (shared containers nested exponentially?)");
+    // The work done, not the references: a container the memo shares is copied each time it is
+    // met (a 300-level file reusing its BN objects is valid), up to what memory allows for a file
+    // of this size (shared containers nested exponentially are not).
+    if (budget_-- == 0)
+      fail(path, "more objects than " + std::to_string(pickle::kMemoryPerByte) +
+                     " times the file's size allows in memory (shared containers nested exponentially?)");
     const Node& n = doc_[id];
     SavedObject o;
     switch (n.kind) {

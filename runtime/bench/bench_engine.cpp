@@ -225,7 +225,7 @@ std::string bench_engine(const Options& o) {
                         .c_str());
   std::printf("bench-engine: %zu networks, %d rounds x %d repeats, weights %s\n", cases.size(), o.rounds, o.repeats,
               o.weights ? o.weights->c_str() : "random");
-  for (int threads : parse_resolutions(o.thread_counts, "--thread-counts")) run_at(o, space, cases, supernet, tmp, threads);
+  for (int threads : parse_thread_counts(o.thread_counts)) run_at(o, space, cases, supernet, tmp, threads);
   std::filesystem::remove_all(tmp);
   return "";
 }

@@ -83,7 +83,7 @@ Command run() {
         o.cancel = &cli::interrupt_flag();  // stops between frames, then writes its outputs and its summary
         return runtime::run_adaptive(o, reporter).text;
       },
-      CommandTraits{true});
+      CommandTraits{true, "stopped serving; the trace, plot and summary hold what was served", true});
 }
 
 Command export_levels() {

@@ -67,7 +67,7 @@ void check_value(const OptionSpec& o, const std::string& v) {
   const Check& c = o.check;
   switch (c.kind) {
     case Check::Kind::Flag:
-      throw Error(str(o.name) + " takes no value (given '" + v + "')");
+      throw Error(str(o.name) + " takes no value (given '" + common::printable(v) + "')");
     case Check::Kind::Text:
       if (v.empty()) throw Error(str(o.name) + ": an empty value");
       return;
@@ -120,25 +120,25 @@ std::size_t read_option(const CommandSpec& cmd, std::span<const std::string> arg
     values.emplace(str(cmd.positional), a);
     return i;
   }
-  if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + a + "' (options start with --; see --help)");
+  if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + common::printable(a) + "' (options start with --; see --help)");
   const std::size_t eq = a.find('=');
   std::string name = a.substr(0, eq);
   for (const CommandOption& o : cmd.options)
     if (!o.old_spelling.empty() && name == o.old_spelling) name = str(o.name);
   const auto takes = std::find_if(cmd.options.begin(), cmd.options.end(), [&](const CommandOption& o) { return o.name == name; });
   const OptionSpec* spec = find_option(name);
-  if (takes == cmd.options.end() || !spec) throw Error(label + ": unknown option " + name + " (see --help)");
+  if (takes == cmd.options.end() || !spec) throw Error(label + ": unknown option " + common::printable(name) + " (see --help)");
   if (values.count(name)) throw Error(label + ": " + name + " given twice");
   std::string value;
   if (spec->check.kind == Check::Kind::Flag) {
-    if (eq != std::string::npos) throw Error(name + " takes no value (given '" + a.substr(eq + 1) + "')");
+    if (eq != std::string::npos) throw Error(name + " takes no value (given '" + common::printable(a.substr(eq + 1)) + "')");
   } else if (eq != std::string::npos) {
     value = a.substr(eq + 1);
   } else {
     if (i + 1 >= args.size()) throw Error(name + " needs a value (" + str(spec->hint) + ")");
     // `--out --quiet` is a forgotten value, not a file named --quiet (--out=--quiet says it is).
     if (find_option(args[i + 1].substr(0, args[i + 1].find('='))) || args[i + 1] == "--help")
-      throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + args[i + 1] + " (write " + name + "=VALUE for a value that starts with --)");
+      throw Error(name + " needs a value (" + str(spec->hint) + "); got the option " + common::printable(args[i + 1]) + " (write " + name + "=VALUE for a value that starts with --)");
     value = args[++i];
     // An option of several values (hint "FILE...") takes the bare arguments after it too.
     if (takes_several(*spec))
@@ -153,7 +153,7 @@ std::size_t read_option(const CommandSpec& cmd, std::span<const std::string> arg
   if (!takes->choices.empty() && std::find(takes->choices.begin(), takes->choices.end(), value) == takes->choices.end()) {
     std::string list;
     for (std::string_view c : takes->choices) list += (list.empty() ? "" : ", ") + str(c);
-    throw Error(label + ": " + name + " '" + value + "' is not one of " + list);
+    throw Error(label + ": " + name + " '" + common::printable(value) + "' is not one of " + list);
   }
   values.emplace(name, std::move(value));
   return i;
@@ -171,13 +171,17 @@ ParseResult parse_command_line(const Tool& tool, std::span<const std::string> ar
       std::string names;
       for (const Command& c : tool.commands)
         if (!c.spec.name.empty()) names += (names.empty() ? "" : ", ") + str(c.spec.name);
-      throw Error("unknown command '" + args[0] + "' (commands: " + names + "; see --help)");
+      throw Error("unknown command '" + common::printable(args[0]) + "' (commands: " + names + "; see --help)");
     }
     if (wants_help) return {ParsedArgs(cmd, {}), command_help(*cmd), false};
     i = 1;
   } else {
-    if (wants_help || args.empty()) return {{}, {}, true};
+    if (wants_help) return {{}, {}, true};
     cmd = find_command(tool, "");
+    // Nothing given: the tool's help, unless its only job needs nothing (a benchmark runs with
+    // its defaults).
+    const bool needs_something = !cmd || std::any_of(cmd->options.begin(), cmd->options.end(), [](const CommandOption& o) { return o.need == Need::Required; });
+    if (args.empty() && (needs_something || tool.commands.size() > 1)) return {{}, {}, true};
     if (!cmd) throw Error("give a command first (see --help)");
   }
   Values values;

@@ -50,6 +50,8 @@ const std::vector<OptionSpec> kOptions = {
       {"--classes", "FILE", "Class list, line i the wnid of class i (default: the data folder's imagenet_classes.txt)", text(), Role::InputFile},
       {"--constraints", "LIST", "Efficiency limits: a list 18,20,24 or a range from:to:step (18:30:2); evolution runs once per limit, nsga2 stays below the largest", text()},
       {"--contention", "SPEC", "Competing work: at=2s,threads=2,for=5s (busy CPU threads; on CUDA, GPU work)", text()},
+      {"--correction-epochs", "N", "Epochs of a benchmark's correction (fine-tuning) run", integer(1, 1'000'000)},
+      {"--correction-only", "", "Only a benchmark's correction (fine-tuning) run, not its distillation", flag()},
       {"--data", "FILE...", "Training data, one or more files: measured files whose rows carry measured_accuracy, or architecture files whose entries carry accuracy (a fraction)",
        text(), Role::InputFile},
       {"--data-dir", "DIR", "Data folder (default: $OFA_DATA_DIR, then ../shared/data)", text(), Role::InputFolder},

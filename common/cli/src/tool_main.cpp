@@ -73,11 +73,12 @@ Reporter terminal_reporter(bool quiet) {
 namespace {
 
 int interrupted(const Tool& tool, const Command& command, bool finished) {
-  // A command that does not stop on Ctrl-C ran to its end first (the flag kept the signal from
-  // killing it halfway through a write): what it wrote is whole.
-  const std::string_view note = !command.stops_on_interrupt && finished ? "it ran to its end first: its outputs are whole"
-                                : command.interrupted_note.empty()      ? tool.interrupted_note
-                                                                        : command.interrupted_note;
+  // A command that returned ran to its end (Ctrl-C came after its last check, or it does not
+  // poll the flag, which kept the signal from killing it halfway through a write): what it
+  // wrote is whole. Only `run` returns on purpose after stopping early, with its own note.
+  const std::string_view note = finished && !command.returns_when_stopped ? "it ran to its end first: its outputs are whole"
+                                : command.interrupted_note.empty()          ? tool.interrupted_note
+                                                                            : command.interrupted_note;
   std::fprintf(stderr, "%.*s: interrupted; %.*s\n", static_cast<int>(tool.name.size()), tool.name.data(), static_cast<int>(note.size()),
                note.data());
   return 130;
@@ -107,7 +108,7 @@ int tool_main(const Tool& tool, int argc, char** argv) {
     parsed = parse_command_line(tool, args);
     if (!parsed.tool_help && parsed.help.empty()) check_outputs(parsed.args, std::filesystem::current_path());
   } catch (const Error& e) {
-    return fail(tool.name, e.what());
+    return fail(tool.name, first_line(e.what()));
   }
   if (parsed.tool_help && args.empty()) {  // nothing asked: a usage error, the help says what to ask
     std::cerr << tool_help(tool);
@@ -126,7 +127,7 @@ int tool_main(const Tool& tool, int argc, char** argv) {
   if (tool.start) tool.start();
   // Every command: one killed by SIGINT halfway through a write would leave temporary files (and
   // the folders made for them) behind. Those that poll the flag stop early; the others finish.
-  catch_interrupts();
+  catch_interrupts(tool.name);
   const int status = run_command(tool, command, parsed.args, terminal_reporter(quiet));
   // Results that never reached stdout (a full disk, a closed pipe) are a failure, not a success.
   std::cout.flush();

@@ -1,5 +1,6 @@
 // A Python pickle run as data (classes named, never called): the subset torch.save and LibTorch write.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,13 @@ namespace ofa::common::pickle {
 // Containers are referenced by id so that the memo shares them as Python does; a cycle a
 // hostile pickle builds is then just a graph, and whoever walks it bounds its depth.
 using NodeId = std::uint32_t;
+
+// What a reader may allocate for the objects of a pickle of `bytes` bytes: kMemoryPerByte times
+// its size plus kMemorySlack (docs/robustness.md). Every byte of a pickle makes at most one
+// object; a valid file's objects are a few bytes each, so only a hostile one meets the bound.
+inline constexpr std::size_t kMemoryPerByte = 16;
+inline constexpr std::size_t kMemorySlack = std::size_t{64} << 20;
+inline std::size_t memory_bound(std::size_t bytes) { return kMemoryPerByte * bytes + kMemorySlack; }
 
 enum class Kind : std::uint8_t {
   None,

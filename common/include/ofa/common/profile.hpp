@@ -39,6 +39,8 @@ void validate(const SearchSettings& s, const std::string& where);
 std::vector<double> parse_constraints(const std::string& text, const std::string& flag = "--constraints");
 // Crop sizes in the same forms ("160,192" or "160:224:4"), each a whole number of pixels in 1..10000.
 std::vector<int> parse_resolutions(const std::string& text, const std::string& flag = "--resolutions");
+// Thread counts in the same forms ("1,2" or "1:4:1"), each a whole number in 1..kMaxThreads.
+std::vector<int> parse_thread_counts(const std::string& text, const std::string& flag = "--thread-counts");
 
 // A device profile (configs/*.yaml, documented in docs/profiles.md).
 struct DeviceProfile {

@@ -25,7 +25,8 @@ inline std::string shown(const std::string& v) { return v; }
 inline std::string shown(const std::filesystem::path& v) { return v.string(); }
 inline std::string shown(double v) {
   char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // the shortest text that reads back as v
+  // The shortest text that reads back as v, in %g's style (0.0001, not 1e-04).
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
   return std::string(buf, r.ptr);
 }
 template <class T>
@@ -95,11 +96,15 @@ struct Command {
   bool stops_on_interrupt = false;
   // What Ctrl-C leaves, when it differs from the tool's note.
   std::string_view interrupted_note = {};
+  // Whether the command, stopped by Ctrl-C, still returns what it did (run serves, stops, then
+  // writes and returns its summary): its note is said then too.
+  bool returns_when_stopped = false;
 };
 
 struct CommandTraits {
   bool stops_on_interrupt = false;
   std::string_view interrupted_note = {};
+  bool returns_when_stopped = false;
 };
 
 // `spec.options` comes from the flags; each default --help shows is the options' own
@@ -135,6 +140,7 @@ Command make_command(CommandSpec spec, std::vector<Flag<Options>> flags,
   };
   c.stops_on_interrupt = traits.stops_on_interrupt;
   c.interrupted_note = traits.interrupted_note;
+  c.returns_when_stopped = traits.returns_when_stopped;
   return c;
 }
 

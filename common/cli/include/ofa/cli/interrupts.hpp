@@ -1,6 +1,7 @@
 // The process's Ctrl-C flag, set by the tools' driver and polled by long commands.
 #pragma once
 #include <atomic>
+#include <string_view>
 
 namespace ofa::cli {
 
@@ -8,6 +9,8 @@ namespace ofa::cli {
 // has run, polled by long commands between items (through their options' `cancel`); a second
 // Ctrl-C ends the process at once.
 const std::atomic<bool>& interrupt_flag();
-void catch_interrupts();
+// From now on the first Ctrl-C sets the flag and says on stderr "<tool>: stopping at the next
+// safe point (Ctrl-C again stops at once)"; the second ends the process.
+void catch_interrupts(std::string_view tool = {});
 
 }  // namespace ofa::cli

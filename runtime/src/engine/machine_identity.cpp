@@ -13,14 +13,9 @@
 
 namespace ofa::runtime {
 
-namespace {
-
-std::map<std::string, std::string> cpuinfo() { return common::cpuinfo_fields(); }
-
-}  // namespace
 
 std::string cpu_identity() {
-  const auto f = cpuinfo();
+  const auto f = common::cpuinfo_fields();
   auto get = [&f](const char* k) {
     const auto it = f.find(k);
     return it == f.end() ? std::string() : it->second;
@@ -33,7 +28,7 @@ std::string cpu_identity() {
 }
 
 std::string cpu_flags_hash() {
-  const auto f = cpuinfo();
+  const auto f = common::cpuinfo_fields();
   const auto it = f.count("flags") ? f.find("flags") : f.find("Features");
   return common::sha256_hex(it == f.end() ? "" : it->second).substr(0, 16);
 }

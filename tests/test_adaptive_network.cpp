@@ -26,6 +26,7 @@ namespace {
 
 AdaptiveOptions options(double target) {
   AdaptiveOptions o;
+  o.engine = EngineKind::Optimized;
   o.warmup = 1;
   o.policy.target_ms = target;
   return o;

@@ -66,7 +66,7 @@ TEST_CASE("Every option is declared once, and every command's options are in the
   }
   CHECK(tool_named("ofa-search").commands.size() == 5);  // search, predict, pareto, import-dynamic-ofa, train-predictor
   if (ofa::test::runtime_tools_built()) {
-    CHECK(tool_named("ofa-measure").commands.size() == 6);
+    CHECK(tool_named("ofa-measure").commands.size() == 7);
     CHECK(tool_named("ofa-runtime").commands.size() == 5);  // engines, infer, run, export, preprocess
   }
 }

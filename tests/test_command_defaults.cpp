@@ -79,7 +79,9 @@ TEST_CASE("a flag given is the field read: every bound flag fills a field", "[cl
               if (v != o.shown_default) value = std::string(v);
             break;
           }
-          case Check::Kind::Text: value = o.name == "--resolutions" ? "160,192" : o.name == "--constraints" ? "20,30" : "given.txt"; break;
+          case Check::Kind::Text:
+            value = o.name == "--resolutions" ? "160,192" : o.name == "--constraints" ? "20,30" : o.name == "--shard" ? "1/3" : "given.txt";
+            break;
         }
         if (spec.check.kind != Check::Kind::Flag && value.empty()) continue;  // a choice of one
         std::vector<std::string> args = ofa::test::required_args(c);

@@ -73,16 +73,23 @@ TEST_CASE("the measurement setup is one type: written alike and copied whole int
   CHECK_THAT(a, ofa::test::contains("threads: 2\nbatch: 4\nweights: \"random\"\n"));
 }
 
-TEST_CASE("export.yaml (ofa-export/2) reads back as written, and a foreign key is named", "[formats][export]") {
+TEST_CASE("export.yaml (ofa-export/3) reads back as written: a foreign key, an old format and a bad checksum are named", "[formats][export]") {
   ofa::common::ExportManifest m;
-  m.model_format = "onnx";
+  m.setup.space = "ofa-mbv3-w1.2";
+  m.setup.device = "cpu";
+  m.setup.engine = "auto";
+  m.setup.machine = "test";
+  m.setup.libtorch = "1.13";
+  m.setup.threads = 2;
+  m.setup.weights = "random";
+  m.accuracy_source = "measured";
   m.opset = 14;
-  m.batch = 2;
+  m.onnx_batch = 2;
   m.library = "runs/x/library.yaml";
-  m.weights = "random";
-  m.space = "ofa-mbv3-w1.2";
   ofa::common::ExportedLevel l;
   l.file = "level_0.onnx";
+  l.model_format = "onnx";
+  l.engine = "onnxruntime";
   l.arch.ks.fill(5);
   l.arch.e.fill(4);
   l.arch.d.fill(3);
@@ -90,24 +97,41 @@ TEST_CASE("export.yaml (ofa-export/2) reads back as written, and a foreign key i
   l.accuracy = 0.751234568;  // what %.9g keeps
   l.accuracy_source = "measured";
   l.latency_median_ms = 12.25;
+  l.latency_p90_ms = 13.5;
+  l.bytes = 1234;
+  l.sha256 = std::string(64, 'a');
   m.levels = {l};
   ofa::test::TempDir dir("export-file");
   const std::string text = ofa::common::format_export_yaml(m);
   ofa::common::write_file_atomic(dir / "export.yaml", text);
   const ofa::common::ExportManifest back = ofa::common::read_export(dir / "export.yaml");
-  CHECK(back.model_format == "onnx");
+  CHECK(back.setup.engine == "auto");
+  CHECK(back.setup.threads == 2);
   CHECK(back.opset == std::optional<int>(14));
-  CHECK(back.batch == std::optional<std::int64_t>(2));
+  CHECK(back.onnx_batch == 2);
   CHECK(back.library == m.library);
-  CHECK(back.weights == "random");
+  CHECK(back.setup.weights == "random");
   REQUIRE(back.levels.size() == 1);
   CHECK(back.levels[0].file == "level_0.onnx");
+  CHECK(back.levels[0].engine == "onnxruntime");
   CHECK((back.levels[0].arch == l.arch));
   CHECK(back.levels[0].accuracy == l.accuracy);
-  CHECK(back.levels[0].latency_median_ms == 12.25);
+  CHECK(back.levels[0].latency_p90_ms == 13.5);
+  CHECK(back.levels[0].bytes == 1234);
   CHECK(ofa::common::format_export_yaml(back) == text);
-  ofa::common::write_file_atomic(dir / "bad.yaml", text + "extra: 1\n");
-  CHECK_THROWS_WITH(ofa::common::read_export(dir / "bad.yaml"), ofa::test::contains("extra"));
+  auto refused = [&](const std::string& bad, const std::string& says) {
+    INFO(bad);
+    ofa::common::write_file_atomic(dir / "bad.yaml", bad);
+    CHECK_THROWS_WITH(ofa::common::read_export(dir / "bad.yaml"), ofa::test::contains(says));
+  };
+  refused(text + "extra: 1\n", "extra");
+  refused("format: ofa-export/2\nmodel_format: onnx\n", "export the library again");
+  std::string swapped = text;
+  swapped.replace(swapped.find("engine: onnxruntime"), 19, "engine: optimized");
+  refused(swapped, "cannot run a onnx file");
+  std::string short_hash = text;
+  short_hash.replace(short_hash.find(std::string(64, 'a')), 64, "abc");
+  refused(short_hash, "sha256");
 }
 
 TEST_CASE("a predictor's training record names its space, and a file without one has none", "[formats][train-predictor]") {

@@ -112,9 +112,9 @@ TEST_CASE("exported ONNX levels pass ONNX's checker and compute OFA's logits", "
   INFO(r.output);
   REQUIRE(r.status == 0);
   const YAML::Node manifest = YAML::LoadFile((dir / "out/export.yaml").string());
-  CHECK(manifest["model_format"].as<std::string>() == "onnx");
+  CHECK(manifest["levels"][0]["model_format"].as<std::string>() == "onnx");
   CHECK(manifest["opset"].as<int>() == kOnnxOpset);
-  CHECK(manifest["batch"].as<int>() == 2);
+  CHECK(manifest["onnx_batch"].as<int>() == 2);
   const auto& cases = ofa::test::golden_cases();
   for (std::size_t i = 0; i < g.names.size(); ++i) {
     INFO(g.names[i]);
@@ -153,10 +153,10 @@ TEST_CASE("export --format and --batch refuse what they cannot do, writing nothi
   const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
   ofa::common::write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
   const std::string base = tool("ofa-runtime") + " export --library " + (dir / "library.yaml").string() + " --out " + (dir / "out").string();
-  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{{" --format csv", "--format 'csv' is not one of torchscript, onnx"},
+  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{{" --format csv", "--format 'csv' is not one of auto, torchscript, onnx"},
                                                                                    {" --format tflite", "--format"},
                                                                                    {" --format onnx --batch 0", "--batch"},
-                                                                                   {" --batch 4", "only ONNX models have a static batch"}}) {
+                                                                                   {" --format torchscript --batch 4", "only ONNX models have a static batch"}}) {
     const auto r = shell(base + args);
     INFO(args << "\n" << r.output);
     CHECK(r.status == 2);

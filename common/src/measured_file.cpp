@@ -21,13 +21,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
     s += "noise: {spearman: " + format_g(f.noise->spearman, 6) + ", mape: " + format_g(f.noise->mape, 6) + ", items: " + std::to_string(f.noise->items) +
          "}  # first half of the rounds against the second\n";
   s += "lut_calibration: " + format_calibration_key(f.lut_calibration) + "\n";
-  if (f.accuracy_setup) {
-    const AccuracySetup& a = *f.accuracy_setup;
-    s += "accuracy_setup: {weights: " + yaml_quoted(a.weights) + ", val_images: " + yaml_quoted(a.val_images) +
-         ", limit: " + std::to_string(a.limit) + ", calibration: " + a.calibration + ", calib_images: " + yaml_quoted(a.calib_images) +
-         ", calib_count: " + std::to_string(a.calib_count) + ", calib_batch: " + std::to_string(a.calib_batch) +
-         ", seed: " + std::to_string(a.seed) + "}\n";
-  }
+  if (f.accuracy_setup) s += "accuracy_setup: " + format_accuracy_setup(*f.accuracy_setup) + "\n";
   // An empty list as [] (yaml-cpp 0.8 reads a bare `measurements:` as null).
   s += f.rows.empty() ? "measurements: []\n" : "measurements:\n";
   for (const auto& m : f.rows) {
@@ -44,9 +38,13 @@ std::string format_measured_yaml(const MeasuredFile& f) {
   return s;
 }
 
-static std::optional<AccuracySetup> read_accuracy_setup(const YAML::Node& a, const std::string& where) {
-  if (!a || a.IsNull()) return std::nullopt;
-  const std::string w = where + ": accuracy_setup";
+std::string format_accuracy_setup(const AccuracySetup& a) {
+  return "{weights: " + yaml_quoted(a.weights) + ", val_images: " + yaml_quoted(a.val_images) + ", limit: " + std::to_string(a.limit) +
+         ", calibration: " + a.calibration + ", calib_images: " + yaml_quoted(a.calib_images) + ", calib_count: " + std::to_string(a.calib_count) +
+         ", calib_batch: " + std::to_string(a.calib_batch) + ", seed: " + std::to_string(a.seed) + "}";
+}
+
+AccuracySetup read_accuracy_setup(const YAML::Node& a, const std::string& w) {
   if (!a.IsMap()) throw Error(w + ": must be a map");
   check_yaml_keys(a, {"weights", "val_images", "limit", "calibration", "calib_images", "calib_count", "calib_batch", "seed"}, w);
   AccuracySetup s;
@@ -60,6 +58,11 @@ static std::optional<AccuracySetup> read_accuracy_setup(const YAML::Node& a, con
   s.calib_batch = required_int(a, "calib_batch", w);
   s.seed = yaml_uint64(a["seed"], w + ": key 'seed'");
   return s;
+}
+
+static std::optional<AccuracySetup> read_optional_accuracy_setup(const YAML::Node& a, const std::string& where) {
+  if (!a || a.IsNull()) return std::nullopt;
+  return read_accuracy_setup(a, where + ": accuracy_setup");
 }
 
 // A row's timing, which must describe a distribution: a p90 below the median would be silently
@@ -126,7 +129,7 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
                                yaml_int(n["items"], where + ": noise.items")};
   }
   f.lut_calibration = parse_calibration_key(root["lut_calibration"], where);
-  f.accuracy_setup = read_accuracy_setup(root["accuracy_setup"], where);
+  f.accuracy_setup = read_optional_accuracy_setup(root["accuracy_setup"], where);
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);

@@ -104,6 +104,7 @@ double pct(std::vector<double> v, double q) {
 std::vector<FrameRecord> alternate(const Options& opts, const ofa::common::LibraryFile& lib) {
   torch::set_num_threads(1);
   AdaptiveOptions o;
+  o.engine = EngineKind::Optimized;
   o.policy.target_ms = 1e9;
   o.policy.up_after_s = 0;
   AdaptiveNetwork net = AdaptiveNetwork::load(lib, opts.library, opts.weights, o);
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
       "bench-runtime: the adaptive runtime's switch cost and memory, measured side by side\n"
       "  bench-runtime --library runs/local-cpu/library.yaml --switches 200",
       {bind(O{"--library", ofa::cli::Need::Required}, &Options::library), bind(O{"--weights"}, &Options::weights),
-       bind(O{"--switches"}, &Options::switches), bind(O{"--memory-child"}, &Options::memory_child)},
+       bind(O{"--switches"}, &Options::switches), bind(O{"--memory-child", {}, {}, {}, {"optimized", "shared", "separate"}}, &Options::memory_child)},
       [](Options& o, const ofa::common::Reporter&) { return bench(o); });
   return ofa::cli::tool_main(tool, argc, argv);
 }

@@ -4,11 +4,16 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <cstdlib>
 #include <map>
+#include <tuple>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/setting_difference.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/accuracy_part_file.hpp"
+#include "ofa/common/machine_description.hpp"
+#include "ofa/common/sha256.hpp"
 #include "ofa/runtime/engine/bn_recalibration.hpp"
 #include "ofa/runtime/images/calibration_images.hpp"
 #include "ofa/runtime/engine/engine.hpp"
@@ -130,6 +135,7 @@ struct Evaluation {
   std::vector<LabeledImage> val;
   std::optional<CalibrationImages> calib;
   common::MeasuredFile out;
+  fs::path out_path;  // the file this process writes: --out, or a part's (its BN folder goes beside it)
   std::optional<Supernet> supernet_storage;  // loaded when the first group needs it
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::size_t evaluated_images = 0, skipped = 0;  // evaluated: image x network
@@ -150,8 +156,8 @@ struct Evaluation {
 // 1. BN recalibration: every network of the group on the same calibration batches, each
 // network's statistics written as its BN file and applied.
 void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t g, std::size_t groups, const std::string& tag) {
-  const fs::path out_dir = ev.o.out.parent_path();
-  const std::string bn_folder = ev.o.out.stem().string() + "_bn";
+  const fs::path out_dir = ev.out_path.parent_path();
+  const std::string bn_folder = ev.out_path.stem().string() + "_bn";
   for (std::size_t b = 0; b < ev.calib->batch_count(); ++b) {
     check_cancel(ev.o.device);
     const ImageBatch batch = ev.calib->batch(b, r);
@@ -172,13 +178,16 @@ void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t 
 }
 
 // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
-void evaluate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t g, std::size_t groups, const std::string& tag) {
+// `images` starts on a batch boundary of the whole list, so every batch is the one a single
+// process evaluates (a network's logits may depend on the batch it is in, in the last bits).
+void evaluate(Evaluation& ev, int r, std::vector<Network>& nets, std::span<const LabeledImage> images, std::size_t g, std::size_t groups,
+              const std::string& tag) {
   const auto batch_size = static_cast<std::size_t>(ev.o.batch_size);
-  const std::size_t val_batches = (ev.val.size() + batch_size - 1) / batch_size;
+  const std::size_t val_batches = (images.size() + batch_size - 1) / batch_size;
   const ImageBatchOptions load{r, ev.decoders, ev.o.skip_unreadable};
   auto fetch = [&](std::size_t b) {
-    const std::size_t first = b * batch_size, n = std::min(batch_size, ev.val.size() - first);
-    return std::async(std::launch::async, [&, first, n] { return load_eval_batch(std::span(ev.val).subspan(first, n), load); });
+    const std::size_t first = b * batch_size, n = std::min(batch_size, images.size() - first);
+    return std::async(std::launch::async, [&, first, n] { return load_eval_batch(images.subspan(first, n), load); });
   };
   const double before = ev.calib ? 0.2 : 0.0;
   std::future<ImageBatch> next = fetch(0);
@@ -196,8 +205,9 @@ void evaluate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t g, 
   }
 }
 
-// One resolution's rows: built, recalibrated, evaluated, written into `ev.out`.
-void run_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std::size_t g, std::size_t groups) {
+// One resolution's rows on `images`: built, recalibrated, evaluated; their counts and BN files.
+std::vector<Network> evaluate_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std::span<const LabeledImage> images,
+                                    std::size_t g, std::size_t groups) {
   const std::string tag = "r=" + std::to_string(r) + " (" + std::to_string(g) + "/" + std::to_string(groups) + "), " +
                           std::to_string(rows.size()) + " networks";
   std::vector<Network> nets(rows.size());
@@ -210,8 +220,14 @@ void run_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std:
     n.engine.emplace(*n.subnet, ev.kind, nullptr, ev.provider);
     n.subnet.reset();  // the engine holds what it needs
   }
-  evaluate(ev, r, nets, g, groups, tag);
-  for (Network& n : nets) {
+  evaluate(ev, r, nets, images, g, groups, tag);
+  for (Network& n : nets) n.engine.reset();
+  return nets;
+}
+
+// One resolution's rows over every image, written into `ev.out`.
+void run_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std::size_t g, std::size_t groups) {
+  for (const Network& n : evaluate_group(ev, r, rows, ev.val, g, groups)) {
     if (n.counts.images == 0) throw Error(ev.o.val_images.string() + ": no readable image to evaluate");
     common::MeasuredRow& row = ev.out.rows[n.row];
     row.measured_accuracy = n.counts.top1_fraction();
@@ -233,11 +249,12 @@ std::string accuracy_report(const Evaluation& ev, std::size_t fresh, std::size_t
 
 }  // namespace
 
-AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& reporter) {
-  check_accuracy_options(o);
-  const common::MeasuredFile in = common::read_measured(o.measured);
-  if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
-  Evaluation ev(o, reporter, common::search_space(in.space, in.elastic_kernel));
+namespace {
+
+// What both a whole run and a part do before the first network runs: every input read and
+// checked, the rows selected. Returns the selected rows (indices into ev.out.rows).
+std::vector<std::size_t> prepare(Evaluation& ev, const common::MeasuredFile& in) {
+  const AccuracyOptions& o = ev.o;
   const fs::path classes = class_list_path(o.classes, o.data_dir);
   ev.decoders = decode_threads(o.decode_threads);
   ev.device = parse_device(o.device.device);
@@ -253,14 +270,111 @@ AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& re
   const std::vector<std::size_t> selected =
       search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; });
   if (selected.empty()) throw Error(o.measured.string() + ": no rows to evaluate" + (o.selection.only_front ? " on the front" : ""));
-  // Everything that can be refused is checked before the first network runs.
   ev.val = evaluation_images(list_image_folder(o.val_images, classes), o.limit);
   if (o.calib_images)
     ev.calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, ev.decoders, o.skip_unreadable});
   ev.out = in;
-  const common::AccuracySetup setup = accuracy_setup(o, ev.calib.has_value());
-  ev.out.accuracy_setup = setup;
-  const std::vector<char> done = keep_resumed(o, setup, selected, ev.out);
+  ev.out.accuracy_setup = accuracy_setup(o, ev.calib.has_value());
+  return selected;
+}
+
+// A list of images by content (its classes, paths within the folder and sizes, in order): what
+// every part of a job must have evaluated from, wherever the folder is mounted.
+std::string image_list_sha256(const std::vector<LabeledImage>& images, const fs::path& root) {
+  std::string text;
+  for (const LabeledImage& im : images)
+    text += std::to_string(im.label) + "\t" + im.file.lexically_relative(root).string() + "\t" + std::to_string(fs::file_size(im.file)) + "\n";
+  return common::sha256_hex(text);
+}
+
+common::AccuracyPartInputs part_inputs(const Evaluation& ev, const std::vector<std::size_t>& selected) {
+  const AccuracyOptions& o = ev.o;
+  common::AccuracyPartInputs in;
+  in.measured = fs::absolute(o.measured).lexically_normal().string();
+  in.measured_sha256 = common::sha256_hex(common::read_file(o.measured));
+  in.weights_sha256 = o.weights ? common::sha256_hex(common::read_file(*o.weights)) : "random";
+  in.val_sha256 = image_list_sha256(ev.val, o.val_images);
+  in.val_count = static_cast<std::int64_t>(ev.val.size());
+  const fs::path classes = class_list_path(o.classes, o.data_dir);
+  if (o.calib_images) in.calib_sha256 = image_list_sha256(list_image_folder(*o.calib_images, classes), *o.calib_images);
+  in.classes_sha256 = common::sha256_hex(common::read_file(classes));
+  in.batch = o.batch_size;
+  in.engine = engine_name(ev.kind);
+  for (std::size_t i : selected) in.candidates.push_back(ev.out.rows[i].candidate.id);
+  in.setup = *ev.out.accuracy_setup;
+  return in;
+}
+
+// A part's --out: with the part from the environment every process gets the same flags, so
+// the file must name its part ("%p").
+void check_part_out(const AccuracyOptions& o, const common::Shard& shard) {
+  if (shard.source != "--shard" && o.out.string().find("%p") == std::string::npos)
+    throw Error("--out " + o.out.string() + ": this process is part " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + " (from " +
+                shard.source + "), and every part would write that file; put %p in it (parts/part_%p.yaml) or give --shard");
+}
+
+// --resume for a part: its earlier file's cells, when it was this part of the same job and
+// their BN files are still there unchanged.
+void keep_part_cells(const Evaluation& ev, const common::AccuracyPart& part, std::vector<common::AccuracyCell>& cells, std::vector<char>& done) {
+  std::error_code ec;
+  if (!ev.o.resume || !fs::exists(ev.out_path, ec)) return;
+  const common::AccuracyPart previous = common::read_accuracy_part(ev.out_path);
+  if (!(previous.shard == part.shard) || !(previous.inputs == part.inputs))
+    throw Error(ev.out_path.string() + ": is another part or another job's (other inputs or settings); use the same flags or another --out");
+  for (const common::AccuracyCell& p : previous.cells)
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      if (done[k] || p.candidate != cells[k].candidate || p.first != cells[k].first || p.end != cells[k].end) continue;
+      const fs::path bn = ev.out_path.parent_path() / p.bn;
+      if (!p.bn.empty() && (!fs::exists(bn, ec) || common::sha256_hex(common::read_file(bn)) != p.bn_sha256)) continue;
+      cells[k] = p;
+      done[k] = 1;
+    }
+}
+
+AccuracyReport run_part(Evaluation& ev, const std::vector<std::size_t>& selected, const common::Shard& shard) {
+  ev.out_path = common::shard_path(ev.o.out.string(), shard);
+  common::AccuracyPart part{shard, common::host_description(), part_inputs(ev, selected), {}, false};
+  std::vector<common::AccuracyCell> cells = common::shard_cells(part.inputs.candidates, part.inputs.val_count, ev.o.batch_size, shard);
+  std::vector<char> done(cells.size(), 0);
+  keep_part_cells(ev, part, cells, done);
+  std::map<int, std::size_t> row_of;  // candidate id -> row
+  for (std::size_t i : selected) row_of[ev.out.rows[i].candidate.id] = i;
+  std::map<std::tuple<int, std::int64_t, std::int64_t>, std::vector<std::size_t>> groups;  // (r, range) -> pending cells
+  for (std::size_t k = 0; k < cells.size(); ++k)
+    if (!done[k]) groups[{ev.out.rows[row_of.at(cells[k].candidate)].candidate.arch.r, cells[k].first, cells[k].end}].push_back(k);
+  std::size_t g = 0;
+  ev.started = std::chrono::steady_clock::now();
+  for (const auto& [key, members] : groups) {
+    const auto& [r, first, end] = key;
+    std::vector<std::size_t> rows;
+    for (std::size_t k : members) rows.push_back(row_of.at(cells[k].candidate));
+    const std::vector<Network> nets = evaluate_group(ev, r, rows, std::span(ev.val).subspan(first, end - first), ++g, groups.size());
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      common::AccuracyCell& c = cells[members[m]];
+      c.images = nets[m].counts.images, c.top1 = nets[m].counts.top1, c.top5 = nets[m].counts.top5;
+      c.bn = nets[m].bn;
+      c.bn_sha256 = c.bn.empty() ? "" : common::sha256_hex(common::read_file(ev.out_path.parent_path() / c.bn));
+      done[members[m]] = 1;
+    }
+    // Only evaluated cells are written: an unfinished part's file is what --resume keeps.
+    part.cells.clear();
+    for (std::size_t k = 0; k < cells.size(); ++k)
+      if (done[k]) part.cells.push_back(cells[k]);
+    common::write_file_atomic(ev.out_path, common::format_accuracy_part_yaml(part));
+  }
+  part.cells = cells;
+  part.complete = true;
+  ev.reporter.done("accuracy");
+  common::write_file_atomic(ev.out_path, common::format_accuracy_part_yaml(part));
+  return {ev.out, "accuracy: part " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + " (" + shard.source + "): " +
+                      std::to_string(cells.size()) + " cells (candidate x image range), " + std::to_string(groups.size()) + " evaluated now, " +
+                      rate(ev.evaluated_images, ev.started) + ", written to " + ev.out_path.string() + "; merge the parts with ofa-measure merge"};
+}
+
+AccuracyReport run_whole(Evaluation& ev, const std::vector<std::size_t>& selected) {
+  const AccuracyOptions& o = ev.o;
+  ev.out_path = o.out;
+  const std::vector<char> done = keep_resumed(o, *ev.out.accuracy_setup, selected, ev.out);
   std::map<int, std::vector<std::size_t>> groups;  // pending rows by resolution
   for (std::size_t i : selected)
     if (!done[i]) groups[ev.out.rows[i].candidate.arch.r].push_back(i);
@@ -271,9 +385,23 @@ AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& re
     fresh += rows.size();
     common::write_file_atomic(o.out, common::format_measured_yaml(ev.out));
   }
-  reporter.done("accuracy");
+  ev.reporter.done("accuracy");
   common::write_file_atomic(o.out, common::format_measured_yaml(ev.out));
   return {ev.out, accuracy_report(ev, fresh, selected.size())};
+}
+
+}  // namespace
+
+AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& reporter) {
+  check_accuracy_options(o);
+  // The flag wins over the launcher's environment; a part of one is the whole job.
+  std::optional<common::Shard> shard = o.shard ? o.shard : common::shard_from_environment([](const char* n) { return std::getenv(n); });
+  const common::MeasuredFile in = common::read_measured(o.measured);
+  if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
+  Evaluation ev(o, reporter, common::search_space(in.space, in.elastic_kernel));
+  if (shard) check_part_out(o, *shard);
+  const std::vector<std::size_t> selected = prepare(ev, in);
+  return shard ? run_part(ev, selected, *shard) : run_whole(ev, selected);
 }
 
 }  // namespace ofa::runtime

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ofa/common/measured_file.hpp"
+#include "ofa/common/shard.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/common/reporter.hpp"
@@ -35,14 +36,19 @@ struct AccuracyOptions {
   // device, engine, threads, cancel; accuracy is the same on every engine (within 1e-4 of OFA's
   // logits), so it evaluates on the optimized one (auto, which chooses by timing, does too).
   DeviceOptions device{.engine = "optimized"};
-  std::filesystem::path out;
+  std::filesystem::path out;                       // with a shard: the part file ("%p": the part's index)
+  // Part I of N (docs/cluster.md): this process evaluates its cells of candidates x image ranges
+  // and writes a part file (common/accuracy_part_file.hpp) for `ofa-measure merge`. Absent: the
+  // part the launcher's environment gives (Slurm array, srun, mpirun), else the whole job.
+  std::optional<common::Shard> shard;
 };
 
 struct AccuracyReport {
   common::MeasuredFile file;  // as written
   std::string text;           // what was evaluated and how fast, as the tool prints it
 };
-// Writes `out` after every resolution group (atomically); returns the file written.
+// Writes `out` after every resolution group (atomically); returns the file written (for a part,
+// the measured file's rows unchanged and `text` saying what the part evaluated).
 AccuracyReport run_accuracy(const AccuracyOptions& options, const common::Reporter& reporter = {});
 
 }  // namespace ofa::runtime

@@ -14,7 +14,8 @@
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/onnx_subnet.hpp"
-#include "ofa/runtime/engine/scripted_subnet.hpp"
+#include "ofa/runtime/engine/level_module.hpp"
+#include "ofa/common/sha256.hpp"
 #include "ofa/common/limits.hpp"
 #include "ofa/common/candidates_file.hpp"
 #include "ofa/common/number_format.hpp"
@@ -24,13 +25,59 @@ namespace ofa::runtime {
 using namespace ofa::common;
 namespace fs = std::filesystem;
 
-std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
-  if (o.format != "torchscript" && o.format != "onnx") throw Error("--format '" + o.format + "' is not torchscript or onnx");
-  const bool onnx = o.format == "onnx";
-  if (onnx && !onnx_export_available())
+namespace {
+
+// What a level is written as and served on. auto: ONNX for a level measured on ONNX Runtime (its
+// latencies are that engine's), TorchScript on the engine it was measured on for the others.
+// A library imported from another toolchain (its engine is how that one ran) gets optimized.
+struct LevelFormat {
+  std::string model_format, engine;
+};
+LevelFormat level_format(const common::LibraryFile& lib, std::size_t i, const std::string& format) {
+  const std::string recorded = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
+  if (format == "onnx" || (format == "auto" && recorded == "onnxruntime")) return {"onnx", "onnxruntime"};
+  const bool torchscript_engine = recorded == "optimized" || recorded == "llga" || recorded == "eager";
+  return {"torchscript", torchscript_engine && lib.latency_device.empty() ? recorded : "optimized"};
+}
+
+void check_export_options(const ExportOptions& o) {
+  if (o.format != "auto" && o.format != "torchscript" && o.format != "onnx")
+    throw Error("--format '" + o.format + "' is not auto, torchscript or onnx");
+  if (o.format == "onnx" && !onnx_export_available())
     throw Error("--format onnx: this build has no ONNX (install Debian's libonnx-dev and libprotobuf-dev, then rebuild)");
-  if (!onnx && o.batch != 1) throw Error("--batch " + std::to_string(o.batch) + ": only ONNX models have a static batch (--format onnx); TorchScript files take any");
-  if (o.batch < 1 || o.batch > common::kMaxBatch) throw Error("--batch " + std::to_string(o.batch) + " is not in [1, " + std::to_string(common::kMaxBatch) + "]");
+  if (o.batch && o.format == "torchscript")
+    throw Error("--batch " + std::to_string(*o.batch) + ": only ONNX models have a static batch; TorchScript files take any");
+  if (o.batch && (*o.batch < 1 || *o.batch > common::kMaxBatch))
+    throw Error("--batch " + std::to_string(*o.batch) + " is not in [1, " + std::to_string(common::kMaxBatch) + "]");
+}
+
+// Level i's file, saved into memory: LibTorch's file writer finishes the archive in its
+// destructor, and a write failing there (a full disk) ends the process.
+std::string level_bytes(const Subnet& net, const LevelFormat& f, std::int64_t onnx_batch) {
+  if (f.model_format == "onnx") {
+    if (!onnx_export_available()) throw Error("it was measured on ONNX Runtime and this build has no ONNX to write it (libonnx-dev; or --format torchscript)");
+    return onnx_subnet_bytes(net, onnx_batch);
+  }
+  std::ostringstream s;
+  level_module(net).save(s);
+  return s.str();
+}
+
+common::ExportManifest manifest_of(const common::LibraryFile& lib, const ExportOptions& o, const std::string& weights) {
+  common::ExportManifest m;
+  m.setup = lib;
+  m.setup.weights = weights;
+  m.accuracy_source = lib.accuracy_source;
+  m.latency_device = lib.latency_device;
+  m.library = o.library.string();
+  m.onnx_batch = o.batch.value_or(0);
+  return m;
+}
+
+}  // namespace
+
+std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
+  check_export_options(o);
   const common::LibraryFile lib = common::read_library(o.library);
   // --out replaced whole (with --force) must not hold any file the levels are built from.
   common::check_folder_spares_inputs("--out", o.out_dir, common::library_inputs(lib, o.library, o.weights));
@@ -38,34 +85,33 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   const fs::path out = o.out_dir.has_filename() ? o.out_dir : o.out_dir.parent_path();
   const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);
   WeightSlicer slicer(WeightSlicer::Mode::Copy);
-  common::ExportManifest manifest{o.format, std::nullopt, std::nullopt, o.library.string(), supernet.source(), lib.space, {}};
-  if (onnx) manifest.opset = kOnnxOpset, manifest.batch = o.batch;
+  common::ExportManifest manifest = manifest_of(lib, o, supernet.source());
+  int onnx_levels = 0;
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
     if (o.cancel && o.cancel->load()) throw Error("interrupted; nothing written");
+    const LevelFormat f = level_format(lib, i, o.format);
     const Subnet net = level_subnet(lib, i, o.library.parent_path(), supernet, slicer);
-    const std::string file = "level_" + std::to_string(i) + (onnx ? ".onnx" : ".pt");
-    // Saved into memory, then written with our own checks: LibTorch's file writer finishes the
-    // archive in its destructor, and a write failing there (a full disk) ends the process.
+    const std::string file = "level_" + std::to_string(i) + (f.model_format == "onnx" ? ".onnx" : ".pt");
     std::string bytes;
     try {
-      if (onnx) {
-        bytes = onnx_subnet_bytes(net, o.batch);
-      } else {
-        std::ostringstream s;
-        script_subnet(net).save(s);
-        bytes = s.str();
-      }
+      bytes = level_bytes(net, f, manifest.onnx_batch);
     } catch (const std::exception& e) {
       throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + "): cannot export it: " + common::first_line(e.what()));
     }
     tmp.write(file, bytes);
     reporter.progress("export", static_cast<double>(i + 1) / static_cast<double>(lib.levels.size()), file);
-    manifest.levels.push_back({file, l.arch, l.accuracy, l.accuracy_source, l.latency_median_ms});
+    manifest.levels.push_back({file, f.model_format, f.engine, l.arch, l.accuracy, l.accuracy_source, l.latency_median_ms, l.latency_p90_ms,
+                               static_cast<std::int64_t>(bytes.size()), common::sha256_hex(bytes)});
+    onnx_levels += f.model_format == "onnx";
   }
+  if (onnx_levels > 0) manifest.opset = kOnnxOpset;
   tmp.write("export.yaml", common::format_export_yaml(manifest));
   tmp.commit();
-  return "export: " + std::to_string(lib.levels.size()) + " levels as " + (onnx ? "ONNX (opset " + std::to_string(kOnnxOpset) + ")" : std::string("TorchScript")) + " (weights: " + supernet.source() + ") written to " + out.string();
+  const int n = static_cast<int>(lib.levels.size());
+  const std::string formats = onnx_levels == 0 ? "TorchScript" : onnx_levels == n ? "ONNX (opset " + std::to_string(kOnnxOpset) + ")"
+                                                                   : std::to_string(n - onnx_levels) + " TorchScript, " + std::to_string(onnx_levels) + " ONNX";
+  return "export: a bundle of " + std::to_string(n) + " levels as " + formats + " (weights: " + supernet.source() + ") written to " + out.string();
 }
 
 }  // namespace ofa::runtime

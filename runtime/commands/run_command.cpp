@@ -12,6 +12,7 @@
 #include "ofa/common/number_format.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
+#include "ofa/runtime/adaptive/bundle.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
@@ -100,6 +101,44 @@ std::optional<ContentionSpec> contention_spec(const RunOptions& o, const common:
   return spec;
 }
 
+// --engine for a bundle's levels: every level on it (build_bundle_levels refuses a file it
+// cannot run); none: each on the engine the bundle records for it.
+std::optional<EngineKind> forced_engine(const RunOptions& o, const torch::Device& device, OrtProvider provider) {
+  if (o.engine.empty()) return std::nullopt;
+  const EngineKind engine = parse_engine(o.engine);
+  check_engine_device(engine, device, provider);
+  if (engine == EngineKind::OnnxRuntime) check_ort_provider(provider);
+  return engine;
+}
+
+AdaptiveOptions adaptive_options(const RunOptions& o, std::optional<EngineKind> engine, OrtProvider provider) {
+  AdaptiveOptions ao;
+  ao.device = o.device;
+  ao.engine = engine;
+  ao.ort_provider = provider;
+  ao.warmup = o.warmup;
+  ao.policy = o.policy;
+  ao.policy_name = o.policy_name;
+  ao.seed = o.seed;
+  return ao;
+}
+
+// What serving a bundle differs in from how it was measured (engine_notes: a level on another
+// engine; an imported library's latencies, another device's).
+void say_bundle_notes(const AdaptiveNetwork& net, const common::Reporter& reporter) {
+  for (const std::string& note : net.engine_notes()) reporter.say("run: note: " + note);
+  if (!net.library().latency_device.empty())
+    reporter.say("run: note: the bundle's latencies were measured on " + net.library().latency_device +
+                 ", not here; the policy scales them by the slowdown it measures");
+}
+
+// The files a bundle's levels are served from: no output may be one of them.
+std::vector<common::NamedInput> bundle_inputs(const Bundle& bundle) {
+  std::vector<common::NamedInput> inputs{{"the bundle's export.yaml", bundle.dir / "export.yaml"}};
+  for (const common::ExportedLevel& l : bundle.manifest.levels) inputs.push_back({"a level of the bundle", bundle.dir / l.file});
+  return inputs;
+}
+
 // Frames served back to back until the duration ends or Ctrl-C: every frame's record, one
 // progress line a second.
 struct Served {
@@ -159,28 +198,26 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
     throw Error("--duration " + common::format_g(o.duration_s, 6) + " must be a number of seconds from a millisecond to a year");
   const std::optional<ContentionSpec> spec = contention_spec(o, reporter);
   const torch::Device device = parse_device(o.device);
-  const common::LibraryFile lib = common::read_library(o.library);
+  if (o.library.empty() && !o.bundle) throw Error("give --library (a library file) or --bundle (a folder ofa-runtime export wrote)");
+  const std::optional<Bundle> bundle = o.bundle ? std::optional<Bundle>(read_bundle(*o.bundle)) : std::nullopt;
+  const common::LibraryFile lib = bundle ? bundle_library(*bundle) : common::read_library(o.library);
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
   const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
   if (!o.ort_provider.empty()) check_ort_provider_device(provider, device);
-  // The driver checked the outputs against the flags; the library's weights and BN files are inputs too.
-  const std::vector<common::NamedInput> inputs = common::library_inputs(lib, o.library, o.weights);
+  // The driver checked the outputs against the flags; the levels' files are inputs too.
+  const std::vector<common::NamedInput> inputs = bundle ? bundle_inputs(*bundle) : common::library_inputs(lib, o.library, o.weights);
   for (const auto& [flag, path] : {std::pair{"--trace", o.trace}, {"--plot", o.plot}, {"--summary-json", o.summary_json}})
     if (path) common::check_output_spares_inputs(flag, *path, inputs);
   const int threads = apply_threads(o.threads.value_or(lib.threads));
   // Levels run as they were measured: TF32 only where the library was measured with it.
   apply_tf32(o.allow_tf32 || lib.allow_tf32);
 
-  AdaptiveOptions ao;
-  ao.device = o.device;
-  ao.engine = serving_engines(o, lib, device, provider, reporter);
-  ao.ort_provider = provider;
-  ao.warmup = o.warmup;
-  ao.policy = o.policy;
-  ao.policy_name = o.policy_name;
-  ao.seed = o.seed;
+  const AdaptiveOptions ao =
+      adaptive_options(o, bundle ? forced_engine(o, device, provider) : serving_engines(o, lib, device, provider, reporter), provider);
   reporter.note("run: building " + std::to_string(lib.levels.size()) + " levels and warming them up");
-  AdaptiveNetwork net = AdaptiveNetwork::load(lib, o.library, o.weights, ao);
+  AdaptiveNetwork net = bundle ? AdaptiveNetwork(lib, build_bundle_levels(*bundle, ao.engine, device, provider), ao)
+                               : AdaptiveNetwork::load(lib, o.library, o.weights, ao);
+  if (bundle) say_bundle_notes(net, reporter);
   const std::vector<LevelSpec> levels = level_specs(net.library());
 
   // Synthetic frames, one per resolution, made before the clock starts.

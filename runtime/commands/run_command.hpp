@@ -13,7 +13,8 @@ namespace ofa::runtime {
 
 // `ofa-runtime run`: serve synthetic frames back to back through an AdaptiveNetwork.
 struct RunOptions {
-  std::filesystem::path library;
+  std::filesystem::path library;           // a library, or
+  std::optional<std::filesystem::path> bundle;  // a bundle (ofa-runtime export's folder)
   std::optional<std::filesystem::path> weights;
   std::string device = "cpu";
   std::string engine;                      // "" (each level on the engine the library names) | optimized | onnxruntime | eager

@@ -2,10 +2,12 @@
 
 #include <iostream>
 
+#include "ofa/cli/arg_parser.hpp"
 #include "ofa/cli/interrupts.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "runtime/commands/accuracy_command.hpp"
+#include "runtime/commands/merge_command.hpp"
 #include "runtime/commands/bn_command.hpp"
 #include "runtime/commands/calibrate_command.hpp"
 #include "runtime/commands/latency_command.hpp"
@@ -143,7 +145,10 @@ Command accuracy() {
            bind(O{"--seed", {}, {}, "of the calibration draw and augmentation, and of random weights"}, &A::seed),
            bind(O{"--val-batch"}, &A::batch_size), bind(O{"--decode-threads"}, &A::decode_threads), bind(O{"--classes"}, &A::classes),
            bind(O{"--data-dir"}, &A::data_dir), bind(O{"--skip-unreadable"}, &A::skip_unreadable), bind(O{"--resume"}, &A::resume),
-           bind(O{"--out", R, {}, "measured.yaml, rewritten after each resolution's rows"}, &A::out)},
+           bind(O{"--out", R, {}, "measured.yaml, rewritten after each resolution's rows; with a shard, the part file (%p: its index)"}, &A::out),
+           bind_parsed<A>(O{"--shard", {}, "the launcher's, else none"}, [](A& o) -> auto& { return o.shard; },
+                          [](const std::string& v) { return std::optional<common::Shard>(common::parse_shard(v)); },
+                          [](const std::optional<common::Shard>& s) { return s ? std::to_string(s->index) + "/" + std::to_string(s->count) : std::string(); })},
           tools::joined<A>(selection_flags<A>([](A& o) -> auto& { return o.selection; }, "over the measured latency range"),
                            device_flags<A>([](A& o) -> auto& { return o.device; }, false))),
       [](A& o, const Reporter& reporter) {
@@ -151,6 +156,21 @@ Command accuracy() {
         return runtime::run_accuracy(o, reporter).text;
       },
       CommandTraits{true});
+}
+
+Command merge() {
+  using M = runtime::MergeOptions;
+  return make_command<M>(
+      {"ofa-measure", "merge",
+       "Sum the parts of a sharded accuracy run (ofa-measure accuracy --shard I/N) into the measured file one process would\n"
+       "write: the parts checked to come from one job (by content), each of 0..N-1 once; written all or nothing (docs/cluster.md).\n"
+       "  ofa-measure merge --out measured_acc.yaml parts/part_*.yaml",
+       {}, {}, cli::OutKind::File, "--parts"},
+      {bind_parsed<M>(O{"--parts", R}, [](M& o) -> auto& { return o.parts; },
+                      [](const std::string& v) { return cli::split_paths(v); },
+                      [](const std::vector<std::filesystem::path>& v) { return v.empty() ? std::string() : v.front().string(); }),
+       bind(O{"--out", R, {}, "the measured file; its BN files go to <out stem>_bn/"}, &M::out)},
+      [](M& o, const Reporter&) { return runtime::run_merge(o); });
 }
 
 Command latency_model() {
@@ -182,7 +202,7 @@ Command latency_model() {
 const cli::Tool& measure_tool() {
   static const cli::Tool tool{
       "ofa-measure", "ofa-measure: measure OFA subnets on this device and build its latency table and model",
-      "completed results are kept, --resume continues", {latency(), lut(), bn(), calibrate(), accuracy(), latency_model()},
+      "completed results are kept, --resume continues", {latency(), lut(), bn(), calibrate(), accuracy(), merge(), latency_model()},
       // A check of the engines (once per machine) and any engine it refuses are told on stderr.
       [] { runtime::EngineVerdicts::registry().set_note([](std::string_view line) { std::cerr << "ofa-measure: " << line << "\n"; }); }};
   return tool;

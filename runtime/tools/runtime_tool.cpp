@@ -57,11 +57,14 @@ Command run() {
   auto policy = [](U& o) -> auto& { return o.policy; };
   return make_command<U>(
       {"ofa-runtime", "run",
-       "Serve synthetic frames back to back through a library's levels, switching levels to hold a latency target (and an\n"
-       "accuracy floor) while competing work runs; prints a summary (docs/runtime.md).\n"
+       "Serve synthetic frames back to back through a library's levels (or a bundle's), switching levels to hold a latency\n"
+       "target (and an accuracy floor) while competing work runs; prints a summary (docs/runtime.md, docs/deploy.md).\n"
        "  ofa-runtime run --library runs/local-cpu/library.yaml --latency-target 40 --duration 15 \\\n"
-       "    --contention at=5s,threads=2,for=5s --trace trace.csv --plot trace.svg --summary-json summary.json"},
-      {bind(O{"--library", R}, &U::library), bind(O{"--weights", {}, "the library's"}, &U::weights), bind(O{"--device"}, &U::device),
+       "    --contention at=5s,threads=2,for=5s --trace trace.csv --plot trace.svg --summary-json summary.json\n"
+       "  ofa-runtime run --bundle runs/local-cpu/export --latency-target 40 --duration 15",
+       {}, {{"--library", "--bundle"}, {"--weights", "--bundle"}}},
+      {bind(O{"--library", {}, {}, "or --bundle"}, &U::library), bind(O{"--bundle", {}, {}, "or --library"}, &U::bundle),
+       bind(O{"--weights", {}, "the library's"}, &U::weights), bind(O{"--device"}, &U::device),
        bind(O{"--engine", {}, "the library's", "each level on the engine recorded for it; one given here runs every level on it", kRunEngines}, &U::engine),
        bind(O{"--ort-provider", {}, "the library's"}, &U::ort_provider),
        bind(O{"--allow-tf32", {}, {}, "even if the library was measured without it (default: as measured)"}, &U::allow_tf32),
@@ -90,15 +93,17 @@ Command export_levels() {
   using E = runtime::ExportOptions;
   return make_command<E>(
       {"ofa-runtime", "export",
-       "Write every level of a library as a self-contained file, BN folded, plus export.yaml: TorchScript (level_<i>.pt,\n"
-       "for torch.jit.load and torch::jit::load) or ONNX (level_<i>.onnx, opset 14, input 'input' [batch,3,r,r], output\n"
-       "'logits'; checked by ONNX's checker), each with the level's logits (docs/runtime.md).\n"
+       "Write a library's levels as a bundle a device serves on its own (run --bundle, the C++ and C APIs; docs/deploy.md):\n"
+       "one self-contained file per level, BN folded, plus export.yaml (the levels and the setup they were measured with).\n"
+       "Each level in its engine's format by default: ONNX (level_<i>.onnx, opset 14, input 'input' [N,3,r,r], output\n"
+       "'logits'; checked by ONNX's checker) for levels measured on ONNX Runtime, TorchScript (level_<i>.pt, for\n"
+       "torch.jit.load and torch::jit::load) for the others. No supernet, library or BN file goes with it.\n"
        "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export [--format onnx]",
        {}, {}, cli::OutKind::FolderReplaced},
       {bind(O{"--library", R}, &E::library), bind(O{"--weights", {}, "the library's"}, &E::weights),
        bind(O{"--out", R, {}, "folder, created and written whole or not at all"}, &E::out_dir),
-       bind(O{"--format", {}, {}, "torchscript or onnx", {"torchscript", "onnx"}}, &E::format),
-       bind(O{"--batch", {}, {}, "the ONNX models' static batch size (TorchScript files take any)"}, &E::batch),
+       bind(O{"--format", {}, {}, "auto: each level in the format of its engine", {"auto", "torchscript", "onnx"}}, &E::format),
+       bind(O{"--batch", {}, "any", "the ONNX models' static batch size (TorchScript files take any)"}, &E::batch),
        bind(O{"--force", {}, {}, "replace the output folder if it exists and is not empty"}, &E::force),
        bind(O{"--seed", {}, {}, "of random weights (a library measured with random weights)"}, &E::seed)},
       [](E& o, const Reporter& reporter) {

@@ -111,11 +111,7 @@ Command train_predictor() {
        "  ofa-search train-predictor --space ofa-mbv3-w1.2 --data measured_acc.yaml --init ofa_predictor.pt --out runs/p.pt"},
       {bind(O{"--space"}, &T::space),
        bind_parsed<T>(O{"--data", R}, [](T& o) -> auto& { return o.data; },
-                      [](const std::string& v) {
-                        std::vector<std::filesystem::path> files;
-                        for (const std::string& f : cli::split_values(v)) files.emplace_back(f);
-                        return files;
-                      },
+                      [](const std::string& v) { return cli::split_paths(v); },
                       [](const std::vector<std::filesystem::path>& v) { return v.empty() ? std::string() : v.front().string(); }),
        bind(O{"--init", {}, "none: from scratch, the output bias at the mean accuracy"}, &T::init),
        bind(O{"--out", R, {}, "the predictor (.pt); its record goes to the .yaml beside it"}, &T::out),

@@ -63,6 +63,12 @@ std::vector<std::string> split_values(const std::string& value) {
   return out;
 }
 
+std::vector<std::filesystem::path> split_paths(const std::string& value) {
+  std::vector<std::filesystem::path> paths;
+  for (const std::string& v : split_values(value)) paths.emplace_back(v);
+  return paths;
+}
+
 void check_value(const OptionSpec& o, const std::string& v) {
   const Check& c = o.check;
   switch (c.kind) {
@@ -115,10 +121,16 @@ using Values = std::map<std::string, std::string, std::less<>>;
 std::size_t read_option(const CommandSpec& cmd, std::span<const std::string> args, std::size_t i, Values& values) {
   const std::string label = command_label(cmd);
   const std::string& a = args[i];
-  if (a.rfind("--", 0) != 0 && !cmd.positional.empty() && !values.count(cmd.positional) && !a.empty() && a[0] != '-') {
-    check_value(*find_option(cmd.positional), a);
-    values.emplace(str(cmd.positional), a);
-    return i;
+  if (a.rfind("--", 0) != 0 && !cmd.positional.empty() && !a.empty() && a[0] != '-') {
+    // The command's bare argument; bare arguments, when its option takes several (`merge PART...`).
+    const OptionSpec& bare = *find_option(cmd.positional);
+    const auto given = values.find(cmd.positional);
+    if (given == values.end() || takes_several(bare)) {
+      check_value(bare, a);
+      if (given == values.end()) values.emplace(str(cmd.positional), a);
+      else given->second += kValueSeparator + a;
+      return i;
+    }
   }
   if (a.rfind("--", 0) != 0) throw Error(label + ": unexpected argument '" + common::printable(a) + "' (options start with --; see --help)");
   const std::size_t eq = a.find('=');

@@ -1,5 +1,6 @@
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 
+#include <cmath>
 #include <map>
 
 #ifdef __GLIBC__
@@ -10,7 +11,9 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
+#include "ofa/runtime/adaptive/bundle.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/common/library_file.hpp"
 
@@ -35,6 +38,24 @@ std::int64_t distinct_weight_bytes(const std::vector<const Subnet*>& subnets) {
   return bytes;
 }
 
+namespace {
+
+// A target of 0 means: the most accurate level's measured latency, with the policy's margin.
+PolicyConfig with_default_target(PolicyConfig policy, const common::LibraryFile& library) {
+  if (policy.target_ms == 0 && !library.levels.empty() && policy.margin >= 0 && policy.margin < 1)
+    policy.target_ms = library.levels.back().latency_median_ms / (1 - policy.margin);
+  return policy;
+}
+
+// The options refused before a level is built (a bad target is not worth a minute of building).
+const common::LibraryFile& checked(const common::LibraryFile& library, const AdaptiveOptions& o) {
+  if (o.warmup < 0) throw Error("warm-up " + std::to_string(o.warmup) + " must be >= 0");
+  make_level_policy(o.policy_name, level_specs(library), with_default_target(o.policy, library), steady_clock_seconds());
+  return library;
+}
+
+}  // namespace
+
 AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const std::optional<std::filesystem::path>& weights,
                                       const AdaptiveOptions& o) {
   return load(common::read_library(path), path, weights, o);
@@ -46,35 +67,31 @@ AdaptiveNetwork AdaptiveNetwork::load(common::LibraryFile lib, const std::filesy
   return AdaptiveNetwork(std::move(lib), path.parent_path(), std::move(supernet), o);
 }
 
+AdaptiveNetwork AdaptiveNetwork::load_bundle(const std::filesystem::path& dir, const AdaptiveOptions& o) {
+  const Bundle bundle = read_bundle(dir);
+  common::LibraryFile library = bundle_library(bundle);
+  checked(library, o);
+  BuiltLevels built = build_bundle_levels(bundle, o.engine, parse_device(o.device), o.ort_provider);
+  return AdaptiveNetwork(std::move(library), std::move(built), o);
+}
+
 AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const AdaptiveOptions& o, Clock clock)
+    : AdaptiveNetwork(library, build_library_levels(checked(library, o), library_dir, std::move(supernet), o.engine, parse_device(o.device), o.ort_provider),
+                      o, clock) {}
+
+AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, BuiltLevels built, const AdaptiveOptions& o, Clock clock)
     : library_(std::move(library)),
-      manager_(make_level_policy(o.policy_name, level_specs(library_), o.policy, clock)),  // checks the levels' order too
+      levels_(std::move(built.engines)),
+      shared_bytes_(built.shared_bytes),
+      manager_(make_level_policy(o.policy_name, level_specs(library_), with_default_target(o.policy, library_), clock)),  // checks the levels' order too
       clock_(clock),
       device_(parse_device(o.device)),
-      weights_source_(supernet.source()) {
+      weights_source_(std::move(built.weights_source)),
+      engine_notes_(std::move(built.notes)) {
   if (o.warmup < 0) throw Error("warm-up " + std::to_string(o.warmup) + " must be >= 0");
-  supernet.to(device_);  // before slicing, so the levels' views share device memory
-  {
-    // Optimized levels copy what they need, so the slicer's shared tensors and the supernet
-    // go when this block ends; eager levels keep views into them.
-    WeightSlicer slicer(WeightSlicer::Mode::Share);
-    EngineCache shared;
-    for (std::size_t i = 0; i < library_.levels.size(); ++i) {
-      Subnet net = level_subnet(library_, i, library_dir, supernet, slicer);
-      std::string note;
-      const EngineKind kind = o.engine ? *o.engine : serving_engine(library_, i, device_, o.ort_provider, &note);
-      if (!note.empty()) engine_notes_.push_back(note);
-      try {
-        levels_.emplace_back(net, kind, &shared, o.ort_provider);
-      } catch (const std::exception& e) {
-        throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(kind) +
-                    " engine cannot build it: " + e.what());
-      }
-    }
-    shared_bytes_ = shared.weight_bytes();
-    Supernet released = std::move(supernet);
-  }
+  if (levels_.size() != library_.levels.size())
+    throw Error("the network has " + std::to_string(levels_.size()) + " levels built for a library of " + std::to_string(library_.levels.size()));
 #ifdef __GLIBC__
   // Building freed the supernet, the slices and every intermediate copy; glibc keeps such
   // memory in its arenas unless asked, and the levels' resident size is what users budget.
@@ -89,6 +106,24 @@ AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesys
   restart_clock();
 }
 
+void AdaptiveNetwork::pin_level(std::optional<int> level) {
+  if (level && (*level < 0 || static_cast<std::size_t>(*level) >= levels_.size()))
+    throw Error("pin_level: level " + std::to_string(*level) + " is not in [0, " + std::to_string(levels_.size() - 1) + "]");
+  const int before = this->level();
+  pinned_ = level;
+  if (this->level() != before) first_at_level_ = true;
+}
+
+void AdaptiveNetwork::set_latency_target(double target_ms) {
+  if (!std::isfinite(target_ms) || target_ms <= 0) throw Error("latency target " + format_g(target_ms, 6) + " ms must be a finite number > 0");
+  manager_->set_target(target_ms);
+}
+
+void AdaptiveNetwork::set_min_accuracy(std::optional<double> min_accuracy) {
+  if (min_accuracy && !std::isfinite(*min_accuracy)) throw Error("accuracy floor must be a finite number");
+  manager_->set_min_accuracy(min_accuracy);
+}
+
 void AdaptiveNetwork::restart_clock() {
   epoch_ = clock_();
   frame_ = 0;
@@ -96,7 +131,7 @@ void AdaptiveNetwork::restart_clock() {
 
 torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   torch::NoGradGuard no_grad;
-  const int lvl = manager_->level();
+  const int lvl = level();
   const Engine& net = levels_[static_cast<std::size_t>(lvl)];
   const int r = net.arch().r;
   if (input.dim() != 4 || input.size(1) != 3) throw Error("infer: input has shape " + c10::str(input.sizes()) + ", expected [N, 3, H, W]");
@@ -108,7 +143,14 @@ torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   torch::Tensor logits = net.forward(x);
   if (device_.is_cuda()) torch::cuda::synchronize();
   const double t1 = clock_();
-  const Decision d = manager_->observe((t1 - t0) * 1000);
+  // A pinned level's frames are not the policy's: its estimate stays what it was.
+  Decision d;
+  if (!pinned_) {
+    d = manager_->observe((t1 - t0) * 1000);
+  } else {
+    d.level = d.previous = lvl;
+    d.slowdown = last_.slowdown;
+  }
   const double t2 = clock_();
   FrameRecord rec;
   rec.frame = frame_++;
@@ -132,7 +174,7 @@ std::int64_t AdaptiveNetwork::weight_bytes() const {
   std::vector<const Subnet*> eager;
   std::int64_t bytes = 0;
   for (const Engine& e : levels_) {
-    if (e.kind() == EngineKind::Eager) eager.push_back(&e.subnet());
+    if (e.has_subnet()) eager.push_back(&e.subnet());
     else bytes += e.weight_bytes();
   }
   return bytes + shared_bytes_ + distinct_weight_bytes(eager);

@@ -74,4 +74,28 @@ EngineKind serving_engine(const common::LibraryFile& lib, std::size_t index, con
   throw Error(where + ": levels[" + std::to_string(index) + "]: no engine is right on this machine: " + v.reason);
 }
 
+BuiltLevels build_library_levels(const common::LibraryFile& library, const std::filesystem::path& library_dir, Supernet supernet,
+                                 const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider) {
+  BuiltLevels built;
+  built.weights_source = supernet.source();
+  supernet.to(device);  // before slicing, so the levels' views share device memory
+  // Optimized levels copy what they need, so the slicer's shared tensors and the supernet go
+  // when this returns; eager levels keep views into them.
+  WeightSlicer slicer(WeightSlicer::Mode::Share);
+  EngineCache shared;
+  for (std::size_t i = 0; i < library.levels.size(); ++i) {
+    Subnet net = level_subnet(library, i, library_dir, supernet, slicer);
+    std::string note;
+    const EngineKind kind = forced ? *forced : serving_engine(library, i, device, provider, &note);
+    if (!note.empty()) built.notes.push_back(note);
+    try {
+      built.engines.emplace_back(net, kind, &shared, provider);
+    } catch (const std::exception& e) {
+      throw Error("level " + std::to_string(i) + " (" + to_string(net.arch()) + "): the " + engine_name(kind) + " engine cannot build it: " + e.what());
+    }
+  }
+  built.shared_bytes = shared.weight_bytes();
+  return built;
+}
+
 }  // namespace ofa::runtime

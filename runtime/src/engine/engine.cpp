@@ -8,6 +8,7 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
+#include "ofa/runtime/engine/level_module.hpp"
 #include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/scripted_subnet.hpp"
 
@@ -41,13 +42,6 @@ const char* engine_name(EngineKind kind) {
 
 namespace {
 
-// Where the shared head starts: the feature mix of a whole network; 0 when there is none.
-std::size_t head_begin(const Subnet& net) {
-  const auto& l = net.layers();
-  const std::size_t n = l.size();
-  return n > 2 && l[n - 2].kind == LayerKind::FeatureMix && l[n - 1].kind == LayerKind::Classifier ? n - 2 : 0;
-}
-
 std::int64_t parameter_bytes(const torch::jit::Module& m) {
   std::int64_t bytes = 0;
   for (const auto& p : m.named_parameters()) bytes += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
@@ -77,14 +71,10 @@ Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache, OrtProvid
     return;
   }
   if (kind_ == EngineKind::Llga) check_engine_device(kind_, device_, provider);
-  // The TorchScript engines differ only in how a scripted module is prepared (and run).
-  auto prepare = [&](const torch::jit::Module& scripted) {
-    return kind_ == EngineKind::Llga ? freeze_for_llga(scripted, device_) : optimize_for_inference(scripted, device_);
-  };
   // A whole network is always built as a body and a head module, with or without a cache:
   // what `ofa-measure` times must be the module layout the runtime serves (the cache only
   // decides whether levels share one head).
-  const std::size_t head = whole_network_ ? head_begin(net) : 0;
+  const std::size_t head = whole_network_ ? head_layer(net) : 0;
   if (head == 0) {
     const torch::jit::Module scripted = script_subnet(net);
     folded_bytes_ = parameter_bytes(scripted);
@@ -115,6 +105,14 @@ Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache, OrtProvid
   }
   head_ = it->second;
   warm_llga();
+}
+
+Engine::Engine(EngineKind kind, const common::ArchConfig& arch, const torch::Device& device)
+    : kind_(kind), arch_(arch), whole_network_(true), device_(device) {}
+
+// The TorchScript engines differ only in how a scripted module is prepared (and run).
+torch::jit::Module Engine::prepare(const torch::jit::Module& scripted) const {
+  return kind_ == EngineKind::Llga ? freeze_for_llga(scripted, device_) : optimize_for_inference(scripted, device_);
 }
 
 void Engine::warm_llga() const {

@@ -1,5 +1,6 @@
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,11 @@ fs::path find_checker(const EngineCheckSettings& s) {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) candidates.push_back(self.parent_path() / "ofa-engine-check");
+  // The installed package, wherever its prefix was moved to: libexec beside the lib folder of
+  // the library (or program) holding this code.
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<const void*>(&find_checker), &info) != 0 && info.dli_fname != nullptr)
+    candidates.push_back(fs::path(info.dli_fname).parent_path().parent_path() / "libexec/ofa-toolchain/ofa-engine-check");
   candidates.emplace_back(OFA_ENGINE_CHECK_BUILD_PATH);
   candidates.emplace_back(OFA_ENGINE_CHECK_INSTALL_PATH);
   for (const fs::path& c : candidates)

@@ -44,6 +44,9 @@ struct AccuracySetup {
   std::uint64_t seed = 0;
   bool operator==(const AccuracySetup&) const = default;
 };
+// As a YAML flow mapping ({weights: ..., seed: N}), and read back from one (errors prefixed by `where`).
+std::string format_accuracy_setup(const AccuracySetup& setup);
+AccuracySetup read_accuracy_setup(const YAML::Node& node, const std::string& where);
 
 // The machine's own noise during a measurement: per-candidate medians of the first half of
 // the rounds against the second half.

@@ -2,7 +2,11 @@
 #pragma once
 #include <string>
 
-#include <yaml-cpp/yaml.h>
+// Declared, not included: the runtime's public headers reach this one, and an application of
+// the installed package needs no yaml-cpp.
+namespace YAML {
+class Node;
+}
 
 namespace ofa::common {
 

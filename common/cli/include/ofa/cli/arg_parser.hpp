@@ -1,5 +1,6 @@
 // Parses a tool's command line against the option table: the command, its checked values, or --help.
 #pragma once
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ std::string command_help(const CommandSpec& command);
 inline constexpr char kValueSeparator = '\n';
 bool takes_several(const OptionSpec& option);
 std::vector<std::string> split_values(const std::string& value);
+// The same, as paths (`--data FILE...`, `merge PART...`).
+std::vector<std::filesystem::path> split_paths(const std::string& value);
 
 // The value's check, as the parser applies it; Error("--name: 'value' is not ...") otherwise.
 void check_value(const OptionSpec& option, const std::string& value);

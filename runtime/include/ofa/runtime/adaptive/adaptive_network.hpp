@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include "ofa/runtime/adaptive/built_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/adaptive/runtime_manager.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
@@ -21,11 +22,14 @@ namespace ofa::runtime {
 
 struct AdaptiveOptions {
   std::string device = "cpu";
-  // Every level on this engine; nullopt: each level on the engine the library names (its
-  // `engine`, or a level's own in a library measured with auto), Error when one is not built.
-  std::optional<EngineKind> engine = EngineKind::Optimized;
+  // Every level on this engine; nullopt (the default): each level on the engine it was measured
+  // on (the library's `engine`, or a level's own in a library measured with auto; a bundle's
+  // level's), Error when one is not built.
+  std::optional<EngineKind> engine;
   OrtProvider ort_provider = OrtProvider::Cpu;
   int warmup = 5;            // forwards per level at load, so no level runs cold
+  // target_ms 0: the most accurate level's measured latency with the policy's margin, so the
+  // network starts at its best level and steps down when the device slows down.
   PolicyConfig policy;
   std::string policy_name = kOfaToolchainPolicy;  // which LevelPolicy (make_level_policy)
   std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
@@ -45,18 +49,34 @@ class AdaptiveNetwork {
   // The same for a library already read from `library_path`.
   static AdaptiveNetwork load(common::LibraryFile library, const std::filesystem::path& library_path,
                               const std::optional<std::filesystem::path>& weights, const AdaptiveOptions& options);
+  // A bundle (`ofa-runtime export`'s folder, bundle.hpp): every level built from its own file,
+  // no supernet. Threads are the application's (torch::set_num_threads; the bundle records
+  // those it was measured with in setup().threads).
+  static AdaptiveNetwork load_bundle(const std::filesystem::path& dir, const AdaptiveOptions& options = {});
   // `library_dir` resolves the levels' relative BN files.
   AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                   const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
+  // Levels already built for `library`'s levels (one engine each, in order).
+  AdaptiveNetwork(common::LibraryFile library, BuiltLevels levels, const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
 
   // Runs the current level on `input` [N, 3, h, w] (resized to the level's resolution when it
   // differs), times it, feeds the latency to the manager and records a FrameRecord.
   torch::Tensor infer(const torch::Tensor& input);
 
-  int level() const { return manager_->level(); }
+  // The level the next infer() runs: the pinned one, else the policy's.
+  int level() const { return pinned_ ? *pinned_ : manager_->level(); }
   int resolution() const { return levels_[static_cast<std::size_t>(level())].arch().r; }
+  // Serve `level` until unpinned (std::nullopt hands control back to the policy, at the level
+  // it last chose). Frames served while pinned do not feed the policy. Error when out of range.
+  void pin_level(std::optional<int> level);
+  std::optional<int> pinned_level() const { return pinned_; }
+  // The policy's latency target (ms, finite, > 0) and accuracy floor, from the next frame on.
+  void set_latency_target(double target_ms);
+  void set_min_accuracy(std::optional<double> min_accuracy);
   std::size_t levels() const { return levels_.size(); }
   const Engine& engine(std::size_t level) const { return levels_.at(level); }
+  // The library the levels come from (for a bundle, the one it was exported from, as far as
+  // export.yaml records it: setup, architectures, accuracies, latencies, engines).
   const common::LibraryFile& library() const { return library_; }
   // Levels served on another engine than the one recorded for them, because that one failed its
   // check on this machine (serving_engine): one line each.
@@ -82,6 +102,7 @@ class AdaptiveNetwork {
   torch::Device device_ = torch::kCPU;
   std::string weights_source_;
   std::vector<std::string> engine_notes_;
+  std::optional<int> pinned_;
   double epoch_ = 0;
   std::int64_t frame_ = 0;
   bool first_at_level_ = false;

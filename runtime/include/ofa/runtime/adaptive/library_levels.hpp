@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "ofa/runtime/adaptive/built_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
@@ -34,5 +35,11 @@ EngineKind library_engine(const common::LibraryFile& library, std::size_t index,
 // llga, eager), with a note in `note` saying which and why. Error when none is right.
 EngineKind serving_engine(const common::LibraryFile& library, std::size_t index, const torch::Device& device, OrtProvider provider,
                           std::string* note = nullptr, const std::string& where = "the library");
+
+// Every level of a library built from `supernet` on `device` (each level on `forced` when given,
+// else on serving_engine's choice); optimized levels copy what they need, so the supernet is
+// released when this returns. Errors name the level and the engine.
+BuiltLevels build_library_levels(const common::LibraryFile& library, const std::filesystem::path& library_dir, Supernet supernet,
+                                 const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider);
 
 }  // namespace ofa::runtime

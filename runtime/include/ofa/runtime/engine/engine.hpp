@@ -45,6 +45,9 @@ class EngineCache {
  private:
   friend class Engine;
   std::map<std::vector<const void*>, torch::jit::Module> heads_;
+  // Heads of levels loaded from a bundle's files, keyed by their weights' content (and engine):
+  // levels cut from one supernet have equal heads, so a bundle serves one copy as the library does.
+  std::map<std::string, torch::jit::Module> loaded_heads_;
   std::int64_t bytes_ = 0;
 };
 
@@ -62,6 +65,17 @@ class Engine {
   // device as far as the caller sees (moved through the CPU when the provider is the CPU).
   Engine(const Subnet& net, EngineKind kind, EngineCache* cache = nullptr, OrtProvider provider = OrtProvider::Cpu);
 
+  // A bundle's level from its TorchScript file (level_module.hpp), built as the constructor
+  // above builds one from the supernet: body and head prepared for `kind` (optimized or llga;
+  // eager runs the saved module as it is), the head shared through `cache` with every level
+  // whose head holds the same weights. `level` must already be on `device`.
+  static Engine from_level_module(const torch::jit::Module& level, const common::ArchConfig& arch, EngineKind kind,
+                                  const torch::Device& device, EngineCache* cache = nullptr);
+  // A bundle's ONNX level (a serialised ModelProto) on ONNX Runtime, as the OnnxRuntime engine
+  // runs the model it exports in memory. Error when its input is not [N, 3, r, r] for `arch`.
+  static Engine from_onnx(const std::string& model, const common::ArchConfig& arch, const torch::Device& device, OrtProvider provider,
+                          const std::string& where);
+
   // Logits [N, classes] for a batch [N, 3, r, r] (a whole network), without autograd.
   torch::Tensor forward(const torch::Tensor& input) const;
 
@@ -75,13 +89,17 @@ class Engine {
   // counted in full), the optimized engine's folded weights (before oneDNN's reordering;
   // a shared head not counted), or the ONNX model's size (ONNX Runtime shares no head).
   std::int64_t weight_bytes() const;
-  // The eager subnet (Eager engine only; Error otherwise).
+  // The eager subnet (Eager engine built from a subnet only; Error otherwise).
   const Subnet& subnet() const;
+  bool has_subnet() const { return eager_.has_value(); }
 
  private:
   // Forwards an llga whole network runs at build time (see warm_llga).
   static constexpr int kLlgaWarmupCalls = 30;
   void warm_llga() const;
+  // What the factories fill in: a whole network of `arch` for `kind` on `device`, nothing built.
+  Engine(EngineKind kind, const common::ArchConfig& arch, const torch::Device& device);
+  torch::jit::Module prepare(const torch::jit::Module& scripted) const;
 
   EngineKind kind_;
   common::ArchConfig arch_;

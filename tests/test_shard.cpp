@@ -42,12 +42,15 @@ TEST_CASE("the part comes from Slurm's array, srun or MPI: a launcher of one tas
   // An array task that runs srun: the array's index wins over the step's rank.
   CHECK((shard_from_environment(env_of({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "3"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "1"}})) ==
          Shard{1, 3}));
-  CHECK((shard_from_environment(env_of({{"SLURM_PROCID", "3"}, {"SLURM_NTASKS", "8"}})) == Shard{3, 8}));
+  CHECK((shard_from_environment(env_of({{"SLURM_PROCID", "3"}, {"SLURM_NTASKS", "8"}, {"SLURM_STEP_ID", "0"}})) == Shard{3, 8}));
+  // sbatch -n 8: the batch script itself sees SLURM_PROCID=0 and SLURM_NTASKS=8, but no step: not a part.
+  CHECK_FALSE(shard_from_environment(env_of({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "8"}})));
   CHECK((shard_from_environment(env_of({{"OMPI_COMM_WORLD_RANK", "1"}, {"OMPI_COMM_WORLD_SIZE", "2"}})) == Shard{1, 2}));
   CHECK((shard_from_environment(env_of({{"PMIX_RANK", "0"}, {"OMPI_COMM_WORLD_SIZE", "2"}})) == Shard{0, 2}));
   CHECK(shard_from_environment(env_of({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "2"}}))->source == "SLURM_ARRAY_TASK_ID");
-  CHECK_FALSE(shard_from_environment(env_of({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "1"}})));  // a plain job step
-  CHECK_THROWS_WITH(shard_from_environment(env_of({{"SLURM_PROCID", "9"}, {"SLURM_NTASKS", "8"}})), ofa::test::contains("SLURM_PROCID=9"));
+  CHECK_FALSE(shard_from_environment(env_of({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "1"}, {"SLURM_STEP_ID", "0"}})));  // srun -n 1
+  CHECK_THROWS_WITH(shard_from_environment(env_of({{"SLURM_PROCID", "9"}, {"SLURM_NTASKS", "8"}, {"SLURM_STEP_ID", "0"}})),
+                    ofa::test::contains("SLURM_PROCID=9"));
   CHECK_THROWS_WITH(shard_from_environment(env_of({{"OMPI_COMM_WORLD_RANK", "x"}, {"OMPI_COMM_WORLD_SIZE", "2"}})),
                     ofa::test::contains("OMPI_COMM_WORLD_RANK"));
   CHECK(shard_path("parts/part_%p.yaml", Shard{7, 9}) == "parts/part_7.yaml");
@@ -97,6 +100,9 @@ TEST_CASE("a part file reads back as written: damaged ones are one line naming t
   p.inputs.classes_sha256 = std::string(64, 'c');
   p.inputs.batch = 5;
   p.inputs.engine = "optimized";
+  p.inputs.device = "cpu";
+  p.inputs.ort_provider = "cpu";
+  p.inputs.threads = 1;
   p.inputs.candidates = {4, 9};
   p.inputs.setup = AccuracySetup{"random", "val", 0, "images", "calib", 10, 5, 3};
   p.cells = {AccuracyCell{9, 0, 20, 20, 7, 12, "part_1_bn/cand_9.pt", std::string(64, 'd')}};
@@ -105,7 +111,14 @@ TEST_CASE("a part file reads back as written: damaged ones are one line naming t
   write_file_atomic(dir / "p.yaml", text);
   const AccuracyPart back = read_accuracy_part(dir / "p.yaml");
   CHECK((back.shard == p.shard));
-  CHECK((back.inputs == p.inputs));
+  CHECK(back.inputs.same_job(p.inputs));
+  CHECK(back.inputs.measured == p.inputs.measured);
+  // Another mount of the same file is the same job; another thread count is not.
+  AccuracyPartInputs elsewhere = p.inputs, threads = p.inputs;
+  elsewhere.measured = "/mnt/other/m.yaml";
+  threads.threads = 4;
+  CHECK(p.inputs.same_job(elsewhere));
+  CHECK_FALSE(p.inputs.same_job(threads));
   REQUIRE(back.cells.size() == 1);
   CHECK(back.cells[0].top5 == 12);
   CHECK(format_accuracy_part_yaml(back) == text);

@@ -171,6 +171,18 @@ TEST_CASE("a part from the launcher's environment needs %p in --out: --shard win
   const auto flag = shell("SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 " + tool("ofa-measure") + args + " --shard 0/3 --out " + q(dir / "b.yaml"));
   CHECK(flag.status == 0);
   CHECK((read_accuracy_part(dir / "b.yaml").shard == Shard{0, 3}));
+  // --shard 0/1 is the whole job even inside a launcher's task: a measured file, not a part.
+  const auto whole = shell("SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 " + tool("ofa-measure") + args + " --shard 0/1 --out " + q(dir / "c.yaml"));
+  CHECK(whole.status == 0);
+  CHECK(read_measured(dir / "c.yaml").rows[0].measured_accuracy.has_value());
+  // A part's file, %p replaced, must not be an input.
+  fs::copy_file(dir / "measured.yaml", dir / "0_measured.yaml");
+  const auto over = shell(tool("ofa-measure") + " accuracy --measured " + q(dir / "0_measured.yaml") + " --val-images " +
+                          q(ofa::test::data_dir() / "images/val") + " --no-recalibrate --limit 4 --val-batch 2 --threads 1 --shard 0/2 --out " +
+                          q(dir / "%p_measured.yaml"));
+  CHECK(over.status == 2);
+  CHECK_THAT(over.output, ofa::test::contains("--out"));
+  CHECK(read_file(dir / "0_measured.yaml") == read_file(dir / "measured.yaml"));
   const auto merged = shell(tool("ofa-measure") + " merge --out " + q(dir / "m.yaml") + " " + q(dir / "part_1.yaml"));
   CHECK(merged.status == 2);
   CHECK_THAT(merged.output, ofa::test::contains("1 of 2 parts missing (0)"));

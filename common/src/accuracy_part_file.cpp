@@ -26,6 +26,10 @@ std::string inputs_yaml(const AccuracyPartInputs& in) {
   s += "  classes_sha256: " + in.classes_sha256 + "\n";
   s += "  batch: " + std::to_string(in.batch) + "\n";
   s += "  engine: " + in.engine + "\n";
+  s += "  device: " + yaml_quoted(in.device) + "\n";
+  s += "  ort_provider: " + in.ort_provider + "\n";
+  s += "  threads: " + std::to_string(in.threads) + "\n";
+  s += std::string("  allow_tf32: ") + (in.allow_tf32 ? "true" : "false") + "\n";
   s += "  candidates: [" + join(in.candidates) + "]\n";
   s += "  setup: " + format_accuracy_setup(in.setup) + "\n";
   return s;
@@ -42,7 +46,7 @@ std::int64_t count_key(const YAML::Node& map, const char* key, const std::string
 AccuracyPartInputs read_inputs(const YAML::Node& n, const std::string& w) {
   if (!n || !n.IsMap()) throw Error(w + " is missing or not a mapping");
   check_yaml_keys(n, {"measured", "measured_sha256", "weights_sha256", "val_sha256", "val_count", "calib_sha256", "classes_sha256", "batch",
-                      "engine", "candidates", "setup"}, w);
+                      "engine", "device", "ort_provider", "threads", "allow_tf32", "candidates", "setup"}, w);
   AccuracyPartInputs in;
   in.measured = required_string(n, "measured", w);
   in.measured_sha256 = required_string(n, "measured_sha256", w);
@@ -54,6 +58,10 @@ AccuracyPartInputs read_inputs(const YAML::Node& n, const std::string& w) {
   in.batch = count_key(n, "batch", w);
   if (in.batch < 1) throw Error(w + ": key 'batch' must be >= 1");
   in.engine = required_string(n, "engine", w);
+  in.device = required_string(n, "device", w);
+  in.ort_provider = required_string(n, "ort_provider", w);
+  in.threads = required_int(n, "threads", w);
+  in.allow_tf32 = yaml_bool(n["allow_tf32"], w + ": key 'allow_tf32'");
   const YAML::Node c = n["candidates"];
   if (!c || !c.IsSequence()) throw Error(w + ": key 'candidates' must be a list of candidate ids");
   for (std::size_t i = 0; i < c.size(); ++i) in.candidates.push_back(yaml_int(c[i], w + ": candidates[" + std::to_string(i) + "]"));
@@ -80,6 +88,12 @@ AccuracyCell read_cell(const YAML::Node& n, const std::string& w) {
 }
 
 }  // namespace
+
+bool AccuracyPartInputs::same_job(const AccuracyPartInputs& o) const {
+  return measured_sha256 == o.measured_sha256 && weights_sha256 == o.weights_sha256 && val_sha256 == o.val_sha256 && val_count == o.val_count &&
+         calib_sha256 == o.calib_sha256 && classes_sha256 == o.classes_sha256 && batch == o.batch && engine == o.engine && device == o.device &&
+         ort_provider == o.ort_provider && threads == o.threads && allow_tf32 == o.allow_tf32 && candidates == o.candidates && setup == o.setup;
+}
 
 std::string format_accuracy_part_yaml(const AccuracyPart& p) {
   std::string s = "format: " + std::string(kAccuracyPartFormat) + "\n";

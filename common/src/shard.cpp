@@ -43,6 +43,9 @@ std::optional<Shard> shard_from_environment(const std::function<const char*(cons
     const char* i = env(index_var);
     const char* n = env(count_var);
     if (!i || !n) continue;
+    // A batch script sees SLURM_PROCID=0 and its -n as SLURM_NTASKS too: only an srun step's
+    // tasks (SLURM_STEP_ID set) are parts.
+    if (std::string(index_var) == "SLURM_PROCID" && !env("SLURM_STEP_ID")) continue;
     std::string index = i, what = std::string(index_var) + "=" + printable(i) + ", " + count_var + "=" + printable(n);
     // An array numbered from SLURM_ARRAY_TASK_MIN (--array=1-4): part = id - min.
     const char* min = std::string(index_var) == "SLURM_ARRAY_TASK_ID" ? env("SLURM_ARRAY_TASK_MIN") : nullptr;

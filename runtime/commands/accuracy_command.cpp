@@ -11,6 +11,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/setting_difference.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/named_inputs.hpp"
 #include "ofa/common/accuracy_part_file.hpp"
 #include "ofa/common/machine_description.hpp"
 #include "ofa/common/sha256.hpp"
@@ -278,12 +279,14 @@ std::vector<std::size_t> prepare(Evaluation& ev, const common::MeasuredFile& in)
   return selected;
 }
 
-// A list of images by content (its classes, paths within the folder and sizes, in order): what
-// every part of a job must have evaluated from, wherever the folder is mounted.
-std::string image_list_sha256(const std::vector<LabeledImage>& images, const fs::path& root) {
+// A list of images (their classes, paths within the folder and, with `sizes`, file sizes, in
+// order): what every part of a job must have read, wherever the folder is mounted. The
+// calibration folder is listed without sizes: a stat per file of ImageNet's training set (1.28
+// million) in every part would load a shared filesystem's metadata server.
+std::string image_list_sha256(const std::vector<LabeledImage>& images, const fs::path& root, bool sizes) {
   std::string text;
   for (const LabeledImage& im : images)
-    text += std::to_string(im.label) + "\t" + im.file.lexically_relative(root).string() + "\t" + std::to_string(fs::file_size(im.file)) + "\n";
+    text += std::to_string(im.label) + "\t" + im.file.lexically_relative(root).string() + (sizes ? "\t" + std::to_string(fs::file_size(im.file)) : "") + "\n";
   return common::sha256_hex(text);
 }
 
@@ -293,13 +296,17 @@ common::AccuracyPartInputs part_inputs(const Evaluation& ev, const std::vector<s
   in.measured = fs::absolute(o.measured).lexically_normal().string();
   in.measured_sha256 = common::sha256_hex(common::read_file(o.measured));
   in.weights_sha256 = o.weights ? common::sha256_hex(common::read_file(*o.weights)) : "random";
-  in.val_sha256 = image_list_sha256(ev.val, o.val_images);
+  in.val_sha256 = image_list_sha256(ev.val, o.val_images, true);
   in.val_count = static_cast<std::int64_t>(ev.val.size());
   const fs::path classes = class_list_path(o.classes, o.data_dir);
-  if (o.calib_images) in.calib_sha256 = image_list_sha256(list_image_folder(*o.calib_images, classes), *o.calib_images);
+  if (o.calib_images) in.calib_sha256 = image_list_sha256(list_image_folder(*o.calib_images, classes), *o.calib_images, false);
   in.classes_sha256 = common::sha256_hex(common::read_file(classes));
   in.batch = o.batch_size;
   in.engine = engine_name(ev.kind);
+  in.device = ev.device.str();
+  in.ort_provider = o.device.ort_provider;
+  in.threads = o.device.threads;
+  in.allow_tf32 = o.device.allow_tf32;
   for (std::size_t i : selected) in.candidates.push_back(ev.out.rows[i].candidate.id);
   in.setup = *ev.out.accuracy_setup;
   return in;
@@ -319,7 +326,7 @@ void keep_part_cells(const Evaluation& ev, const common::AccuracyPart& part, std
   std::error_code ec;
   if (!ev.o.resume || !fs::exists(ev.out_path, ec)) return;
   const common::AccuracyPart previous = common::read_accuracy_part(ev.out_path);
-  if (!(previous.shard == part.shard) || !(previous.inputs == part.inputs))
+  if (!(previous.shard == part.shard) || !previous.inputs.same_job(part.inputs))
     throw Error(ev.out_path.string() + ": is another part or another job's (other inputs or settings); use the same flags or another --out");
   for (const common::AccuracyCell& p : previous.cells)
     for (std::size_t k = 0; k < cells.size(); ++k) {
@@ -333,6 +340,10 @@ void keep_part_cells(const Evaluation& ev, const common::AccuracyPart& part, std
 
 AccuracyReport run_part(Evaluation& ev, const std::vector<std::size_t>& selected, const common::Shard& shard) {
   ev.out_path = common::shard_path(ev.o.out.string(), shard);
+  // The driver checked --out as given; with %p replaced it is another path.
+  std::vector<common::NamedInput> inputs{{"--measured", ev.o.measured}};
+  if (ev.o.weights) inputs.push_back({"--weights", *ev.o.weights});
+  common::check_output_spares_inputs("--out", ev.out_path, inputs);
   common::AccuracyPart part{shard, common::host_description(), part_inputs(ev, selected), {}, false};
   std::vector<common::AccuracyCell> cells = common::shard_cells(part.inputs.candidates, part.inputs.val_count, ev.o.batch_size, shard);
   std::vector<char> done(cells.size(), 0);
@@ -396,6 +407,7 @@ AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& re
   check_accuracy_options(o);
   // The flag wins over the launcher's environment; a part of one is the whole job.
   std::optional<common::Shard> shard = o.shard ? o.shard : common::shard_from_environment([](const char* n) { return std::getenv(n); });
+  if (shard && shard->count == 1) shard.reset();  // --shard 0/1: the whole job, whatever the launcher says
   const common::MeasuredFile in = common::read_measured(o.measured);
   if (in.rows.empty()) throw Error(o.measured.string() + ": no measurements");
   Evaluation ev(o, reporter, common::search_space(in.space, in.elastic_kernel));

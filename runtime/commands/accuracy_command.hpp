@@ -40,6 +40,7 @@ struct AccuracyOptions {
   // Part I of N (docs/cluster.md): this process evaluates its cells of candidates x image ranges
   // and writes a part file (common/accuracy_part_file.hpp) for `ofa-measure merge`. Absent: the
   // part the launcher's environment gives (Slurm array, srun, mpirun), else the whole job.
+  // 0/1 is the whole job (a measured file), also inside a launcher's tasks.
   std::optional<common::Shard> shard;
 };
 

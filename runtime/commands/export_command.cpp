@@ -45,8 +45,8 @@ void check_export_options(const ExportOptions& o) {
     throw Error("--format '" + o.format + "' is not auto, torchscript or onnx");
   if (o.format == "onnx" && !onnx_export_available())
     throw Error("--format onnx: this build has no ONNX (install Debian's libonnx-dev and libprotobuf-dev, then rebuild)");
-  if (o.batch && o.format == "torchscript")
-    throw Error("--batch " + std::to_string(*o.batch) + ": only ONNX models have a static batch; TorchScript files take any");
+  if (o.batch && o.format != "onnx")
+    throw Error("--batch " + std::to_string(*o.batch) + ": only ONNX models have a static batch (--format onnx, for other ONNX consumers); a bundle's levels take any batch");
   if (o.batch && (*o.batch < 1 || *o.batch > common::kMaxBatch))
     throw Error("--batch " + std::to_string(*o.batch) + " is not in [1, " + std::to_string(common::kMaxBatch) + "]");
 }

@@ -31,10 +31,12 @@ std::string first_difference(const common::AccuracyPartInputs& a, const common::
   if (a.calib_sha256 != b.calib_sha256) return "the calibration images";
   if (a.classes_sha256 != b.classes_sha256) return "the class list";
   if (a.batch != b.batch) return "--val-batch";
-  if (a.engine != b.engine) return "the engine";
+  if (a.engine != b.engine || a.device != b.device || a.ort_provider != b.ort_provider)
+    return "the engine, device or provider (" + b.engine + " on " + b.device + ")";
+  if (a.threads != b.threads || a.allow_tf32 != b.allow_tf32) return "--threads or --allow-tf32";
   if (a.candidates != b.candidates) return "the candidates selected";
   if (!(a.setup == b.setup)) return "the settings (" + common::format_accuracy_setup(b.setup) + ")";
-  return a == b ? "" : "the measured file's path";
+  return a.same_job(b) ? "" : "the inputs";
 }
 
 // Every part read, one job's, each index once, each finished with exactly its cells.

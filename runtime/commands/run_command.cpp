@@ -214,6 +214,7 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
 
   const AdaptiveOptions ao =
       adaptive_options(o, bundle ? forced_engine(o, device, provider) : serving_engines(o, lib, device, provider, reporter), provider);
+  AdaptiveNetwork::check_options(lib, ao);  // a bad target is refused before a level is built
   reporter.note("run: building " + std::to_string(lib.levels.size()) + " levels and warming them up");
   AdaptiveNetwork net = bundle ? AdaptiveNetwork(lib, build_bundle_levels(*bundle, ao.engine, device, provider), ao)
                                : AdaptiveNetwork::load(lib, o.library, o.weights, ao);

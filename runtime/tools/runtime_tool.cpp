@@ -103,7 +103,7 @@ Command export_levels() {
       {bind(O{"--library", R}, &E::library), bind(O{"--weights", {}, "the library's"}, &E::weights),
        bind(O{"--out", R, {}, "folder, created and written whole or not at all"}, &E::out_dir),
        bind(O{"--format", {}, {}, "auto: each level in the format of its engine", {"auto", "torchscript", "onnx"}}, &E::format),
-       bind(O{"--batch", {}, "any", "the ONNX models' static batch size (TorchScript files take any)"}, &E::batch),
+       bind(O{"--batch", {}, "any", "with --format onnx only: a static batch for other ONNX consumers (a bundle's levels take any)"}, &E::batch),
        bind(O{"--force", {}, {}, "replace the output folder if it exists and is not empty"}, &E::force),
        bind(O{"--seed", {}, {}, "of random weights (a library measured with random weights)"}, &E::seed)},
       [](E& o, const Reporter& reporter) {

@@ -3,7 +3,9 @@
  *
  * No C++ type crosses it and no exception leaves it: every function that can fail returns NULL
  * or a negative number, and ofa_runtime_last_error() says why in one line. A handle is used by
- * one thread at a time (the caller's lock, if it shares one); handles are independent. */
+ * one thread at a time (the caller's lock, if it shares one). Handles are independent but for
+ * LibTorch's process-wide settings, which ofa_runtime_open sets to the bundle's: its intra-op
+ * thread count and, on CUDA, whether TF32 is allowed. */
 #ifndef OFA_RUNTIME_H
 #define OFA_RUNTIME_H
 
@@ -32,12 +34,14 @@ typedef struct ofa_runtime_frame {
 /* Opens the bundle in folder `bundle_dir` (what `ofa-runtime export` writes) on `device` ("cpu",
  * "cuda", "cuda:1"; NULL: "cpu"), every level built and warmed up, each on the engine it was
  * measured on, with the threads it was measured with. The latency target starts at the most
- * accurate level's latency (with the policy's 10 % margin). NULL on error. */
+ * accurate level's latency (with the policy's 10 % margin). NULL on error. It sets LibTorch's
+ * thread count (process-wide) to the one the bundle was measured with. */
 ofa_runtime* ofa_runtime_open(const char* bundle_dir, const char* device);
 
 /* Classifies `n` images: `input` is float32 [n, 3, h, w], normalised as for ImageNet (resized to
  * the level's resolution when h, w differ); `logits` receives n * classes floats (see
- * ofa_runtime_classes), `logits_capacity` the floats it has room for. 0 on success. */
+ * ofa_runtime_classes), `logits_capacity` the floats it has room for (checked first: a refused
+ * call serves no frame). 0 on success. */
 int ofa_runtime_infer(ofa_runtime* rt, const float* input, int64_t n, int64_t h, int64_t w, float* logits, int64_t logits_capacity);
 
 int ofa_runtime_levels(const ofa_runtime* rt);      /* number of levels, or -1 */

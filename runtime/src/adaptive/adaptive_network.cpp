@@ -47,14 +47,26 @@ PolicyConfig with_default_target(PolicyConfig policy, const common::LibraryFile&
   return policy;
 }
 
-// The options refused before a level is built (a bad target is not worth a minute of building).
 const common::LibraryFile& checked(const common::LibraryFile& library, const AdaptiveOptions& o) {
-  if (o.warmup < 0) throw Error("warm-up " + std::to_string(o.warmup) + " must be >= 0");
-  make_level_policy(o.policy_name, level_specs(library), with_default_target(o.policy, library), steady_clock_seconds());
+  AdaptiveNetwork::check_options(library, o);
   return library;
 }
 
+// LibTorch's errors carry a backtrace after their first line: the API's errors are one line.
+torch::Tensor forward_one_line(const Engine& net, const torch::Tensor& x, int level) {
+  try {
+    return net.forward(x);
+  } catch (const c10::Error& e) {
+    throw Error("level " + std::to_string(level) + ": " + common::first_line(e.what_without_backtrace()));
+  }
+}
+
 }  // namespace
+
+void AdaptiveNetwork::check_options(const common::LibraryFile& library, const AdaptiveOptions& o) {
+  if (o.warmup < 0) throw Error("warm-up " + std::to_string(o.warmup) + " must be >= 0");
+  make_level_policy(o.policy_name, level_specs(library), with_default_target(o.policy, library), steady_clock_seconds());
+}
 
 AdaptiveNetwork AdaptiveNetwork::load(const std::filesystem::path& path, const std::optional<std::filesystem::path>& weights,
                                       const AdaptiveOptions& o) {
@@ -98,9 +110,9 @@ AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, BuiltLevels built,
   ::malloc_trim(0);
 #endif
   torch::NoGradGuard no_grad;
-  for (const Engine& e : levels_) {
-    const torch::Tensor x = torch::zeros({1, 3, e.arch().r, e.arch().r}, torch::TensorOptions().device(device_));
-    for (int k = 0; k < o.warmup; ++k) e.forward(x);
+  for (std::size_t i = 0; i < levels_.size(); ++i) {
+    const torch::Tensor x = torch::zeros({1, 3, levels_[i].arch().r, levels_[i].arch().r}, torch::TensorOptions().device(device_));
+    for (int k = 0; k < o.warmup; ++k) forward_one_line(levels_[i], x, static_cast<int>(i));
   }
   if (device_.is_cuda()) torch::cuda::synchronize();
   restart_clock();
@@ -140,7 +152,7 @@ torch::Tensor AdaptiveNetwork::infer(const torch::Tensor& input) {
   if (x.size(2) != r || x.size(3) != r)
     x = torch::nn::functional::interpolate(
         x, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{r, r}).mode(torch::kBilinear).align_corners(false));
-  torch::Tensor logits = net.forward(x);
+  torch::Tensor logits = forward_one_line(net, x, lvl);
   if (device_.is_cuda()) torch::cuda::synchronize();
   const double t1 = clock_();
   // A pinned level's frames are not the policy's: its estimate stays what it was.

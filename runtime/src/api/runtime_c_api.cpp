@@ -9,6 +9,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/measure/measurement.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/bundle.hpp"
@@ -60,10 +61,13 @@ ofa_runtime* ofa_runtime_open(const char* bundle_dir, const char* device) {
   return guarded<ofa_runtime*>(nullptr, [&] {
     require(bundle_dir != nullptr, "ofa_runtime_open: bundle_dir is NULL");
     const ofa::runtime::Bundle bundle = ofa::runtime::read_bundle(bundle_dir);
-    // Served as measured: with the threads the latencies were measured with.
+    // Served as measured: with the threads (and on CUDA the TF32 setting) the latencies were
+    // measured with. Both are LibTorch's process-wide settings (runtime.h says so).
     if (bundle.manifest.setup.threads > 0) torch::set_num_threads(bundle.manifest.setup.threads);
+    ofa::runtime::apply_tf32(bundle.manifest.setup.allow_tf32);
     ofa::runtime::AdaptiveOptions o;
     o.device = device ? device : "cpu";
+    ofa::runtime::AdaptiveNetwork::check_options(ofa::runtime::bundle_library(bundle), o);
     o.ort_provider = ofa::runtime::parse_ort_provider(bundle.manifest.setup.ort_provider);
     auto built = ofa::runtime::build_bundle_levels(bundle, std::nullopt, ofa::runtime::parse_device(o.device), o.ort_provider);
     const int classes = ofa::common::search_space(bundle.manifest.setup.space, bundle.manifest.setup.elastic_kernel).num_classes;
@@ -77,12 +81,14 @@ int ofa_runtime_infer(ofa_runtime* rt, const float* input, int64_t n, int64_t h,
     if (n < 1 || h < 1 || w < 1 || n > 4096 || h > 8192 || w > 8192)
       throw ofa::common::Error("ofa_runtime_infer: input [" + std::to_string(n) + ", 3, " + std::to_string(h) + ", " + std::to_string(w) +
                                "] is not a batch of images (n in [1, 4096], h and w in [1, 8192])");
+    // Checked before the frame is served: a refused call changes nothing.
+    if (n * rt->classes > logits_capacity)
+      throw ofa::common::Error("ofa_runtime_infer: the logits need " + std::to_string(n * rt->classes) + " floats, the buffer has room for " +
+                               std::to_string(logits_capacity));
     const torch::Tensor x = torch::from_blob(const_cast<float*>(input), {n, 3, h, w}, torch::kFloat32);
     const torch::Tensor out = rt->net.infer(x).to(torch::kCPU, torch::kFloat32).contiguous();
     rt->served = true;
-    if (out.numel() > logits_capacity)
-      throw ofa::common::Error("ofa_runtime_infer: the logits need " + std::to_string(out.numel()) + " floats, the buffer has room for " +
-                               std::to_string(logits_capacity));
+    if (out.numel() != n * rt->classes) throw ofa::common::Error("ofa_runtime_infer: the network gave " + std::to_string(out.numel()) + " logits");
     std::memcpy(logits, out.data_ptr<float>(), static_cast<std::size_t>(out.numel()) * sizeof(float));
     return 0;
   });

@@ -54,8 +54,12 @@ fs::path find_checker(const EngineCheckSettings& s) {
   // The installed package, wherever its prefix was moved to: libexec beside the lib folder of
   // the library (or program) holding this code.
   Dl_info info{};
-  if (::dladdr(reinterpret_cast<const void*>(&find_checker), &info) != 0 && info.dli_fname != nullptr)
-    candidates.push_back(fs::path(info.dli_fname).parent_path().parent_path() / "libexec/ofa-toolchain/ofa-engine-check");
+  if (::dladdr(reinterpret_cast<const void*>(&find_checker), &info) != 0 && info.dli_fname != nullptr) {
+    const fs::path lib_dir = fs::path(info.dli_fname).parent_path();
+    candidates.push_back(lib_dir.parent_path() / "libexec/ofa-toolchain/ofa-engine-check");
+    // Debian's multiarch layout: P/lib/x86_64-linux-gnu/libofa-runtime.so.
+    candidates.push_back(lib_dir.parent_path().parent_path() / "libexec/ofa-toolchain/ofa-engine-check");
+  }
   candidates.emplace_back(OFA_ENGINE_CHECK_BUILD_PATH);
   candidates.emplace_back(OFA_ENGINE_CHECK_INSTALL_PATH);
   for (const fs::path& c : candidates)

@@ -75,6 +75,9 @@ Engine Engine::from_onnx(const std::string& model, const common::ArchConfig& arc
   e.folded_bytes_ = static_cast<std::int64_t>(model.size());
   e.ort_.emplace(model, torch::get_num_threads(), provider, where, device.is_cuda() && device.has_index() ? device.index() : 0);
   const std::vector<std::int64_t> shape = e.ort_->input_shape();
+  if (shape.size() == 4 && shape[0] != -1)
+    throw Error(where + ": the model has a static batch of " + std::to_string(shape[0]) +
+                " (exported with --batch); the runtime serves any batch: export it without --batch");
   if (shape.size() != 4 || shape[1] != 3 || shape[2] != arch.r || shape[3] != arch.r)
     throw Error(where + ": the model's input is " + c10::str(shape) + ", not [N, 3, " + std::to_string(arch.r) + ", " + std::to_string(arch.r) + "] for " +
                 common::to_string(arch));

@@ -23,10 +23,14 @@ struct AccuracyPartInputs {
   std::string calib_sha256;      // of the calibration folder's list, "" without calibration
   std::string classes_sha256;    // of the class list file
   std::int64_t batch = 0;        // the evaluation batch (--val-batch): ranges fall on its boundaries
-  std::string engine;            // what evaluated (optimized, ...)
+  std::string engine;            // what evaluated (optimized, ...), on which device and provider,
+  std::string device, ort_provider;  // with how many LibTorch threads (0: its default) and TF32 or not:
+  int threads = 0;               // anything that can change a logit's last bits is the job's
+  bool allow_tf32 = false;
   std::vector<int> candidates;   // the selected rows' candidate ids, in row order
   AccuracySetup setup;           // what the merged file records (as one process records it)
-  bool operator==(const AccuracyPartInputs&) const = default;
+  // Equal as a job: everything but `measured`'s path (nodes may mount the file elsewhere).
+  bool same_job(const AccuracyPartInputs& other) const;
 };
 
 // One candidate over one range of the evaluation list [first, end): its counts and the BN file

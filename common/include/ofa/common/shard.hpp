@@ -23,7 +23,8 @@ Shard parse_shard(const std::string& text);
 // task (SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT), an srun step (SLURM_PROCID /
 // SLURM_NTASKS), Open MPI (OMPI_COMM_WORLD_RANK / OMPI_COMM_WORLD_SIZE) or PMIx (PMIX_RANK with
 // PMIX_SIZE, or OMPI_COMM_WORLD_SIZE); nullopt when none is set, or a launcher of one task (a
-// plain batch job or srun of one task). Error when a variable is set but unusable.
+// plain batch job, whose script sees SLURM_PROCID without SLURM_STEP_ID, or srun of one task).
+// Error when a variable is set but unusable.
 std::optional<Shard> shard_from_environment(const std::function<const char*(const char*)>& env);
 
 // `path` with each "%p" replaced by the part's index: one --out for every part of an mpirun or

@@ -56,6 +56,9 @@ class AdaptiveNetwork {
   // `library_dir` resolves the levels' relative BN files.
   AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                   const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
+  // Error when `options` cannot serve `library` (the policy's settings, the warm-up): what the
+  // loaders check before building a level, and a caller building levels itself should too.
+  static void check_options(const common::LibraryFile& library, const AdaptiveOptions& options);
   // Levels already built for `library`'s levels (one engine each, in order).
   AdaptiveNetwork(common::LibraryFile library, BuiltLevels levels, const AdaptiveOptions& options, Clock clock = steady_clock_seconds());
 

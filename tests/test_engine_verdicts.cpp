@@ -139,6 +139,15 @@ TEST_CASE("verdicts are kept per machine, read back by the next process and chec
   // Another machine (here: another checker) has a file of its own.
   const auto key = r.machine_key(torch::kCPU, OrtProvider::Cpu);
   CHECK(std::find_if(key.begin(), key.end(), [](const auto& kv) { return kv.first == "cpu_flags"; }) != key.end());
+  // The architecture apart from the CPU's name: an aarch64 build under emulation reads the
+  // host's /proc/cpuinfo, and must not share the host's verdicts.
+  const auto arch = std::find_if(key.begin(), key.end(), [](const auto& kv) { return kv.first == "arch"; });
+  REQUIRE(arch != key.end());
+#if defined(__aarch64__)
+  CHECK(arch->second == "aarch64");
+#elif defined(__x86_64__)
+  CHECK(arch->second == "x86_64");
+#endif
   EngineCheckSettings other = r.settings();
   other.checker_args.push_back("--other");
   r.configure(other);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
 #include "ofa/common/error.hpp"
 #include "ofa/common/number_format.hpp"
@@ -73,6 +74,11 @@ bool collect(Fd& out, Fd& err, ChildResult& r, typename Clock::time_point deadli
 // process group of its own (Ctrl-C at the terminal reaches the parent, which decides; a kill at
 // the limit takes whatever the child started) with default signal handling. 0 or an errno.
 int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int out_w, int err_w, pid_t& pid) {
+  // posix_spawn reports a program that cannot be executed only where the C library sees the
+  // exec fail (glibc since 2.24); under qemu's user-mode emulation (the aarch64 lane) the child
+  // runs as a fork and exits 127 instead. A missing or non-executable program is asked about
+  // first, so it is said the same way there; one the kernel cannot load still exits 127 there.
+  if (::access(argv[0].c_str(), X_OK) != 0) return errno;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -154,8 +160,17 @@ ChildResult run_child(const std::vector<std::string>& argv, double timeout_s, co
 }
 
 std::string signal_name(int signal) {
-  const char* abbrev = ::sigabbrev_np(signal);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+  // Not sigabbrev_np: glibc 2.32 added it, and JetPack 5's Ubuntu 20.04 has glibc 2.31.
+  static constexpr std::pair<int, const char*> names[] = {
+      {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"},
+      {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},
+      {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"}, {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
+      {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"},   {SIGPROF, "SIGPROF"}, {SIGVTALRM, "SIGVTALRM"},
+      {SIGIO, "SIGIO"},     {SIGPWR, "SIGPWR"},   {SIGSTKFLT, "SIGSTKFLT"}};
+  for (const auto& [number, name] : names) {
+    if (number == signal) return name;
+  }
+  return "signal " + std::to_string(signal);
 }
 
 std::string ChildResult::how_it_ended(double timeout_s) const {
@@ -163,8 +178,11 @@ std::string ChildResult::how_it_ended(double timeout_s) const {
   if (!error.empty()) return error;
   if (timed_out) return "ran past the " + format_g(timeout_s, 6) + " s limit";
   if (signal != 0) {
-    const char* what = ::sigdescr_np(signal);
-    return "died of " + signal_name(signal) + (what ? std::string(" (") + what + ")" : "");
+    // strsignal's text ("Floating point exception"), as sigdescr_np's, for the signals named
+    // above only: for others older glibc writes it into a buffer shared by every thread.
+    const std::string name = signal_name(signal);
+    const char* what = name.rfind("SIG", 0) == 0 ? ::strsignal(signal) : nullptr;
+    return "died of " + name + (what ? std::string(" (") + what + ")" : "");
   }
   return "exited with " + std::to_string(exit_code);
 }

@@ -1,6 +1,5 @@
 #include "ofa/common/pickle.hpp"
 
-#include <bit>
 #include <cstdio>
 #include <unordered_map>
 
@@ -159,7 +158,7 @@ class Machine {
       }
       case 'G': {
         const std::uint64_t bits = __builtin_bswap64(in_.u64());  // big-endian on disk
-        push(add(make(Kind::Float).real(std::bit_cast<double>(bits))));
+        push(add(make(Kind::Float).real(bit_copy<double>(bits))));
         break;
       }
       case 'X': push_text(Kind::String, in_.u32()); break;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "ofa/common/byte_cursor.hpp"
 #include "ofa/common/error.hpp"
 
 namespace ofa::common {
@@ -40,6 +41,9 @@ bool is_floating(DType dtype) {
 
 namespace {
 
+// PyTorch writes storages little-endian; they are read in the host's order (x86-64, aarch64).
+static_assert(std::endian::native == std::endian::little, "storages are read in the host order");
+
 template <class T>
 T load(const char* p) {
   T v;
@@ -65,7 +69,7 @@ float half_to_float(std::uint16_t h) {
     }
     bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
   }
-  return std::bit_cast<float>(bits);
+  return bit_copy<float>(bits);
 }
 
 double element(DType dtype, const char* p) {
@@ -73,7 +77,7 @@ double element(DType dtype, const char* p) {
     case DType::Float32: return load<float>(p);
     case DType::Float64: return load<double>(p);
     case DType::Float16: return half_to_float(load<std::uint16_t>(p));
-    case DType::BFloat16: return std::bit_cast<float>(std::uint32_t(load<std::uint16_t>(p)) << 16);
+    case DType::BFloat16: return bit_copy<float>(std::uint32_t(load<std::uint16_t>(p)) << 16);
     case DType::Int64: return static_cast<double>(load<std::int64_t>(p));
     case DType::Int32: return load<std::int32_t>(p);
     case DType::Int16: return load<std::int16_t>(p);

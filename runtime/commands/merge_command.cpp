@@ -43,7 +43,12 @@ std::string first_difference(const common::AccuracyPartInputs& a, const common::
 std::vector<ReadPart> read_parts(const std::vector<fs::path>& files) {
   if (files.empty()) throw Error("merge: no parts given");
   std::vector<ReadPart> parts;
-  for (const fs::path& f : files) parts.push_back({f, common::read_accuracy_part(f)});
+  for (const fs::path& f : files) {
+    // Read before the aggregate is built: GCC 11 leaks its members already made when a later
+    // initializer throws (docs/jetson.md).
+    common::AccuracyPart part = common::read_accuracy_part(f);
+    parts.push_back({f, std::move(part)});
+  }
   const ReadPart& first = parts.front();
   const int n = first.part.shard.count;
   std::map<int, fs::path> seen;

@@ -28,7 +28,10 @@ LatencyTable LatencyTable::load(const std::filesystem::path& folder, const Searc
     if (!file)
       throw Error(folder.string() + ": no table for resolution " + std::to_string(r) + " (expected " +
                   std::to_string(r) + "_lookup_table.json or .yaml)");
-    files[r] = Loaded{*file, read_lut_file(*file)};
+    // Read before the aggregate is built: GCC 11 does not destroy an aggregate's members already
+    // made when a later initializer throws (the path leaked on a malformed file; GCC 12 does).
+    LutFile entries = read_lut_file(*file);
+    files[r] = Loaded{*file, std::move(entries)};
   }
   // Gather every missing key before failing, so one message lists the gap.
   std::string first_missing;

@@ -23,7 +23,10 @@ Bundle read_bundle(const fs::path& dir) {
   if (!fs::is_directory(dir, ec)) throw Error("bundle " + dir.string() + ": not a folder (a bundle is the folder `ofa-runtime export --out` wrote)");
   const fs::path manifest = dir / "export.yaml";
   if (!fs::exists(manifest, ec)) throw Error("bundle " + dir.string() + ": no export.yaml in it (not a bundle, or not written whole)");
-  return Bundle{dir, common::read_export(manifest)};
+  // Read before the aggregate is built: GCC 11 leaks its members already made when a later
+  // initializer throws (docs/jetson.md).
+  common::ExportManifest read = common::read_export(manifest);
+  return Bundle{dir, std::move(read)};
 }
 
 std::string read_bundle_level(const Bundle& bundle, std::size_t index) {

@@ -120,6 +120,7 @@ std::vector<std::pair<std::string, std::string>> key_for(const EngineCheckSettin
                   std::to_string(st.st_mtim.tv_nsec) + ")";
   for (const auto& a : s.checker_args) checker_id += " " + a;
   return {{"cpu", cpu_identity()},
+          {"arch", machine_architecture()},
           {"cpu_flags", cpu_flags_hash()},
           {"libtorch", TORCH_VERSION},
           {"onednn", onednn_version()},

@@ -1,6 +1,8 @@
 #include "ofa/runtime/engine/machine_identity.hpp"
 
 #include <dlfcn.h>
+#include <sys/auxv.h>
+#include <sys/utsname.h>
 
 #include <fstream>
 #include <map>
@@ -13,24 +15,33 @@
 
 namespace ofa::runtime {
 
-
 std::string cpu_identity() {
   const auto f = common::cpuinfo_fields();
+  std::string name = common::cpu_model_name(f);
   auto get = [&f](const char* k) {
     const auto it = f.find(k);
     return it == f.end() ? std::string() : it->second;
   };
-  std::string name = get("model name");
-  if (name.empty()) name = get("Hardware");
-  if (name.empty()) name = "CPU implementer " + get("CPU implementer") + " part " + get("CPU part");
   if (!get("cpu family").empty()) name += " (family " + get("cpu family") + ", model " + get("model") + ", stepping " + get("stepping") + ")";
   return name;
 }
 
+std::string machine_architecture() {
+  struct utsname u {};
+  return ::uname(&u) == 0 ? std::string(u.machine) : std::string("unknown");
+}
+
 std::string cpu_flags_hash() {
+#if defined(__aarch64__)
+  // The kernel's hardware capabilities, which /proc/cpuinfo's Features list is written from; under
+  // user-mode emulation they are the emulated CPU's (SVE or not), where cpuinfo is the host's.
+  const std::string features = std::to_string(::getauxval(AT_HWCAP)) + " " + std::to_string(::getauxval(AT_HWCAP2));
+#else
   const auto f = common::cpuinfo_fields();
   const auto it = f.count("flags") ? f.find("flags") : f.find("Features");
-  return common::sha256_hex(it == f.end() ? "" : it->second).substr(0, 16);
+  const std::string features = it == f.end() ? "" : it->second;
+#endif
+  return common::sha256_hex(features).substr(0, 16);
 }
 
 std::string onednn_version() {

@@ -9,6 +9,15 @@
 
 namespace ofa::common {
 
+// std::bit_cast, which GCC 10 (JetPack 5's newest compiler) lacks: the bits of `from` as a `To`.
+template <class To, class From>
+To bit_copy(const From& from) {
+  static_assert(sizeof(To) == sizeof(From), "bit_copy between types of different sizes");
+  To to;
+  std::memcpy(&to, &from, sizeof to);
+  return to;
+}
+
 // Bounds-checked little-endian reads over untrusted bytes (zip records, pickles, storages).
 // Every read past the end is an Error naming `where` and the offset, never a wild read.
 class ByteCursor {

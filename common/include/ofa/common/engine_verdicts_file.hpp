@@ -19,7 +19,7 @@ struct EngineVerdictRecord {
 };
 
 struct EngineVerdictsFile {
-  // What the verdicts hold for, in order (cpu, cpu_flags, libtorch, onednn, onnxruntime, device,
+  // What the verdicts hold for, in order (cpu, arch, cpu_flags, libtorch, onednn, onnxruntime, device,
   // checker, check): a file whose machine differs from this machine's is not used.
   std::vector<std::pair<std::string, std::string>> machine;
   std::vector<EngineVerdictRecord> engines;

@@ -2,12 +2,19 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace ofa::common {
 
-// /proc/cpuinfo's first processor: its fields by name (empty where there is no such file).
-std::map<std::string, std::string> cpuinfo_fields();
-// /proc/cpuinfo's model name ("AMD EPYC"; "unknown CPU" where there is none).
+using CpuinfoFields = std::map<std::string, std::string>;
+// The first processor's fields of a /proc/cpuinfo text, by name.
+CpuinfoFields parse_cpuinfo(std::string_view text);
+// /proc/cpuinfo's first processor (empty where there is no such file).
+CpuinfoFields cpuinfo_fields();
+// The CPU's name: x86's "model name"; on aarch64, whose cpuinfo has none, the core named from
+// its implementer and part ("NVIDIA Carmel" on a Jetson Xavier, "Arm Cortex-A78AE" on an Orin),
+// else "CPU implementer 0x.. part 0x..". "unknown CPU" where nothing says.
+std::string cpu_model_name(const CpuinfoFields& fields);
 std::string cpu_model_name();
 // "host, CPU model, N cores": a measured file's and a library's `machine`.
 std::string machine_description();

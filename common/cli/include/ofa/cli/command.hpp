@@ -1,7 +1,6 @@
 // A command as a tool declares it: each flag bound to the field of the command's options it
 // fills, the options' own defaults shown by --help, and the function that runs it.
 #pragma once
-#include <charconv>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -14,6 +13,7 @@
 
 #include "ofa/cli/arg_parser.hpp"
 #include "ofa/cli/parsed_args.hpp"
+#include "ofa/common/number_format.hpp"
 #include "ofa/common/reporter.hpp"
 
 namespace ofa::cli {
@@ -23,12 +23,8 @@ namespace ofa::cli {
 inline std::string shown(bool v) { return v ? "true" : ""; }
 inline std::string shown(const std::string& v) { return v; }
 inline std::string shown(const std::filesystem::path& v) { return v.string(); }
-inline std::string shown(double v) {
-  char buf[64];
-  // The shortest text that reads back as v, in %g's style (0.0001, not 1e-04).
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
-  return std::string(buf, r.ptr);
-}
+// The shortest text that reads back as v, in %g's style (0.0001, not 1e-04).
+inline std::string shown(double v) { return common::format_shortest(v); }
 template <class T>
   requires std::is_integral_v<T>
 std::string shown(T v) {

@@ -67,7 +67,7 @@ class EngineVerdicts {
   // Error(reason) when `kind` is refused here.
   void require(EngineKind kind, const torch::Device& device = torch::kCPU, OrtProvider provider = OrtProvider::Cpu);
 
-  // What the kept verdicts hold for (cpu, cpu_flags, libtorch, onednn, onnxruntime, device,
+  // What the kept verdicts hold for (cpu, arch, cpu_flags, libtorch, onednn, onnxruntime, device,
   // checker, check) and the file they are kept in for `device` and `provider`.
   std::vector<std::pair<std::string, std::string>> machine_key(const torch::Device& device, OrtProvider provider) const;
   std::filesystem::path cache_file(const torch::Device& device, OrtProvider provider) const;

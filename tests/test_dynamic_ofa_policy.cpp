@@ -6,7 +6,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/adaptive/dynamic_ofa_policy.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 using namespace ofa::runtime;
 

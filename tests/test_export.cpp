@@ -178,3 +178,16 @@ TEST_CASE("export stopped by Ctrl-C, or on a full disk, leaves no folder and no 
   CHECK(full.output.find("status=134") == std::string::npos);
   CHECK(full.output.find(".tmp.") == std::string::npos);  // `ls -A` of the full disk shows no staging folder
 }
+
+TEST_CASE("export stopped through its reporter's cancel flag writes nothing", "[export][errors]") {
+  // The tools hand every command the Ctrl-C flag through the Reporter; an application hands its
+  // own the same way (no signal involved).
+  TempDir dir("export-cancel");
+  const ofa::test::GoldenLibrary g = ofa::test::golden_library(dir.path());
+  write_file_atomic(dir / "library.yaml", ofa::common::format_library_yaml(g.library));
+  std::atomic<bool> stop{true};
+  const Reporter reporter = Reporter().with_cancel(CancelFlag(stop));
+  CHECK_THROWS_WITH(run_export({dir / "library.yaml", std::nullopt, dir / "out", false, 0}, reporter), "interrupted; nothing written");
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}

@@ -12,7 +12,7 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"

@@ -10,7 +10,7 @@
 
 #include "ofa/common/files.hpp"
 #include "ofa/runtime/engine/engine.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/common/library_file.hpp"
 #include "test_support.hpp"

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 using namespace ofa::runtime;
 
@@ -23,7 +23,7 @@ struct ManualClock {
 
 // Feeds `frames` frames whose latency is `slowdown` times the current level's table latency.
 // Returns the levels that ran.
-std::vector<int> run(RuntimeManager& m, ManualClock& c, double slowdown, int frames) {
+std::vector<int> run(SlowdownPolicy& m, ManualClock& c, double slowdown, int frames) {
   std::vector<int> ran;
   for (int i = 0; i < frames; ++i) {
     const double ms = slowdown * m.levels()[m.level()].latency_ms;
@@ -45,19 +45,19 @@ PolicyConfig config(double target) {
 TEST_CASE("the manager starts at the most accurate level meeting the target with its margin", "[policy]") {
   ManualClock c;
   // budget 33 * 0.9 = 29.7 ms: level 2 (30 ms) is just out.
-  RuntimeManager m(four_levels(), config(33), c.clock());
+  SlowdownPolicy m(four_levels(), config(33), c.clock());
   CHECK(m.level() == 1);
   PolicyConfig p = config(50);
-  RuntimeManager top(four_levels(), p, c.clock());
+  SlowdownPolicy top(four_levels(), p, c.clock());
   CHECK(top.level() == 3);
-  RuntimeManager none(four_levels(), config(5), c.clock());
+  SlowdownPolicy none(four_levels(), config(5), c.clock());
   CHECK(none.level() == 0);
   CHECK((none.breaking() & kBreaksLatency) != 0);
 }
 
 TEST_CASE("steady latencies at the table's figures cause no switch", "[policy]") {
   ManualClock c;
-  RuntimeManager m(four_levels(), config(45), c.clock());
+  SlowdownPolicy m(four_levels(), config(45), c.clock());
   REQUIRE(m.level() == 3);
   const auto ran = run(m, c, 1.0, 200);
   CHECK(std::all_of(ran.begin(), ran.end(), [](int l) { return l == 3; }));
@@ -66,7 +66,7 @@ TEST_CASE("steady latencies at the table's figures cause no switch", "[policy]")
 
 TEST_CASE("a slowdown drops straight to the best level that meets the target, within a few frames", "[policy]") {
   ManualClock c;
-  RuntimeManager m(four_levels(), config(45), c.clock());
+  SlowdownPolicy m(four_levels(), config(45), c.clock());
   run(m, c, 1.0, 20);
   REQUIRE(m.level() == 3);
   // 2x: 40 -> 80 ms; the level meeting 40.5 ms at 2x is level 1 (20 ms -> 40 ms).
@@ -89,7 +89,7 @@ TEST_CASE("with a spike window of 3, one spike does not switch", "[policy]") {
   ManualClock c;
   PolicyConfig p = config(45);
   p.spike_window = 3;
-  RuntimeManager m(four_levels(), p, c.clock());
+  SlowdownPolicy m(four_levels(), p, c.clock());
   run(m, c, 1.0, 10);
   const Decision d = m.observe(40 * 4.0);  // one frame four times slower
   CHECK_FALSE(d.switched);
@@ -101,7 +101,7 @@ TEST_CASE("stepping back up waits for the headroom to last up_after_s", "[policy
   ManualClock c;
   PolicyConfig p = config(45);
   p.up_after_s = 0.5;
-  RuntimeManager m(four_levels(), p, c.clock());
+  SlowdownPolicy m(four_levels(), p, c.clock());
   run(m, c, 2.0, 20);
   REQUIRE(m.level() == 1);
   // Contention ends: level 1 now runs at 20 ms. The up switch comes after 0.5 s of headroom,
@@ -123,20 +123,20 @@ TEST_CASE("the accuracy floor and the preference when no level meets both", "[po
   PolicyConfig p = config(45);
   p.min_accuracy = 0.76;  // levels 2 and 3
   SECTION("prefer latency: below the floor, saying so") {
-    RuntimeManager m(four_levels(), p, c.clock());
+    SlowdownPolicy m(four_levels(), p, c.clock());
     run(m, c, 2.0, 20);  // only levels 0 and 1 meet 45 ms at 2x
     CHECK(m.level() == 1);
     CHECK(m.breaking() == kBreaksAccuracy);
   }
   SECTION("prefer accuracy: at the floor, breaking the target") {
     p.prefer = Preference::Accuracy;
-    RuntimeManager m(four_levels(), p, c.clock());
+    SlowdownPolicy m(four_levels(), p, c.clock());
     run(m, c, 2.0, 20);
     CHECK(m.level() == 2);
     CHECK(m.breaking() == kBreaksLatency);
   }
   SECTION("both met: the floor changes nothing") {
-    RuntimeManager m(four_levels(), p, c.clock());
+    SlowdownPolicy m(four_levels(), p, c.clock());
     run(m, c, 1.0, 20);
     CHECK(m.level() == 3);
     CHECK(m.breaking() == kBreaksNothing);
@@ -145,7 +145,7 @@ TEST_CASE("the accuracy floor and the preference when no level meets both", "[po
 
 TEST_CASE("target and floor changes take effect: tighter at once, looser after the hysteresis", "[policy]") {
   ManualClock c;
-  RuntimeManager m(four_levels(), config(45), c.clock());
+  SlowdownPolicy m(four_levels(), config(45), c.clock());
   run(m, c, 1.0, 5);
   REQUIRE(m.level() == 3);
   m.set_target(25);  // budget 22.5: level 1
@@ -177,7 +177,7 @@ TEST_CASE("a level whose table figure is too optimistic is barred after a failed
   ManualClock c;
   PolicyConfig p = config(45);
   p.up_after_s = 0.3;
-  RuntimeManager m(four_levels(), p, c.clock());
+  SlowdownPolicy m(four_levels(), p, c.clock());
   // Level 3 really takes 60 ms although the table says 40; the others are as listed.
   int switches = 0, prev = m.level();
   for (int i = 0; i < 1000; ++i) {  // about 25 s
@@ -195,7 +195,7 @@ TEST_CASE("a level whose table figure is too optimistic is barred after a failed
 
 TEST_CASE("unusable policy settings are rejected by name", "[policy][errors]") {
   ManualClock c;
-  auto make = [&](PolicyConfig p, std::vector<LevelSpec> levels = four_levels()) { RuntimeManager m(levels, p, c.clock()); };
+  auto make = [&](PolicyConfig p, std::vector<LevelSpec> levels = four_levels()) { SlowdownPolicy m(levels, p, c.clock()); };
   CHECK_THROWS_WITH(make(config(0)), ofa::test::contains("latency target"));
   CHECK_THROWS_WITH(make(config(std::nan(""))), ofa::test::contains("latency target"));
   PolicyConfig p = config(30);

@@ -47,7 +47,7 @@ struct Fixture {
                       ? std::optional<LatencyTable>(LatencyTable::load(ofa::test::data_dir() / "luts/jetson_xavier_nx_gpu", space))
                       : std::nullopt),
         efficiency(evaluator, metric) {}
-  SearchContext context(SearchSettings s) const { return SearchContext{space, efficiency, predictor, s, 3, {}, nullptr}; }
+  SearchContext context(SearchSettings s) const { return SearchContext{space, efficiency, predictor, s, 3}; }
 };
 
 SearchSettings small_settings() {
@@ -335,5 +335,32 @@ TEST_CASE("ArchKey equality matches ArchConfig equality", "[arch]") {
     const ArchConfig a = random_arch(space, rng);
     ArchConfig b = mutate(space, a, 0.05, rng);
     CHECK((arch_key(a) == arch_key(b)) == (a == b));
+  }
+}
+
+TEST_CASE("a search reports its progress through its reporter, one whole over all constraints, and stops on its cancel flag", "[evolution][nsga2]") {
+  Fixture fx("ofa-mbv3-w1.2");
+  SearchSettings s = small_settings();
+  s.constraints = {18, 22.5};
+  std::vector<double> fractions;
+  SearchContext ctx = fx.context(s);
+  ctx.reporter = Reporter([&](std::string_view task, double f, std::string_view) {
+    CHECK(task == "search");
+    fractions.push_back(f);
+  }, {});
+  Evolution evolution;
+  (void)evolution.run(ctx);
+  // Two runs of 15 generations, reported every 10 and at the last: each run is half the task.
+  REQUIRE(fractions.size() == 4);
+  CHECK(fractions[0] == Approx(0.5 * 10 / 15));
+  CHECK(fractions[1] == Approx(0.5));
+  CHECK(fractions[2] == Approx(0.5 + 0.5 * 10 / 15));
+  CHECK(fractions[3] == Approx(1.0));
+
+  std::atomic<bool> stop{true};
+  ctx.reporter = Reporter().with_cancel(CancelFlag(stop));
+  for (Algorithm a : {Algorithm::Evolution, Algorithm::Nsga2}) {
+    INFO(to_string(a));
+    CHECK_THROWS_WITH(make_search_algorithm(a)->run(ctx), "interrupted");
   }
 }

@@ -63,9 +63,9 @@ TrainPredictorOptions quick_options(const TempDir& dir, const std::filesystem::p
   return o;
 }
 
-std::string error_of(const TrainPredictorOptions& o) {
+std::string error_of(const TrainPredictorOptions& o, const ofa::common::Reporter& reporter = {}) {
   try {
-    run_train_predictor(o, {});
+    run_train_predictor(o, reporter);
   } catch (const Error& e) {
     return e.what();
   }
@@ -284,9 +284,7 @@ TEST_CASE("train-predictor: bad input is one line naming the file and the value,
   }
   SECTION("Ctrl-C") {
     std::atomic<bool> cancel{true};
-    TrainPredictorOptions o = quick_options(dir, good);
-    o.training.cancel = &cancel;
-    CHECK(error_of(o) == "interrupted");
+    CHECK(error_of(quick_options(dir, good), ofa::common::Reporter().with_cancel(ofa::common::CancelFlag(cancel))) == "interrupted");
   }
   CHECK_FALSE(std::filesystem::exists(dir / "p.pt"));
   CHECK_FALSE(std::filesystem::exists(dir / "p.yaml"));

@@ -115,7 +115,15 @@ static ExportManifest read_export_unguarded(const std::filesystem::path& file) {
   }
   // The runtime's policy needs what a library guarantees: fastest first, none dominated.
   std::vector<Level> order;
-  for (const ExportedLevel& l : m.levels) order.push_back({0, l.arch, l.accuracy, l.accuracy_source, l.latency_median_ms, l.latency_p90_ms});
+  for (const ExportedLevel& l : m.levels) {
+    Level level;
+    level.arch = l.arch;
+    level.accuracy = l.accuracy;
+    level.accuracy_source = l.accuracy_source;
+    level.latency_median_ms = l.latency_median_ms;
+    level.latency_p90_ms = l.latency_p90_ms;
+    order.push_back(std::move(level));
+  }
   check_levels(order, where);
   return m;
 }

@@ -135,120 +135,167 @@ class Machine {
     push(add(make(Kind::Reduce).items({callable, args})));
   }
 
+  // Each opcode family in its own switch: every one answers whether the opcode was its own.
   void step() {
+    if (stack_op() || scalar_op() || text_op() || sequence_op() || dict_op() || object_op() || memo_op()) return;
+    fail("not supported (not one torch.save writes)");
+  }
+
+  // Framing, MARK and the stack's own ops.
+  bool stack_op() {
     switch (op_) {
-      case 0x80: in_.u8(); break;       // PROTO
-      case 0x95: in_.u64(); break;      // FRAME: a hint for buffering
-      case '(': marks_.push_back(stack_.size()); break;
-      case '0': pop(); break;
-      case '1': pop_mark(); break;
-      case '2': push(top()); break;     // DUP
-      case 'N': push(add(Kind::None)); break;
-      case 0x88: push(add(make(Kind::Bool).integer(1))); break;
-      case 0x89: push(add(make(Kind::Bool).integer(0))); break;
-      case 'J': push_int(static_cast<std::int32_t>(in_.u32())); break;
-      case 'K': push_int(in_.u8()); break;
-      case 'M': push_int(in_.u16()); break;
-      case 0x8a: push_long(in_.u8()); break;
+      case 0x80: in_.u8(); return true;   // PROTO
+      case 0x95: in_.u64(); return true;  // FRAME: a hint for buffering
+      case '(': marks_.push_back(stack_.size()); return true;
+      case '0': pop(); return true;
+      case '1': pop_mark(); return true;
+      case '2': push(top()); return true;  // DUP
+      default: return false;
+    }
+  }
+
+  bool scalar_op() {
+    switch (op_) {
+      case 'N': push(add(Kind::None)); return true;
+      case 0x88: push(add(make(Kind::Bool).integer(1))); return true;
+      case 0x89: push(add(make(Kind::Bool).integer(0))); return true;
+      case 'J': push_int(static_cast<std::int32_t>(in_.u32())); return true;
+      case 'K': push_int(in_.u8()); return true;
+      case 'M': push_int(in_.u16()); return true;
+      case 0x8a: push_long(in_.u8()); return true;
       case 0x8b: {
         const auto n = static_cast<std::int32_t>(in_.u32());
         if (n < 0) fail("negative length");
         push_long(static_cast<std::uint64_t>(n));
-        break;
+        return true;
       }
       case 'G': {
         const std::uint64_t bits = __builtin_bswap64(in_.u64());  // big-endian on disk
         push(add(make(Kind::Float).real(bit_copy<double>(bits))));
-        break;
+        return true;
       }
-      case 'X': push_text(Kind::String, in_.u32()); break;
-      case 0x8c: push_text(Kind::String, in_.u8()); break;
-      case 0x8d: push_text(Kind::String, in_.u64()); break;
+      default: return false;
+    }
+  }
+
+  // Strings and bytes, by the width of their length.
+  bool text_op() {
+    switch (op_) {
+      case 'X': push_text(Kind::String, in_.u32()); return true;
+      case 0x8c: push_text(Kind::String, in_.u8()); return true;
+      case 0x8d: push_text(Kind::String, in_.u64()); return true;
       case 'T': {
         const auto n = static_cast<std::int32_t>(in_.u32());
         if (n < 0) fail("negative length");
         push_text(Kind::String, static_cast<std::uint64_t>(n));
-        break;
+        return true;
       }
-      case 'U': push_text(Kind::String, in_.u8()); break;
-      case 'B': push_text(Kind::Bytes, in_.u32()); break;
-      case 'C': push_text(Kind::Bytes, in_.u8()); break;
-      case 0x8e: push_text(Kind::Bytes, in_.u64()); break;
-      case ')': push(add(Kind::Tuple)); break;
-      case 't': push(add(make(Kind::Tuple).items(pop_mark()))); break;
+      case 'U': push_text(Kind::String, in_.u8()); return true;
+      case 'B': push_text(Kind::Bytes, in_.u32()); return true;
+      case 'C': push_text(Kind::Bytes, in_.u8()); return true;
+      case 0x8e: push_text(Kind::Bytes, in_.u64()); return true;
+      default: return false;
+    }
+  }
+
+  // Tuples and lists.
+  bool sequence_op() {
+    switch (op_) {
+      case ')': push(add(Kind::Tuple)); return true;
+      case 't': push(add(make(Kind::Tuple).items(pop_mark()))); return true;
       case 0x85: case 0x86: case 0x87: {
         std::vector<NodeId> items(static_cast<std::size_t>(op_ - 0x84));
         for (std::size_t i = items.size(); i-- > 0;) items[i] = pop();
         push(add(make(Kind::Tuple).items(std::move(items))));
-        break;
+        return true;
       }
-      case ']': push(add(Kind::List)); break;
-      case 'l': push(add(make(Kind::List).items(pop_mark()))); break;
+      case ']': push(add(Kind::List)); return true;
+      case 'l': push(add(make(Kind::List).items(pop_mark()))); return true;
       case 'a': {
         const NodeId v = pop();
         container(top(), Kind::List).items.push_back(v);
-        break;
+        return true;
       }
       case 'e': {
         std::vector<NodeId> items = pop_mark();
         Node& l = container(top(), Kind::List);
         l.items.insert(l.items.end(), items.begin(), items.end());
-        break;
+        return true;
       }
-      case '}': push(add(Kind::Dict)); break;
+      default: return false;
+    }
+  }
+
+  bool dict_op() {
+    switch (op_) {
+      case '}': push(add(Kind::Dict)); return true;
       case 'd': {
         const std::vector<NodeId> kv = pop_mark();
         push(add(Kind::Dict));
         set_items(top(), kv);
-        break;
+        return true;
       }
       case 's': {
         const NodeId v = pop(), k = pop();
         set_items(top(), {k, v});
-        break;
+        return true;
       }
       case 'u': {
         const std::vector<NodeId> kv = pop_mark();
         set_items(top(), kv);
-        break;
+        return true;
       }
+      default: return false;
+    }
+  }
+
+  // Classes, their calls and states, and persistent ids.
+  bool object_op() {
+    switch (op_) {
       case 'c': {
         const std::string_view module = line(), name = line();
         push(add(make(Kind::Global).text(module).name(name)));
-        break;
+        return true;
       }
       case 0x93: {  // STACK_GLOBAL
         const NodeId name = pop(), module = pop();
         const Node &m = doc_.nodes[module], &n = doc_.nodes[name];
         if (m.kind != Kind::String || n.kind != Kind::String) fail("STACK_GLOBAL needs two strings");
         push(add(make(Kind::Global).text(m.text).name(n.text)));
-        break;
+        return true;
       }
       case 'R': case 0x81: {  // REDUCE, NEWOBJ
         const NodeId args = pop(), callable = pop();
         reduce(callable, args);
-        break;
+        return true;
       }
-      case 'b': {  // BUILD
-        const NodeId state = pop();
-        Node& obj = doc_.nodes[top()];
-        if (obj.kind == Kind::Dict) break;  // an OrderedDict's attributes (state_dict's _metadata)
-        if (obj.kind != Kind::Reduce) fail(std::string("BUILD on a ") + kind_name(obj.kind));
-        obj.items.resize(2);
-        obj.items.push_back(state);
-        break;
-      }
+      case 'b': build(); return true;  // BUILD
       case 'Q': {
         const NodeId pid = pop();
         push(add(make(Kind::PersistentId).items({pid})));
-        break;
+        return true;
       }
-      case 'q': memo_put(in_.u8()); break;
-      case 'r': memo_put(in_.u32()); break;
-      case 0x94: memo_put(memo_.size()); break;  // MEMOIZE
-      case 'h': memo_get(in_.u8()); break;
-      case 'j': memo_get(in_.u32()); break;
-      default: fail("not supported (not one torch.save writes)");
+      default: return false;
+    }
+  }
+
+  void build() {
+    const NodeId state = pop();
+    Node& obj = doc_.nodes[top()];
+    if (obj.kind == Kind::Dict) return;  // an OrderedDict's attributes (state_dict's _metadata)
+    if (obj.kind != Kind::Reduce) fail(std::string("BUILD on a ") + kind_name(obj.kind));
+    obj.items.resize(2);
+    obj.items.push_back(state);
+  }
+
+  bool memo_op() {
+    switch (op_) {
+      case 'q': memo_put(in_.u8()); return true;
+      case 'r': memo_put(in_.u32()); return true;
+      case 0x94: memo_put(memo_.size()); return true;  // MEMOIZE
+      case 'h': memo_get(in_.u8()); return true;
+      case 'j': memo_get(in_.u32()); return true;
+      default: return false;
     }
   }
 

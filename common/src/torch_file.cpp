@@ -307,8 +307,29 @@ class Reader {
     if (name != "torch._utils._rebuild_tensor_v2" && name != "torch._utils._rebuild_tensor")
       fail(path, "unsupported pickle class '" + name + "' (torch.save of tensors and containers only)");
     if (args.items.size() < 4) fail(path, name + " with " + std::to_string(args.items.size()) + " arguments");
-    const Node& pid = doc_[args.items[0]];
     StorageRef ref;
+    std::shared_ptr<const TensorStorage> in_bytes = storage_arg(doc_[args.items[0]], path, ref);
+
+    SavedTensor t;
+    t.dtype = ref.dtype;
+    t.offset = int_arg(args.items[1], path, "the storage offset");
+    if (t.offset < 0) fail(path, "negative storage offset " + std::to_string(t.offset));
+    t.sizes = shape_arg(args.items[2], path, "the size");
+    t.strides = shape_arg(args.items[3], path, "the stride");
+    if (t.sizes.size() != t.strides.size())
+      fail(path, "size and stride differ in length (" + std::to_string(t.sizes.size()) + " and " + std::to_string(t.strides.size()) + ")");
+    try {
+      t.storage = in_bytes ? in_bytes : source_(ref);
+    } catch (const Error& e) {
+      fail(path, e.what());
+    }
+    check_in_storage(t, ref.key, path);
+    return t;
+  }
+
+  // A tensor's storage argument: a persistent id, read into `ref` for source_ to resolve; or a
+  // storage pickled inside bytes, returned (`ref` then names only its type and a placeholder key).
+  std::shared_ptr<const TensorStorage> storage_arg(const Node& pid, const std::string& path, StorageRef& ref) {
     std::shared_ptr<const TensorStorage> in_bytes;
     if (pid.kind == Kind::Reduce && doc_[pid.items[0]].kind == Kind::Global && doc_[pid.items[0]].text == "torch.storage" &&
         doc_[pid.items[0]].name == "_load_from_bytes") {
@@ -327,22 +348,12 @@ class Reader {
     } else {
       ref = storage_ref(doc_, pid.items[0], [&](const std::string& what) { fail(path, what); });
     }
+    return in_bytes;
+  }
 
-    SavedTensor t;
-    t.dtype = ref.dtype;
-    t.offset = int_arg(args.items[1], path, "the storage offset");
-    if (t.offset < 0) fail(path, "negative storage offset " + std::to_string(t.offset));
-    t.sizes = shape_arg(args.items[2], path, "the size");
-    t.strides = shape_arg(args.items[3], path, "the stride");
-    if (t.sizes.size() != t.strides.size())
-      fail(path, "size and stride differ in length (" + std::to_string(t.sizes.size()) + " and " + std::to_string(t.strides.size()) + ")");
-    try {
-      t.storage = in_bytes ? in_bytes : source_(ref);
-    } catch (const Error& e) {
-      fail(path, e.what());
-    }
-    // Every element the view reaches must lie in the storage: the largest linear index is
-    // offset + sum((size - 1) * stride), computed without overflow.
+  // Every element the view reaches must lie in the storage: the largest linear index is
+  // offset + sum((size - 1) * stride), computed without overflow.
+  void check_in_storage(const SavedTensor& t, const std::string& key, const std::string& path) const {
     std::int64_t numel = 1, last = t.offset;
     bool empty = false;
     for (std::size_t d = 0; d < t.sizes.size(); ++d) {
@@ -353,9 +364,8 @@ class Reader {
         fail(path, "size " + t.describe() + " overflows");
     }
     if (!empty && last >= t.storage->numel)
-      fail(path, "storage '" + ref.key + "' holds " + std::to_string(t.storage->numel) + " " + std::string(dtype_name(t.dtype)) +
+      fail(path, "storage '" + key + "' holds " + std::to_string(t.storage->numel) + " " + std::string(dtype_name(t.dtype)) +
                      " values, the tensor " + t.describe() + " reaches element " + std::to_string(last));
-    return t;
   }
 
   const Document& doc_;

@@ -44,10 +44,10 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
 #include "ofa/runtime/engine/inference_optimization.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
 #include "ofa/runtime/engine/scripted_subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/common/library_file.hpp"
@@ -123,7 +123,7 @@ NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, 
     n.variants.push_back({engine_name(kind), [e](const torch::Tensor& x) { return e.forward(x); }});
     contenders.push_back({e, input});
   }
-  const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 10, 10, 0, nullptr, {}}), auto_engines());
+  const auto timings = keep_fastest(time_networks(contenders, torch::kCPU, RoundsOptions{5, 10, 10, 0, {}, {}}), auto_engines());
   for (std::size_t k = 0; k < n.variants.size(); ++k)
     if (std::strcmp(n.variants[k].name, engine_name(timings.front().engine)) == 0) n.auto_pick = k;
   // ONNX Runtime alone, as a user of ONNX Runtime runs it: its defaults (workers spinning

@@ -17,7 +17,7 @@
 #include "ofa/runtime/engine/engine.hpp"
 #include "runtime/commands/latency_command.hpp"
 #include "runtime/commands/lut_command.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/search/latency_table.hpp"
 #include "ofa/search/sampling.hpp"

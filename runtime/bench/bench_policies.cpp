@@ -1,4 +1,4 @@
-// bench-policies: our policy (RuntimeManager) and Dynamic-OFA's (DynamicOfaPolicy) over the same
+// bench-policies: our policy (SlowdownPolicy) and Dynamic-OFA's (DynamicOfaPolicy) over the same
 // slowdown traces, frame by frame, side by side. Nothing is timed: each frame's latency is
 // simulated as level latency x slowdown(t) x seeded noise, and the clock advances by it, so the
 // figures are the policies' decisions alone and repeat exactly for a seed.
@@ -47,7 +47,7 @@
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/runtime/adaptive/dynamic_ofa_policy.hpp"
 #include "ofa/runtime/adaptive/run_summary.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 using namespace ofa::runtime;
 

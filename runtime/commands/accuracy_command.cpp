@@ -20,7 +20,7 @@
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/images/image_batch.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/images/image_batch.hpp"
 #include "ofa/runtime/images/image_folder.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
@@ -160,7 +160,7 @@ void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t 
   const fs::path out_dir = ev.out_path.parent_path();
   const std::string bn_folder = ev.out_path.stem().string() + "_bn";
   for (std::size_t b = 0; b < ev.calib->batch_count(); ++b) {
-    check_cancel(ev.o.device);
+    ev.reporter.cancel().check();
     const ImageBatch batch = ev.calib->batch(b, r);
     ev.skipped += batch.skipped.size();
     if (batch.kept.empty()) continue;
@@ -195,7 +195,7 @@ void evaluate(Evaluation& ev, int r, std::vector<Network>& nets, std::span<const
   for (std::size_t b = 0; b < val_batches; ++b) {
     ImageBatch batch = next.get();
     if (b + 1 < val_batches) next = fetch(b + 1);
-    check_cancel(ev.o.device);
+    ev.reporter.cancel().check();
     ev.skipped += batch.skipped.size();
     if (batch.kept.empty()) continue;
     const torch::Tensor x = batch.images.to(ev.device);
@@ -305,7 +305,7 @@ common::AccuracyPartInputs part_inputs(const Evaluation& ev, const std::vector<s
   in.engine = engine_name(ev.kind);
   in.device = ev.device.str();
   in.ort_provider = o.device.ort_provider;
-  in.threads = o.device.threads;
+  in.threads = o.device.threads.value_or(0);
   in.allow_tf32 = o.device.allow_tf32;
   for (std::size_t i : selected) in.candidates.push_back(ev.out.rows[i].candidate.id);
   in.setup = *ev.out.accuracy_setup;

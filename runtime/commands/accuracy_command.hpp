@@ -1,6 +1,5 @@
 // `ofa-measure accuracy`: BN recalibration and top-1/top-5 per row of a measured file.
 #pragma once
-#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,7 +32,7 @@ struct AccuracyOptions {
   std::string classes, data_dir;
   bool skip_unreadable = false;
   bool resume = false;
-  // device, engine, threads, cancel; accuracy is the same on every engine (within 1e-4 of OFA's
+  // device, engine, threads; accuracy is the same on every engine (within 1e-4 of OFA's
   // logits), so it evaluates on the optimized one (auto, which chooses by timing, does too).
   DeviceOptions device{.engine = "optimized"};
   std::filesystem::path out;                       // with a shard: the part file ("%p": the part's index)

@@ -61,7 +61,7 @@ std::string run_bn(const BnOptions& o, const common::Reporter& reporter) {
     batch_count = batches.size();
   } else {
     for (std::size_t i = 0; i < folder->batch_count(); ++i) {
-      if (o.cancel && o.cancel->load()) throw Error("interrupted");
+      reporter.cancel().check();
       const ImageBatch b = folder->batch(i, arch.r);
       skipped += b.skipped.size();
       if (b.kept.empty()) continue;

@@ -1,6 +1,5 @@
 // `ofa-measure bn`: a BN file for one architecture from calibration images (a tensor or an image folder).
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -24,7 +23,6 @@ struct BnOptions {
   bool skip_unreadable = false;
   int batch_size = 200;
   std::filesystem::path out;
-  const std::atomic<bool>* cancel = nullptr;  // checked between batches
 };
 // Writes `out` atomically; returns a one-line report.
 std::string run_bn(const BnOptions& options, const common::Reporter& reporter = {});

@@ -7,7 +7,7 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "ofa/runtime/engine/onednn_cache_sizes.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 
 namespace ofa::runtime {
 

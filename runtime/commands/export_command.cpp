@@ -89,7 +89,7 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   int onnx_levels = 0;
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
-    if (o.cancel && o.cancel->load()) throw Error("interrupted; nothing written");
+    if (reporter.cancel().requested()) throw Error("interrupted; nothing written");
     const LevelFormat f = level_format(lib, i, o.format);
     const Subnet net = level_subnet(lib, i, o.library.parent_path(), supernet, slicer);
     const std::string file = "level_" + std::to_string(i) + (f.model_format == "onnx" ? ".onnx" : ".pt");

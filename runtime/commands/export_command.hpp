@@ -1,6 +1,5 @@
 // `ofa-runtime export`: a library's levels as a bundle, each a self-contained file, for a device to serve.
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -19,7 +18,6 @@ struct ExportOptions {
   std::uint64_t seed = 0;                        // of random weights
   std::string format = "auto";                   // auto (each level in its engine's format) | torchscript | onnx
   std::optional<std::int64_t> batch;             // the ONNX models' static batch; absent: any batch
-  const std::atomic<bool>* cancel = nullptr;     // checked between levels: the staging folder is removed
 };
 
 // Writes a bundle into out_dir: per level level_<i>.pt (level_module: BN folded, body and head,

@@ -2,7 +2,7 @@
 
 #include "ofa/common/arch_yaml.hpp"
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+
 #include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
@@ -18,10 +18,11 @@ std::string run_infer(const InferOptions& o) {
   const auto archs = read_archs(o.arch, space);
   if (archs.size() != 1)
     throw Error(o.arch.string() + ": holds " + std::to_string(archs.size()) + " architectures; infer takes a file with one");
-  const torch::Device device = parse_device(o.device);
-  apply_tf32(o.allow_tf32);
-  const EngineKind engine_kind = parse_engine(o.engine);
-  const OrtProvider provider = parse_ort_provider(o.ort_provider);
+  const torch::Device device = parse_device(o.device.device);
+  apply_tf32(o.device.allow_tf32);
+  apply_threads(o.device.threads);
+  const EngineKind engine_kind = parse_engine(o.device.engine);
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   check_ort_provider_device(provider, device);
   check_engine_device(engine_kind, device, provider);
   if (engine_kind == EngineKind::OnnxRuntime) check_ort_provider(provider);

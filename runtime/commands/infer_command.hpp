@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "ofa/runtime/measure/device_options.hpp"
+
 namespace ofa::runtime {
 
 // `ofa-runtime infer`: logits of one architecture for an input tensor file.
@@ -14,11 +16,8 @@ struct InferOptions {
   std::filesystem::path input;                   // float32 [N, 3, r, r], saved with torch.save
   std::filesystem::path out;                     // logits [N, classes], saved with torch.save
   std::string space = "ofa-mbv3-w1.2";
-  std::string device = "cpu";
-  std::string engine = "optimized";              // optimized | onnxruntime | eager
-  std::string ort_provider = "cpu";              // the ONNX Runtime engine's provider
+  DeviceOptions device{.engine = "optimized"};   // one engine (auto is for the measuring commands); no timing
   std::uint64_t seed = 0;                        // for random weights
-  bool allow_tf32 = false;                       // TF32 on CUDA (default: exact float32)
 };
 
 // Returns a one-line summary for stderr ("weights: random" when no supernet was given).

@@ -2,9 +2,9 @@
 
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "ofa/search/candidate_selection.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -99,7 +99,7 @@ void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common:
 void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, const std::optional<Supernet>& supernet,
                      const std::vector<common::CandidateRow>& pending, const torch::Device& device, common::MeasuredFile& out,
                      const common::Reporter& reporter) {
-  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, reporter.cancel());
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                  std::to_string(rounds.rounds) + " rounds of one call each");
@@ -160,7 +160,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   record_setup_here(out, device.str(), o.device, threads, o.batch);
   out.warmup = o.device.warmup;
   out.repeats = o.device.repeats;
-  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, nullptr).rounds;
+  out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, {}).rounds;
   out.weights = o.weights ? o.weights->string() : "random";
   keep_resumed_rows(o, selected, out);
 

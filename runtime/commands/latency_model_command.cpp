@@ -15,10 +15,11 @@
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/staging_folder.hpp"
 #include "ofa/runtime/engine/engine.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/common/machine_description.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/search/latency_model.hpp"
@@ -77,7 +78,6 @@ RoundsOptions fit_budget(const LatencyModelOptions& o, double probe_ms, double e
   rounds.calls = o.device.repeats;
   rounds.warmup = o.device.warmup;
   rounds.seed = o.seed;
-  rounds.cancel = o.device.cancel;
   if (!o.budget_minutes) return rounds;
   const double affordable = (*o.budget_minutes * 60e3 - elapsed_ms) / probe_ms;  // calls per network in all
   if (affordable < 2.0 + rounds.warmup)
@@ -124,7 +124,7 @@ EngineKind model_engine(const LatencyModelOptions& o, const common::SearchSpace&
   const EngineChoice choice = engine_choice(o.device);
   if (!choice.automatic) return choice.kind;
   const TableEngine t = probe_table_engine(space, o.resolutions, choice.engines(), provider, device, kTableProbeNetworks,
-                                           RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
+                                           RoundsOptions{5, 3, 2, o.seed, reporter.cancel(), {}});
   if (!t.geomean_ms.empty()) reporter.note("latency-model: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
   return t.engine;
 }
@@ -133,7 +133,7 @@ std::vector<TimedNetwork> build_networks(const LatencyModelOptions& o, const com
                                          const torch::Device& device, EngineKind kind, OrtProvider provider, const common::Reporter& reporter) {
   std::vector<TimedNetwork> networks;
   for (std::size_t i = 0; i < archs.size(); ++i) {
-    check_cancel(o.device);
+    reporter.cancel().check();
     Subnet net = Subnet::random(space, archs[i], o.seed + i);
     net.to(device);
     networks.push_back({Engine(net, kind, nullptr, provider), torch::randn({1, 3, archs[i].r, archs[i].r}).to(device)});
@@ -227,6 +227,7 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   double probe_ms = 0;
   for (const TimedNetwork& n : networks) probe_ms += time_network(n, device);
   RoundsOptions rounds = fit_budget(o, probe_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+  rounds.cancel = reporter.cancel();
   rounds.on_round_done = [&](int r) {
     reporter.progress("latency-model", 0.1 + 0.9 * static_cast<double>(r + 1) / static_cast<double>(rounds.rounds), "round " + std::to_string(r + 1));
   };
@@ -238,7 +239,7 @@ std::string run_latency_model(const LatencyModelOptions& o, const common::Report
   const HeldOutPredictions p = predict_held_out(space, fit, table, split);
   search::ModelQualityReport q = quality_report(split, p, fit);
   q.prior = o.lut ? "table " + o.lut->string() : "macs";
-  q.device = device.str(), q.engine = engine_name(kind), q.machine = machine_description();
+  q.device = device.str(), q.engine = engine_name(kind), q.machine = common::machine_description();
   q.threads = threads, q.rounds = rounds.rounds, q.calls = rounds.calls, q.regularization = o.regularization;
   q.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& [r, t] : fit.tables) common::write_lut_file(staging / (std::to_string(r) + "_lookup_table.json"), t);

@@ -3,16 +3,15 @@
 #include <cstdio>
 #include <limits>
 
-
 #include "ofa/common/error.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/library_inputs.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+
 #include "ofa/runtime/measure/network_rounds.hpp"
 
 namespace ofa::runtime {
@@ -60,7 +59,7 @@ std::vector<EngineTiming> time_levels(const RetimeLibraryOptions& ro, const comm
                   " engine cannot build it: " + e.what());
     }
   };
-  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, reporter.cancel());
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                  std::to_string(rounds.rounds) + " rounds of one call each");

@@ -1,5 +1,6 @@
 #include "runtime/commands/lut_command.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -16,7 +17,7 @@
 #include "ofa/common/lut_measurement_file.hpp"
 #include "ofa/common/number_format.hpp"
 #include "ofa/runtime/engine/engine.hpp"
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
@@ -58,7 +59,7 @@ EngineKind table_engine(const BuildLutOptions& o, const SearchSpace& space, cons
   }
   if (!choice.automatic) return choice.kind;
   const TableEngine t = probe_table_engine(space, resolutions, choice.engines(), provider, device, kTableProbeNetworks,
-                                           RoundsOptions{5, 3, 2, o.seed, o.device.cancel, {}});
+                                           RoundsOptions{5, 3, 2, o.seed, reporter.cancel(), {}});
   if (!t.geomean_ms.empty()) reporter.note("lut: " + describe_table_engine(t, choice.engines(), kTableProbeNetworks));
   return t.engine;
 }
@@ -133,7 +134,7 @@ void run_build_lut(const BuildLutOptions& o, const common::Reporter& reporter) {
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   apply_threads(o.device.threads);
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
-  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, o.device.cancel);
+  const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, reporter.cancel());
   const auto record = o.out_dir / "measurement.yaml";
   std::error_code exists_ec;
   std::optional<common::LutMeasurement> previous;

@@ -17,7 +17,7 @@
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/adaptive/contention.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+
 #include "ofa/runtime/adaptive/trace_plot.hpp"
 #include "ofa/common/library_inputs.hpp"
 
@@ -44,7 +44,7 @@ Contention::Work cuda_work(const torch::Device& device) {
 // them: an imported library's levels, levels measured on another engine, eager levels.
 std::optional<EngineKind> serving_engines(const RunOptions& o, const common::LibraryFile& lib, const torch::Device& device,
                                           OrtProvider provider, const common::Reporter& reporter) {
-  const std::optional<EngineKind> engine = o.engine.empty() ? std::nullopt : std::optional<EngineKind>(parse_engine(o.engine));
+  const std::optional<EngineKind> engine = o.device.engine.empty() ? std::nullopt : std::optional<EngineKind>(parse_engine(o.device.engine));
   if (engine) {
     check_engine_device(*engine, device, provider);
     if (*engine == EngineKind::OnnxRuntime) check_ort_provider(provider);
@@ -104,8 +104,8 @@ std::optional<ContentionSpec> contention_spec(const RunOptions& o, const common:
 // --engine for a bundle's levels: every level on it (build_bundle_levels refuses a file it
 // cannot run); none: each on the engine the bundle records for it.
 std::optional<EngineKind> forced_engine(const RunOptions& o, const torch::Device& device, OrtProvider provider) {
-  if (o.engine.empty()) return std::nullopt;
-  const EngineKind engine = parse_engine(o.engine);
+  if (o.device.engine.empty()) return std::nullopt;
+  const EngineKind engine = parse_engine(o.device.engine);
   check_engine_device(engine, device, provider);
   if (engine == EngineKind::OnnxRuntime) check_ort_provider(provider);
   return engine;
@@ -113,10 +113,10 @@ std::optional<EngineKind> forced_engine(const RunOptions& o, const torch::Device
 
 AdaptiveOptions adaptive_options(const RunOptions& o, std::optional<EngineKind> engine, OrtProvider provider) {
   AdaptiveOptions ao;
-  ao.device = o.device;
+  ao.device = o.device.device;
   ao.engine = engine;
   ao.ort_provider = provider;
-  ao.warmup = o.warmup;
+  ao.warmup = o.device.warmup;
   ao.policy = o.policy;
   ao.policy_name = o.policy_name;
   ao.seed = o.seed;
@@ -157,7 +157,7 @@ Served serve(AdaptiveNetwork& net, const RunOptions& o, const std::map<int, torc
   if (contention) contention->start(elapsed);
   double next_report = 1;
   while (elapsed() < o.duration_s) {
-    if (o.cancel && o.cancel->load()) break;
+    if (reporter.cancel().requested()) break;
     const bool busy = contention && contention->active();
     net.infer(frames.at(net.resolution()));
     FrameRecord r = net.last_frame();
@@ -197,20 +197,20 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   if (!(o.duration_s >= 0.001) || !(o.duration_s <= 365.0 * 86400))
     throw Error("--duration " + common::format_g(o.duration_s, 6) + " must be a number of seconds from a millisecond to a year");
   const std::optional<ContentionSpec> spec = contention_spec(o, reporter);
-  const torch::Device device = parse_device(o.device);
+  const torch::Device device = parse_device(o.device.device);
   if (o.library.empty() && !o.bundle) throw Error("give --library (a library file) or --bundle (a folder ofa-runtime export wrote)");
   const std::optional<Bundle> bundle = o.bundle ? std::optional<Bundle>(read_bundle(*o.bundle)) : std::nullopt;
   const common::LibraryFile lib = bundle ? bundle_library(*bundle) : common::read_library(o.library);
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
-  const OrtProvider provider = parse_ort_provider(o.ort_provider.empty() ? lib.ort_provider : o.ort_provider);
-  if (!o.ort_provider.empty()) check_ort_provider_device(provider, device);
+  const OrtProvider provider = parse_ort_provider(o.device.ort_provider.empty() ? lib.ort_provider : o.device.ort_provider);
+  if (!o.device.ort_provider.empty()) check_ort_provider_device(provider, device);
   // The driver checked the outputs against the flags; the levels' files are inputs too.
   const std::vector<common::NamedInput> inputs = bundle ? bundle_inputs(*bundle) : common::library_inputs(lib, o.library, o.weights);
   for (const auto& [flag, path] : {std::pair{"--trace", o.trace}, {"--plot", o.plot}, {"--summary-json", o.summary_json}})
     if (path) common::check_output_spares_inputs(flag, *path, inputs);
-  const int threads = apply_threads(o.threads.value_or(lib.threads));
+  const int threads = apply_threads(o.device.threads.value_or(lib.threads));
   // Levels run as they were measured: TF32 only where the library was measured with it.
-  apply_tf32(o.allow_tf32 || lib.allow_tf32);
+  apply_tf32(o.device.allow_tf32 || lib.allow_tf32);
 
   const AdaptiveOptions ao =
       adaptive_options(o, bundle ? forced_engine(o, device, provider) : serving_engines(o, lib, device, provider, reporter), provider);

@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "ofa/cli/arg_parser.hpp"
-#include "ofa/cli/interrupts.hpp"
 #include "ofa/common/profile.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "runtime/commands/accuracy_command.hpp"
@@ -68,10 +67,7 @@ Command latency() {
            bind_at<L>(O{"--weights", {}, {}, "latency does not depend on them"}, [](L& o) -> auto& { return o.measure.weights; })},
           tools::joined<L>(selection_flags<L>([](L& o) -> auto& { return o.measure.selection; }, "over the predicted latency (for a runtime library)"),
                            device_flags<L>([m](L& o) -> auto& { return m(o).device; }, true))),
-      [](L& o, const Reporter& reporter) {
-        o.measure.device.cancel = &cli::interrupt_flag();
-        return runtime::run_latency(o, reporter);
-      },
+      [](L& o, const Reporter& reporter) { return runtime::run_latency(o, reporter); },
       CommandTraits{true});
 }
 
@@ -88,7 +84,6 @@ Command lut() {
                         bind(O{"--rounds"}, &B::rounds), bind(O{"--seed", {}, {}, "of the rounds' order"}, &B::seed), bind(O{"--pin-cpus"}, &B::pin_cpus)},
                        device_flags<B>([](B& o) -> auto& { return o.device; }, true)),
       [](B& o, const Reporter& reporter) {
-        o.device.cancel = &cli::interrupt_flag();
         runtime::run_build_lut(o, reporter);
         return "lut: written to " + o.out_dir.string();
       },
@@ -110,10 +105,7 @@ Command bn() {
        bind(O{"--classes"}, &B::classes), bind(O{"--data-dir"}, &B::data_dir),
        bind(O{"--decode-threads"}, &B::threads), bind(O{"--skip-unreadable"}, &B::skip_unreadable),
        bind(O{"--calib-batch", {}, {}, "also of --tensors"}, &B::batch_size), bind(O{"--out", R, {}, "the BN file (.pt)"}, &B::out)},
-      [](B& o, const Reporter& reporter) {
-        o.cancel = &cli::interrupt_flag();
-        return runtime::run_bn(o, reporter);
-      },
+      [](B& o, const Reporter& reporter) { return runtime::run_bn(o, reporter); },
       CommandTraits{true, "nothing was written (bn writes its file at the end; run it again)"});
 }
 
@@ -151,10 +143,7 @@ Command accuracy() {
                           [](const std::optional<common::Shard>& s) { return s ? std::to_string(s->index) + "/" + std::to_string(s->count) : std::string(); })},
           tools::joined<A>(selection_flags<A>([](A& o) -> auto& { return o.selection; }, "over the measured latency range"),
                            device_flags<A>([](A& o) -> auto& { return o.device; }, false))),
-      [](A& o, const Reporter& reporter) {
-        o.device.cancel = &cli::interrupt_flag();
-        return runtime::run_accuracy(o, reporter).text;
-      },
+      [](A& o, const Reporter& reporter) { return runtime::run_accuracy(o, reporter).text; },
       CommandTraits{true});
 }
 
@@ -190,10 +179,7 @@ Command latency_model() {
                         bind(O{"--force", {}, {}, "replace --out if it exists and is not empty"}, &L::force),
                         bind(O{"--out", R, {}, "folder: <r>_lookup_table.json, quality.yaml, quality.svg, networks.yaml"}, &L::out)},
                        device_flags<L>([](L& o) -> auto& { return o.device; }, true)),
-      [](L& o, const Reporter& reporter) {
-        o.device.cancel = &cli::interrupt_flag();
-        return runtime::run_latency_model(o, reporter);
-      },
+      [](L& o, const Reporter& reporter) { return runtime::run_latency_model(o, reporter); },
       CommandTraits{true, "nothing was written (latency-model has no --resume; run it again)"});
 }
 

@@ -12,7 +12,7 @@
 
 #include "ofa/runtime/engine/engine_check.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 
 namespace {
 

@@ -2,7 +2,6 @@
 
 #include <iostream>
 
-#include "ofa/cli/interrupts.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
 #include "runtime/commands/engines_command.hpp"
 #include "runtime/commands/export_command.hpp"
@@ -45,16 +44,17 @@ Command infer() {
       {"ofa-runtime", "infer",
        "Logits of one architecture for an input tensor (files saved with torch.save), exact against OFA's within 1e-4.\n"
        "  ofa-runtime infer --weights supernet.pt --arch net.yaml --input x.pt --out logits.pt"},
-      {bind(O{"--weights"}, &I::weights), bind(O{"--arch", R}, &I::arch), bind(O{"--bn"}, &I::bn), bind(O{"--input", R}, &I::input),
-       bind(O{"--out", R, {}, "the logits tensor [N, classes] (.pt)"}, &I::out), bind(O{"--space"}, &I::space), bind(O{"--device"}, &I::device),
-       bind(O{"--engine", {}, {}, "auto is for the measuring commands", kRunEngines}, &I::engine), bind(O{"--ort-provider"}, &I::ort_provider),
-       bind(O{"--allow-tf32"}, &I::allow_tf32), bind(O{"--seed", {}, {}, "of the random weights (without --weights)"}, &I::seed)},
+      tools::joined<I>({bind(O{"--weights"}, &I::weights), bind(O{"--arch", R}, &I::arch), bind(O{"--bn"}, &I::bn), bind(O{"--input", R}, &I::input),
+                        bind(O{"--out", R, {}, "the logits tensor [N, classes] (.pt)"}, &I::out), bind(O{"--space"}, &I::space),
+                        bind(O{"--seed", {}, {}, "of the random weights (without --weights)"}, &I::seed)},
+                       device_flags<I>([](I& o) -> auto& { return o.device; }, false)),
       [](I& o, const Reporter&) { return runtime::run_infer(o); });
 }
 
 Command run() {
   using U = runtime::RunOptions;
   auto policy = [](U& o) -> auto& { return o.policy; };
+  auto device = [](U& o) -> auto& { return o.device; };
   return make_command<U>(
       {"ofa-runtime", "run",
        "Serve synthetic frames back to back through a library's levels (or a bundle's), switching levels to hold a latency\n"
@@ -64,11 +64,13 @@ Command run() {
        "  ofa-runtime run --bundle runs/local-cpu/export --latency-target 40 --duration 15",
        {}, {{"--library", "--bundle"}, {"--weights", "--bundle"}}},
       {bind(O{"--library", {}, {}, "or --bundle"}, &U::library), bind(O{"--bundle", {}, {}, "or --library"}, &U::bundle),
-       bind(O{"--weights", {}, "the library's"}, &U::weights), bind(O{"--device"}, &U::device),
-       bind(O{"--engine", {}, "the library's", "each level on the engine recorded for it; one given here runs every level on it", kRunEngines}, &U::engine),
-       bind(O{"--ort-provider", {}, "the library's"}, &U::ort_provider),
-       bind(O{"--allow-tf32", {}, {}, "even if the library was measured without it (default: as measured)"}, &U::allow_tf32),
-       bind(O{"--threads", {}, "as measured", "LibTorch intra-op threads (0: LibTorch's default)"}, &U::threads),
+       bind(O{"--weights", {}, "the library's"}, &U::weights), bind_at<U>(O{"--device"}, [device](U& o) -> auto& { return device(o).device; }),
+       bind_at<U>(O{"--engine", {}, "the library's", "each level on the engine recorded for it; one given here runs every level on it", kRunEngines},
+                  [device](U& o) -> auto& { return device(o).engine; }),
+       bind_at<U>(O{"--ort-provider", {}, "the library's"}, [device](U& o) -> auto& { return device(o).ort_provider; }),
+       bind_at<U>(O{"--allow-tf32", {}, {}, "even if the library was measured without it (default: as measured)"},
+                  [device](U& o) -> auto& { return device(o).allow_tf32; }),
+       bind_at<U>(O{"--threads", {}, "as measured"}, [device](U& o) -> auto& { return device(o).threads; }),
        bind_at<U>(O{"--latency-target", R}, [policy](U& o) -> auto& { return policy(o).target_ms; }),
        bind_at<U>(O{"--min-accuracy"}, [policy](U& o) -> auto& { return policy(o).min_accuracy; }),
        bind_parsed<U>(O{"--prefer"}, [policy](U& o) -> auto& { return policy(o).prefer; },
@@ -80,12 +82,9 @@ Command run() {
        bind_at<U>(O{"--smoothing"}, [policy](U& o) -> auto& { return policy(o).smoothing; }),
        bind_at<U>(O{"--spike-window"}, [policy](U& o) -> auto& { return policy(o).spike_window; }), bind(O{"--trace"}, &U::trace),
        bind(O{"--plot", {}, {}, "latency over time coloured by level"}, &U::plot), bind(O{"--summary-json"}, &U::summary_json),
-       bind(O{"--warmup", {}, {}, "forwards per level at load"}, &U::warmup),
+       bind_at<U>(O{"--warmup", {}, {}, "forwards per level at load"}, [device](U& o) -> auto& { return device(o).warmup; }),
        bind(O{"--seed", {}, {}, "of the synthetic frames and of random weights"}, &U::seed), driver_flag<U>(O{"--quiet"})},
-      [](U& o, const Reporter& reporter) {
-        o.cancel = &cli::interrupt_flag();  // stops between frames, then writes its outputs and its summary
-        return runtime::run_adaptive(o, reporter).text;
-      },
+      [](U& o, const Reporter& reporter) { return runtime::run_adaptive(o, reporter).text; },
       CommandTraits{true, "stopped serving; the trace, plot and summary hold what was served", true});
 }
 
@@ -106,10 +105,7 @@ Command export_levels() {
        bind(O{"--batch", {}, "any", "with --format onnx only: a static batch for other ONNX consumers (a bundle's levels take any)"}, &E::batch),
        bind(O{"--force", {}, {}, "replace the output folder if it exists and is not empty"}, &E::force),
        bind(O{"--seed", {}, {}, "of random weights (a library measured with random weights)"}, &E::seed)},
-      [](E& o, const Reporter& reporter) {
-        o.cancel = &cli::interrupt_flag();  // stops between levels; the staging folder goes
-        return runtime::run_export(o, reporter);
-      },
+      [](E& o, const Reporter& reporter) { return runtime::run_export(o, reporter); },
       CommandTraits{true});
 }
 

@@ -30,7 +30,7 @@ std::vector<cli::Flag<Options>> device_flags(Get device, bool timing) {
       cli::bind_at<Options>(O{"--device"}, [device](Options& o) -> auto& { return device(o).device; }),
       cli::bind_at<Options>(engine, [device](Options& o) -> auto& { return device(o).engine; }),
       cli::bind_at<Options>(O{"--ort-provider"}, [device](Options& o) -> auto& { return device(o).ort_provider; }),
-      cli::bind_at<Options>(O{"--threads", {}, {}, "LibTorch's (and ONNX Runtime's) intra-op threads (0: LibTorch's default)"},
+      cli::bind_at<Options>(O{"--threads", {}, "LibTorch's"},
                             [device](Options& o) -> auto& { return device(o).threads; }),
       cli::bind_at<Options>(O{"--allow-tf32"}, [device](Options& o) -> auto& { return device(o).allow_tf32; }),
       cli::driver_flag<Options>(O{"--quiet"})};

@@ -100,7 +100,7 @@ void exhaustive_compofa(const std::filesystem::path& source, const std::string& 
   common::SearchSettings es = compofa.search;
   es.threads = 2;
   const double t0 = now();
-  ex.run(search::SearchContext{compofa.space, ceff, *cev.predictor(), es, 1, {}, nullptr});
+  ex.run(search::SearchContext{compofa.space, ceff, *cev.predictor(), es, 1});
   std::printf("exhaustive over %s: %ld architectures in %.4f s\n", compofa.space.name.c_str(), search::space_size(compofa.space), now() - t0);
 }
 
@@ -137,7 +137,7 @@ std::string bench(const Options& o) {
   const auto& predictor = *evaluator.predictor();
   common::SearchSpace space = profile.space;
   space.resolutions = profile.search.resolutions;
-  const Context context = [&](common::SearchSettings s) { return search::SearchContext{space, eff, predictor, s, 1, {}, nullptr}; };
+  const Context context = [&](common::SearchSettings s) { return search::SearchContext{space, eff, predictor, s, 1}; };
   std::printf("Python reference (OFA EvolutionFinder, P=100, N=500, from the issue, this machine class):\n"
               "  15.0 s at 25 ms, 24.7-29.3 s at 18-28 ms; best accuracy 0.8211-0.8217 at 20 ms, 0.8450-0.8455 at 28 ms (seeds 1-3)\n\n");
   evolution_table(profile, context, predictor.flops_per_candidate());

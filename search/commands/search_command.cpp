@@ -110,8 +110,7 @@ SearchReport run_search(const SearchOptions& o, const common::Reporter& reporter
   // The search draws from search.resolutions; evaluation (and the LUT) covers all of the profile's.
   SearchSpace search_space = profile.space;
   if (!settings.resolutions.empty()) search_space.resolutions = settings.resolutions;
-  SearchContext ctx{search_space, efficiency, *evaluator.predictor(), settings, keep,
-                    [&reporter](double f, const std::string& label) { reporter.progress("search", f, label); }, o.cancel};
+  SearchContext ctx{search_space, efficiency, *evaluator.predictor(), settings, keep, reporter};
   auto algorithm = make_search_algorithm(settings.algorithm);
   // Said once loading is done, so a user (or a test) knows the search itself has begun.
   reporter.note("search: " + to_string(settings.algorithm) + " started (population " + std::to_string(settings.population) + ", " +
@@ -123,7 +122,7 @@ SearchReport run_search(const SearchOptions& o, const common::Reporter& reporter
   reporter.done("search");
   report.stats = algorithm->stats();
   report.file = make_candidates_file(profile, settings, keep, evaluator, found);
-  if (o.cancel && o.cancel->load()) throw Error("interrupted");
+  reporter.cancel().check();
   common::OutputSet outputs;  // both files, or neither
   outputs.add(o.out_dir / "candidates.yaml", common::format_candidates_yaml(report.file));
   outputs.add(o.out_dir / "candidates.csv", common::format_candidates_csv(report.file));

@@ -1,6 +1,5 @@
 // `ofa-search`: the predicted Pareto front of a profile's space, written as candidates.
 #pragma once
-#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -24,7 +23,6 @@ struct SearchOptions {
   std::optional<int> population, generations, threads;
   int keep = 5;  // evolution: best distinct architectures kept per constraint
   std::optional<std::uint64_t> seed;
-  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct SearchReport {

@@ -156,7 +156,7 @@ std::string run_train_predictor(const TrainPredictorOptions& o, const Reporter& 
   const auto t0 = std::chrono::steady_clock::now();
   const TrainingResult r = train_predictor(samples, init ? &*init : nullptr, o.training, reporter);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (o.training.cancel && o.training.cancel->load()) throw Error("interrupted");
+  reporter.cancel().check();
 
   PredictorTrainingRecord rec = training_record(o, r, samples.size());
   if (o.init) rec.init = TrainingFileRecord{o.init->string(), sha256_hex(read_file(*o.init)), std::nullopt};

@@ -64,8 +64,7 @@ std::vector<Candidate> Evolution::run(const SearchContext& ctx) {
   const std::size_t runs = ctx.settings.constraints.size();
   for (std::size_t i = 0; i < runs; ++i) {
     SearchContext one = ctx;
-    if (ctx.progress)
-      one.progress = [&ctx, i, runs](double f, const std::string& label) { ctx.progress((i + f) / runs, label); };
+    one.reporter = ctx.reporter.part(static_cast<double>(i) / runs, static_cast<double>(i + 1) / runs);
     auto part = run_one(one, ctx.settings.constraints[i], static_cast<int>(i));
     out.insert(out.end(), part.begin(), part.end());
   }
@@ -117,7 +116,7 @@ std::vector<Candidate> Evolution::run_one(const SearchContext& ctx, double const
 
   auto by_accuracy = [](const Member& a, const Member& b) { return a.accuracy > b.accuracy; };
   for (int g = 1; g <= s.generations; ++g) {
-    check_cancel(ctx);
+    ctx.reporter.cancel().check();
     std::stable_sort(population.begin(), population.end(), by_accuracy);
     keep_distinct_parents(population, parents_size);
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -135,10 +134,10 @@ std::vector<Candidate> Evolution::run_one(const SearchContext& ctx, double const
     }
     score(children);
     population.insert(population.end(), children.begin(), children.end());
-    if (ctx.progress && (g % 10 == 0 || g == s.generations)) {
+    if (g % 10 == 0 || g == s.generations) {
       char label[64];
       std::snprintf(label, sizeof label, "%g %s", constraint, ctx.efficiency.unit());
-      ctx.progress(static_cast<double>(g) / s.generations, label);
+      ctx.reporter.progress("search", static_cast<double>(g) / s.generations, label);
     }
   }
   std::stable_sort(population.begin(), population.end(), by_accuracy);

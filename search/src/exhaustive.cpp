@@ -92,7 +92,7 @@ std::vector<Candidate> Exhaustive::run(const SearchContext& ctx) {
   std::vector<ArchConfig> archs;
   archs.reserve(static_cast<std::size_t>(n));
   for_each_arch(ctx.space, [&archs](const ArchConfig& a) { archs.push_back(a); });
-  check_cancel(ctx);
+  ctx.reporter.cancel().check();
   const int threads = worker_threads(ctx);
   std::vector<float> acc(archs.size());
   ctx.predictor.predict(archs, acc, threads);
@@ -106,7 +106,7 @@ std::vector<Candidate> Exhaustive::run(const SearchContext& ctx) {
   }
   stats_.predictor_evaluations += static_cast<long>(archs.size());
   stats_.score_lookups += static_cast<long>(archs.size());
-  if (ctx.progress) ctx.progress(1.0, std::to_string(archs.size()) + " architectures");
+  ctx.reporter.progress("search", 1.0, std::to_string(archs.size()) + " architectures");
   return out;
 }
 

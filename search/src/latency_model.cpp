@@ -44,76 +44,110 @@ LatencyTables macs_prior(const common::SearchSpace& space, const std::vector<int
   return out;
 }
 
-LatencyFit fit_latency_model(const common::SearchSpace& space, const std::vector<common::ArchConfig>& archs,
-                             const std::vector<double>& y, const LatencyTables& prior, const LatencyFitOptions& o) {
-  if (archs.size() != y.size()) throw std::invalid_argument("one latency per network");
+namespace {
+
+std::vector<int> sorted_resolutions(const std::vector<common::ArchConfig>& archs) {
   std::vector<int> resolutions;
   for (const auto& a : archs)
     if (std::find(resolutions.begin(), resolutions.end(), a.r) == resolutions.end()) resolutions.push_back(a.r);
   std::sort(resolutions.begin(), resolutions.end());
-  if (archs.size() < resolutions.size() + 2)
-    throw Error("too few networks to fit: " + std::to_string(archs.size()) + " for " + std::to_string(resolutions.size()) +
-                " resolutions (at least resolutions + 2)");
-  if (!(o.regularization > 0)) throw Error("the regularization must be positive");
-  // Columns: every key the networks use (per resolution), then one constant per resolution.
+  return resolutions;
+}
+
+// Columns: every key the networks use (per resolution), then one constant per resolution.
+struct KeyColumns {
+  std::vector<std::pair<int, std::string>> names;  // the keys' columns, in order of first use
+  std::vector<std::vector<int>> rows;              // per network: the columns of its keys
+};
+
+// Checks each network's latency and that the prior has its keys, network by network.
+KeyColumns key_columns(const common::SearchSpace& space, const std::vector<common::ArchConfig>& archs, const std::vector<double>& y,
+                       const LatencyTables& prior) {
   std::map<std::pair<int, std::string>, int> column;
-  std::vector<std::pair<int, std::string>> names;
-  std::vector<std::vector<int>> rows(archs.size());
+  KeyColumns c;
+  c.rows.resize(archs.size());
   for (std::size_t n = 0; n < archs.size(); ++n) {
     if (!(y[n] > 0) || !std::isfinite(y[n])) throw Error("network " + std::to_string(n) + ": latency " + std::to_string(y[n]) + " ms is not positive");
     const auto table = prior.find(archs[n].r);
     if (table == prior.end()) throw Error("the prior table has no resolution " + std::to_string(archs[n].r));
     for (const std::string& k : arch_keys(space, archs[n])) {
       if (!table->second.count(k)) throw Error("the prior table for r = " + std::to_string(archs[n].r) + " has no key '" + k + "'");
-      const auto [it, added] = column.emplace(std::pair{archs[n].r, k}, static_cast<int>(names.size()));
-      if (added) names.push_back(it->first);
-      rows[n].push_back(it->second);
+      const auto [it, added] = column.emplace(std::pair{archs[n].r, k}, static_cast<int>(c.names.size()));
+      if (added) c.names.push_back(it->first);
+      c.rows[n].push_back(it->second);
     }
   }
-  const int K = static_cast<int>(names.size()), R = static_cast<int>(resolutions.size()), P = K + R;
-  Eigen::VectorXd x0(K), v(K);
+  return c;
+}
+
+// The keys' prior values x0 and the weights v of the pull towards them.
+struct PriorPull {
+  Eigen::VectorXd x0, v;
+};
+
+PriorPull prior_pull(const LatencyTables& prior, const std::vector<std::pair<int, std::string>>& names, double regularization) {
+  const int K = static_cast<int>(names.size());
+  PriorPull pull{Eigen::VectorXd(K), Eigen::VectorXd(K)};
   for (int k = 0; k < K; ++k) {
-    x0(k) = prior.at(names[static_cast<std::size_t>(k)].first).at(names[static_cast<std::size_t>(k)].second).mean;
+    pull.x0(k) = prior.at(names[static_cast<std::size_t>(k)].first).at(names[static_cast<std::size_t>(k)].second).mean;
     // Relative deviation from the prior; a floor keeps near-zero priors from being rigid.
-    const double scale = std::max(x0(k), 1e-3);
-    v(k) = o.regularization / (scale * scale);
+    const double scale = std::max(pull.x0(k), 1e-3);
+    pull.v(k) = regularization / (scale * scale);
   }
-  // Normal equations of the weighted problem (rows divided by the measured latency).
+  return pull;
+}
+
+// Normal equations of the weighted problem (rows divided by the measured latency): A'A and A'b.
+std::pair<Eigen::MatrixXd, Eigen::VectorXd> normal_equations(const std::vector<common::ArchConfig>& archs, const std::vector<double>& y,
+                                                             const KeyColumns& cols, const std::vector<int>& resolutions) {
+  const int K = static_cast<int>(cols.names.size()), P = K + static_cast<int>(resolutions.size());
   Eigen::MatrixXd A = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(archs.size()), P);
   Eigen::VectorXd b(static_cast<Eigen::Index>(archs.size()));
   for (std::size_t n = 0; n < archs.size(); ++n) {
     const double w = 1.0 / y[n];
-    for (int c : rows[n]) A(static_cast<Eigen::Index>(n), c) += w;
+    for (int c : cols.rows[n]) A(static_cast<Eigen::Index>(n), c) += w;
     const int ri = static_cast<int>(std::find(resolutions.begin(), resolutions.end(), archs[n].r) - resolutions.begin());
     A(static_cast<Eigen::Index>(n), K + ri) = w;
     b(static_cast<Eigen::Index>(n)) = 1.0;
   }
   const Eigen::MatrixXd AtA = A.transpose() * A;
   const Eigen::VectorXd Atb = A.transpose() * b;
-  // Active set: solve with the keys not held at zero free; hold at zero those that go
-  // negative; repeat (the constants are never held).
-  std::vector<char> held(static_cast<std::size_t>(K), 0);
+  return {AtA, Atb};
+}
+
+// The regularised problem solved with the columns `free` only (the others zero in the result).
+Eigen::VectorXd solve_free(const Eigen::MatrixXd& AtA, const Eigen::VectorXd& Atb, const PriorPull& pull, const std::vector<int>& free) {
+  const int K = static_cast<int>(pull.x0.size()), P = static_cast<int>(AtA.rows());
+  const Eigen::Index F = static_cast<Eigen::Index>(free.size());
+  Eigen::MatrixXd M(F, F);
+  Eigen::VectorXd rhs(F);
+  for (Eigen::Index i = 0; i < F; ++i) {
+    const int p = free[static_cast<std::size_t>(i)];
+    rhs(i) = Atb(p) + (p < K ? pull.v(p) * pull.x0(p) : 0.0);
+    for (Eigen::Index j = 0; j < F; ++j) M(i, j) = AtA(p, free[static_cast<std::size_t>(j)]);
+    if (p < K) M(i, i) += pull.v(p);
+  }
+  // The constants are not regularised; a tiny ridge keeps M invertible when a resolution's
+  // constant is collinear with keys every network at it has.
+  for (Eigen::Index i = 0; i < F; ++i)
+    if (free[static_cast<std::size_t>(i)] >= K) M(i, i) += 1e-12;
+  const Eigen::VectorXd sol = M.ldlt().solve(rhs);
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(P);
+  for (Eigen::Index i = 0; i < F; ++i) x(free[static_cast<std::size_t>(i)]) = sol(i);
+  return x;
+}
+
+// Active set: solve with the keys not held at zero free; hold at zero those that go
+// negative; repeat (the constants are never held). `held` marks the keys held at the end.
+Eigen::VectorXd active_set_solve(const Eigen::MatrixXd& AtA, const Eigen::VectorXd& Atb, const PriorPull& pull, std::vector<char>& held) {
+  const int K = static_cast<int>(pull.x0.size()), P = static_cast<int>(AtA.rows());
+  held.assign(static_cast<std::size_t>(K), 0);
   Eigen::VectorXd x = Eigen::VectorXd::Zero(P);
   for (int iteration = 0; iteration <= K; ++iteration) {
     std::vector<int> free;
     for (int p = 0; p < P; ++p)
       if (p >= K || !held[static_cast<std::size_t>(p)]) free.push_back(p);
-    const Eigen::Index F = static_cast<Eigen::Index>(free.size());
-    Eigen::MatrixXd M(F, F);
-    Eigen::VectorXd rhs(F);
-    for (Eigen::Index i = 0; i < F; ++i) {
-      const int p = free[static_cast<std::size_t>(i)];
-      rhs(i) = Atb(p) + (p < K ? v(p) * x0(p) : 0.0);
-      for (Eigen::Index j = 0; j < F; ++j) M(i, j) = AtA(p, free[static_cast<std::size_t>(j)]);
-      if (p < K) M(i, i) += v(p);
-    }
-    // The constants are not regularised; a tiny ridge keeps M invertible when a resolution's
-    // constant is collinear with keys every network at it has.
-    for (Eigen::Index i = 0; i < F; ++i)
-      if (free[static_cast<std::size_t>(i)] >= K) M(i, i) += 1e-12;
-    const Eigen::VectorXd sol = M.ldlt().solve(rhs);
-    x.setZero();
-    for (Eigen::Index i = 0; i < F; ++i) x(free[static_cast<std::size_t>(i)]) = sol(i);
+    x = solve_free(AtA, Atb, pull, free);
     bool changed = false;
     for (int k = 0; k < K; ++k)
       if (!held[static_cast<std::size_t>(k)] && x(k) < 0) {
@@ -122,6 +156,13 @@ LatencyFit fit_latency_model(const common::SearchSpace& space, const std::vector
       }
     if (!changed) break;
   }
+  return x;
+}
+
+// The prior with the fitted keys and each resolution's constant folded in.
+LatencyFit fitted_model(const common::SearchSpace& space, const LatencyTables& prior, const std::vector<std::pair<int, std::string>>& names,
+                        const std::vector<int>& resolutions, const Eigen::VectorXd& x, const std::vector<char>& held) {
+  const int K = static_cast<int>(names.size()), R = static_cast<int>(resolutions.size());
   LatencyFit fit;
   fit.keys = K;
   fit.tables = prior;  // keys no network used keep the prior
@@ -142,6 +183,24 @@ LatencyFit fit_latency_model(const common::SearchSpace& space, const std::vector
   for (auto it = fit.tables.begin(); it != fit.tables.end();)
     it = std::find(resolutions.begin(), resolutions.end(), it->first) == resolutions.end() ? fit.tables.erase(it) : std::next(it);
   return fit;
+}
+
+}  // namespace
+
+LatencyFit fit_latency_model(const common::SearchSpace& space, const std::vector<common::ArchConfig>& archs,
+                             const std::vector<double>& y, const LatencyTables& prior, const LatencyFitOptions& o) {
+  if (archs.size() != y.size()) throw std::invalid_argument("one latency per network");
+  const std::vector<int> resolutions = sorted_resolutions(archs);
+  if (archs.size() < resolutions.size() + 2)
+    throw Error("too few networks to fit: " + std::to_string(archs.size()) + " for " + std::to_string(resolutions.size()) +
+                " resolutions (at least resolutions + 2)");
+  if (!(o.regularization > 0)) throw Error("the regularization must be positive");
+  const KeyColumns cols = key_columns(space, archs, y, prior);
+  const PriorPull pull = prior_pull(prior, cols.names, o.regularization);
+  const auto [AtA, Atb] = normal_equations(archs, y, cols, resolutions);
+  std::vector<char> held;
+  const Eigen::VectorXd x = active_set_solve(AtA, Atb, pull, held);
+  return fitted_model(space, prior, cols.names, resolutions, x, held);
 }
 
 }  // namespace ofa::search

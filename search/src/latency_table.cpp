@@ -14,14 +14,16 @@ namespace ofa::search {
 
 using namespace ofa::common;
 
-LatencyTable LatencyTable::load(const std::filesystem::path& folder, const SearchSpace& space, bool calibrated) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) throw Error("latency table folder '" + folder.string() + "' does not exist");
-  if (space.resolutions.empty()) throw Error("latency table: the space has no resolutions");
-  struct Loaded {
-    std::filesystem::path path;
-    LutFile entries;
-  };
+namespace {
+
+// One resolution's entries, with the file they came from (for messages).
+struct Loaded {
+  std::filesystem::path path;
+  LutFile entries;
+};
+
+// The table file of each of the space's resolutions, read.
+std::map<int, Loaded> read_tables(const std::filesystem::path& folder, const SearchSpace& space) {
   std::map<int, Loaded> files;
   for (int r : space.resolutions) {
     auto file = find_lut_file(folder, r);
@@ -33,15 +35,15 @@ LatencyTable LatencyTable::load(const std::filesystem::path& folder, const Searc
     LutFile entries = read_lut_file(*file);
     files[r] = Loaded{*file, std::move(entries)};
   }
-  // Gather every missing key before failing, so one message lists the gap.
+  return files;
+}
+
+// Every key the space needs, scaled and offset; every missing key is gathered before failing,
+// so one message lists the gap.
+BlockwiseTable resolve_keys(const std::map<int, Loaded>& files, const SearchSpace& space, double scale, double offset) {
   std::string first_missing;
   std::set<std::string> missing;
-  LatencyTable t;
-  t.folder_ = folder;
-  if (calibrated) t.calibration_ = read_lut_calibration(folder);
-  const double scale = t.calibration_ ? t.calibration_->scale : 1.0;
-  const double offset = t.calibration_ ? t.calibration_->offset_ms : 0.0;
-  t.table_ = BlockwiseTable(space, [&](int r, const LayerSpec& layer) {
+  BlockwiseTable table(space, [&](int r, const LayerSpec& layer) {
     const Loaded& f = files.at(r);
     const std::string key = lut_key(layer);
     auto it = f.entries.find(key);
@@ -56,23 +58,41 @@ LatencyTable LatencyTable::load(const std::filesystem::path& folder, const Searc
   if (!missing.empty()) {
     throw Error(first_missing + (missing.size() > 1 ? " (and " + std::to_string(missing.size() - 1) + " more keys the space " + space.name + " needs)" : ""));
   }
-  // A calibration whose offset drives the space's smallest network to zero or below predicts
-  // nonsense for every small network: refuse it rather than search on negative latencies.
-  if (t.calibration_) {
-    if (!std::isfinite(t.table_.max_value()) || !std::isfinite(t.table_.min_value()))
-      throw Error(t.calibration_->file + ": scale " + format_g(t.calibration_->scale, 6) + ", offset_ms " + format_g(t.calibration_->offset_ms, 6) +
-                  " make predicted latencies overflow to infinity");
-    for (int r : space.resolutions) {
-      const double smallest = t.table_.min_value_at(r);
-      if (!(smallest > 0)) {
-        char buf[320];
-        std::snprintf(buf, sizeof buf, ": offset_ms = %g (scale %g) makes the smallest network of %s at r=%d predict %.4g ms; "
-                      "a latency must be positive (recalibrate, or remove the file)", t.calibration_->offset_ms,
-                      t.calibration_->scale, space.name.c_str(), r, smallest);
-        throw Error(t.calibration_->file + buf);
-      }
+  return table;
+}
+
+// A calibration whose offset drives the space's smallest network to zero or below predicts
+// nonsense for every small network: refuse it rather than search on negative latencies.
+void check_calibrated(const LutCalibration& c, const BlockwiseTable& table, const SearchSpace& space) {
+  if (!std::isfinite(table.max_value()) || !std::isfinite(table.min_value()))
+    throw Error(c.file + ": scale " + format_g(c.scale, 6) + ", offset_ms " + format_g(c.offset_ms, 6) +
+                " make predicted latencies overflow to infinity");
+  for (int r : space.resolutions) {
+    const double smallest = table.min_value_at(r);
+    if (!(smallest > 0)) {
+      char buf[320];
+      std::snprintf(buf, sizeof buf, ": offset_ms = %g (scale %g) makes the smallest network of %s at r=%d predict %.4g ms; "
+                    "a latency must be positive (recalibrate, or remove the file)", c.offset_ms,
+                    c.scale, space.name.c_str(), r, smallest);
+      throw Error(c.file + buf);
     }
   }
+}
+
+}  // namespace
+
+LatencyTable LatencyTable::load(const std::filesystem::path& folder, const SearchSpace& space, bool calibrated) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) throw Error("latency table folder '" + folder.string() + "' does not exist");
+  if (space.resolutions.empty()) throw Error("latency table: the space has no resolutions");
+  const std::map<int, Loaded> files = read_tables(folder, space);
+  LatencyTable t;
+  t.folder_ = folder;
+  if (calibrated) t.calibration_ = read_lut_calibration(folder);
+  const double scale = t.calibration_ ? t.calibration_->scale : 1.0;
+  const double offset = t.calibration_ ? t.calibration_->offset_ms : 0.0;
+  t.table_ = resolve_keys(files, space, scale, offset);
+  if (t.calibration_) check_calibrated(*t.calibration_, t.table_, space);
   return t;
 }
 

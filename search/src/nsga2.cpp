@@ -145,7 +145,7 @@ void refine_front(const SearchContext& ctx, const BlockwiseTable& table, double 
   std::vector<ArchConfig> front, batch;
   std::vector<float> scores;
   for (int round = 0; round < kRefineRounds; ++round) {
-    check_cancel(ctx);
+    ctx.reporter.cancel().check();
     const auto& archive = cache.entries();
     points.resize(archive.size());
     for (std::size_t i = 0; i < archive.size(); ++i) points[i] = {table(archive[i].arch), archive[i].accuracy};
@@ -305,9 +305,9 @@ std::vector<Candidate> Nsga2::run(const SearchContext& ctx) {
   run.score(population.members);
   run.rank(population);
   for (int g = 1; g <= s.generations; ++g) {
-    check_cancel(ctx);
+    ctx.reporter.cancel().check();
     population = survivors(run, population, offspring(run, population, g, mutation_count), g);
-    if (ctx.progress && (g % 10 == 0 || g == s.generations)) ctx.progress(static_cast<double>(g) / s.generations, "generation " + std::to_string(g));
+    if (g % 10 == 0 || g == s.generations) ctx.reporter.progress("search", static_cast<double>(g) / s.generations, "generation " + std::to_string(g));
   }
   std::vector<ParetoPoint> points;  // refine_front's scratch
   refine_front(ctx, table, limit, cache, points);

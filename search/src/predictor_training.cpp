@@ -224,102 +224,145 @@ PredictionMetrics prediction_metrics(std::span<const double> predicted, std::spa
   return m;
 }
 
-TrainingResult train_predictor(std::span<const TrainingSample> samples, const MlpWeights* init, const TrainingOptions& o,
-                               const common::Reporter& reporter) {
+namespace {
+
+// The samples shuffled by the split's own stream (seed, 1): the first `held` are held out.
+struct Split {
+  std::vector<int> train;
+  std::vector<common::ArchConfig> held_archs;
+  std::vector<double> held_acc;
+  int held = 0;
+};
+
+Split split_samples(std::span<const TrainingSample> samples, const TrainingOptions& o) {
   const int n = static_cast<int>(samples.size());
-  if (o.epochs < 1 || o.batch_size < 1) throw Error("training: --epochs and --train-batch must be >= 1");
-  if (!(o.holdout >= 0 && o.holdout < 1)) throw Error("training: --holdout " + common::format_g(o.holdout, 6) + " is not in [0, 1)");
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   Rng split_rng(o.seed, 1);
   shuffle(order, split_rng);
-  const int held = static_cast<int>(std::llround(o.holdout * n));
-  std::vector<int> train(order.begin() + held, order.end());
-  std::vector<common::ArchConfig> held_archs;
-  std::vector<double> held_acc;
-  for (int i = 0; i < held; ++i) {
-    held_archs.push_back(samples[order[i]].arch);
-    held_acc.push_back(samples[order[i]].accuracy);
+  Split s;
+  s.held = static_cast<int>(std::llround(o.holdout * n));
+  s.train.assign(order.begin() + s.held, order.end());
+  for (int i = 0; i < s.held; ++i) {
+    s.held_archs.push_back(samples[order[i]].arch);
+    s.held_acc.push_back(samples[order[i]].accuracy);
   }
-  if (static_cast<int>(train.size()) < o.batch_size)
-    throw Error("training: " + std::to_string(train.size()) + " training samples (" + std::to_string(n) + " read, " + std::to_string(held) +
+  if (static_cast<int>(s.train.size()) < o.batch_size)
+    throw Error("training: " + std::to_string(s.train.size()) + " training samples (" + std::to_string(n) + " read, " + std::to_string(s.held) +
                 " held out) are fewer than --train-batch " + std::to_string(o.batch_size));
+  return s;
+}
 
-  TrainingResult r;
-  r.trained = static_cast<int>(train.size());
-  r.held_out = held;
+// The network being trained on (accuracy - base) / scale, and what its steps reuse.
+struct Training {
   MlpWeights w;
   float base = 0;
+  float scale = 1;
+  std::vector<AdamState> adam;
+  MlpWeights grad;
+  std::vector<common::ArchConfig> batch_archs;
+  std::vector<float> batch_targets;
+};
+
+// Sets r.init_metrics (fine-tuning with a held-out set) and r.label_scale.
+Training initial_training(std::span<const TrainingSample> samples, const MlpWeights* init, const TrainingOptions& o, const Split& split,
+                          TrainingResult& r) {
+  Training t;
   // From scratch, the network learns the standardised label (accuracy - mean) / std: a fresh
   // network's outputs are of order 0.1-1 while accuracies spread over about 0.02, so on raw
   // labels most of the training goes into shrinking the output (measured: Spearman 0.9899
   // against the shipped predictor raw, see docs/performance.md). The scale is folded back
   // into the output layer at the end. Fine-tuning (--init) keeps the predictor's own scale.
-  float scale = 1;
   if (init) {
     AccuracyPredictor check(*init);  // shapes and finiteness, with the file's name in errors
-    w = *init;
-    base = w.layers.back().bias[0];
-    w.layers.back().bias[0] = 0;
-    if (held > 0) r.init_metrics = prediction_metrics(predict_all(*init, held_archs, o.threads), held_acc);
+    t.w = *init;
+    t.base = t.w.layers.back().bias[0];
+    t.w.layers.back().bias[0] = 0;
+    if (split.held > 0) r.init_metrics = prediction_metrics(predict_all(*init, split.held_archs, o.threads), split.held_acc);
   } else {
     const std::array<int, 5> sizes{common::kEncodingSize, kPredictorHidden, kPredictorHidden, kPredictorHidden, 1};
-    w = initial_mlp(sizes, o.seed);
+    t.w = initial_mlp(sizes, o.seed);
     double sum = 0;
-    for (int i : train) sum += samples[i].accuracy;
-    const double mean = sum / train.size();
+    for (int i : split.train) sum += samples[i].accuracy;
+    const double mean = sum / split.train.size();
     double squares = 0;
-    for (int i : train) squares += (samples[i].accuracy - mean) * (samples[i].accuracy - mean);
-    const double sd = std::sqrt(squares / train.size());
-    base = static_cast<float>(mean);
-    if (o.standardize && sd > 0) scale = static_cast<float>(sd);
+    for (int i : split.train) squares += (samples[i].accuracy - mean) * (samples[i].accuracy - mean);
+    const double sd = std::sqrt(squares / split.train.size());
+    t.base = static_cast<float>(mean);
+    if (o.standardize && sd > 0) t.scale = static_cast<float>(sd);
   }
-  r.label_scale = scale;
-  w.source = "trained predictor";
+  r.label_scale = t.scale;
+  t.w.source = "trained predictor";
+  t.adam.resize(2 * t.w.layers.size());
+  return t;
+}
 
-  std::vector<AdamState> adam(2 * w.layers.size());
-  MlpWeights grad;
-  std::vector<common::ArchConfig> batch_archs;
-  std::vector<float> batch_targets;
-  const int steps = (r.trained + o.batch_size - 1) / o.batch_size;
+// One Adam step on the samples train[start, end); epoch and step are 0-based, for the error.
+void train_step(std::span<const TrainingSample> samples, const std::vector<int>& train, int start, int end, double lr, int epoch, int step,
+                const TrainingOptions& o, Training& t) {
+  t.batch_archs.clear();
+  t.batch_targets.clear();
+  for (int k = start; k < end; ++k) {
+    t.batch_archs.push_back(samples[train[k]].arch);
+    t.batch_targets.push_back(static_cast<float>((samples[train[k]].accuracy - t.base) / t.scale));
+  }
+  const double loss = mse_gradient(t.w, 0.0f, t.batch_archs, t.batch_targets, t.grad, o.threads);
+  if (!std::isfinite(loss))
+    throw Error("training: the loss became non-finite at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(step + 1) +
+                " (--lr " + common::format_g(o.lr, 6) + " is too large?)");
+  for (std::size_t l = 0; l < t.w.layers.size(); ++l) {
+    adam_step(t.w.layers[l].weight, t.grad.layers[l].weight, t.adam[2 * l], lr, o.weight_decay);
+    adam_step(t.w.layers[l].bias, t.grad.layers[l].bias, t.adam[2 * l + 1], lr, o.weight_decay);
+  }
+}
+
+// Shuffles `train` by the epoch's own stream (seed, 1000 + epoch), then steps through it batch by batch.
+void train_epoch(std::span<const TrainingSample> samples, std::vector<int>& train, int epoch, const TrainingOptions& o, Training& t,
+                 const common::Reporter& reporter) {
+  const int trained = static_cast<int>(train.size());
+  const int steps = (trained + o.batch_size - 1) / o.batch_size;
+  // Cosine annealing per epoch (torch.optim.lr_scheduler.CosineAnnealingLR, T_max = epochs):
+  // at a constant rate Adam's noise keeps the ranking of near neighbours from settling.
+  const double lr = o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+  Rng rng(o.seed, 1000 + static_cast<std::uint64_t>(epoch));
+  shuffle(train, rng);
+  for (int s = 0; s < steps; ++s) {
+    reporter.cancel().check();
+    const int start = s * o.batch_size, end = std::min(trained, start + o.batch_size);
+    train_step(samples, train, start, end, lr, epoch, s, o, t);
+  }
+}
+
+// The held-out metrics after an epoch, recorded in `r`; returns the progress label's note.
+std::string held_out_epoch(const Training& t, const Split& split, int epoch, const TrainingOptions& o, TrainingResult& r) {
+  const MlpWeights f = folded(t.w, t.base, t.scale);
+  bool finite = true;
+  for (const auto& L : f.layers)
+    for (float v : L.weight) finite = finite && std::isfinite(v);
+  if (!finite) throw Error("training: the weights became non-finite at epoch " + std::to_string(epoch + 1) + " (--lr too large?)");
+  r.final_metrics = prediction_metrics(predict_all(f, split.held_archs, o.threads), split.held_acc);
+  r.epoch_rmse.push_back(r.final_metrics.rmse);
+  return ", held-out RMSE " + common::format_g(r.final_metrics.rmse, 4);
+}
+
+}  // namespace
+
+TrainingResult train_predictor(std::span<const TrainingSample> samples, const MlpWeights* init, const TrainingOptions& o,
+                               const common::Reporter& reporter) {
+  if (o.epochs < 1 || o.batch_size < 1) throw Error("training: --epochs and --train-batch must be >= 1");
+  if (!(o.holdout >= 0 && o.holdout < 1)) throw Error("training: --holdout " + common::format_g(o.holdout, 6) + " is not in [0, 1)");
+  Split split = split_samples(samples, o);
+  TrainingResult r;
+  r.trained = static_cast<int>(split.train.size());
+  r.held_out = split.held;
+  Training t = initial_training(samples, init, o, split, r);
   for (int epoch = 0; epoch < o.epochs; ++epoch) {
-    // Cosine annealing per epoch (torch.optim.lr_scheduler.CosineAnnealingLR, T_max = epochs):
-    // at a constant rate Adam's noise keeps the ranking of near neighbours from settling.
-    const double lr = o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
-    Rng rng(o.seed, 1000 + static_cast<std::uint64_t>(epoch));
-    shuffle(train, rng);
-    for (int s = 0; s < steps; ++s) {
-      if (o.cancel && o.cancel->load()) throw Error("interrupted");
-      const int start = s * o.batch_size, end = std::min(r.trained, start + o.batch_size);
-      batch_archs.clear();
-      batch_targets.clear();
-      for (int k = start; k < end; ++k) {
-        batch_archs.push_back(samples[train[k]].arch);
-        batch_targets.push_back(static_cast<float>((samples[train[k]].accuracy - base) / scale));
-      }
-      const double loss = mse_gradient(w, 0.0f, batch_archs, batch_targets, grad, o.threads);
-      if (!std::isfinite(loss))
-        throw Error("training: the loss became non-finite at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(s + 1) +
-                    " (--lr " + common::format_g(o.lr, 6) + " is too large?)");
-      for (std::size_t l = 0; l < w.layers.size(); ++l) {
-        adam_step(w.layers[l].weight, grad.layers[l].weight, adam[2 * l], lr, o.weight_decay);
-        adam_step(w.layers[l].bias, grad.layers[l].bias, adam[2 * l + 1], lr, o.weight_decay);
-      }
-    }
+    train_epoch(samples, split.train, epoch, o, t, reporter);
     std::string label = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs);
-    if (held > 0) {
-      const MlpWeights f = folded(w, base, scale);
-      bool finite = true;
-      for (const auto& L : f.layers)
-        for (float v : L.weight) finite = finite && std::isfinite(v);
-      if (!finite) throw Error("training: the weights became non-finite at epoch " + std::to_string(epoch + 1) + " (--lr too large?)");
-      r.final_metrics = prediction_metrics(predict_all(f, held_archs, o.threads), held_acc);
-      r.epoch_rmse.push_back(r.final_metrics.rmse);
-      label += ", held-out RMSE " + common::format_g(r.final_metrics.rmse, 4);
-    }
+    if (split.held > 0) label += held_out_epoch(t, split, epoch, o, r);
     reporter.progress("train", static_cast<double>(epoch + 1) / o.epochs, label);
   }
-  r.weights = folded(w, base, scale);
+  r.weights = folded(t.w, t.base, t.scale);
   r.weights.source = "trained predictor";
   AccuracyPredictor final_check(r.weights);  // non-finite weights are an error, never a file
   reporter.done("train");

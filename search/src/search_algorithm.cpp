@@ -13,10 +13,6 @@ int worker_threads(const SearchContext& ctx) {
   return ctx.settings.threads > 0 ? ctx.settings.threads : omp_get_max_threads();
 }
 
-void check_cancel(const SearchContext& ctx) {
-  if (ctx.cancel && ctx.cancel->load(std::memory_order_relaxed)) throw common::Error("interrupted");
-}
-
 std::unique_ptr<SearchAlgorithm> make_search_algorithm(common::Algorithm a) {
   switch (a) {
     case common::Algorithm::Evolution: return std::make_unique<Evolution>();

@@ -1,6 +1,5 @@
 #include "search/tools/search_tool.hpp"
 
-#include "ofa/cli/interrupts.hpp"
 #include "ofa/common/profile.hpp"
 #include "search/commands/import_dynamic_ofa_command.hpp"
 #include "search/commands/pareto_command.hpp"
@@ -51,10 +50,7 @@ Command search() {
        bind(O{"--seed", {}, "the profile's", "the same seed gives a byte-identical result whatever the thread count"}, &S::seed),
        bind(O{"--workers", {}, "the profile's"}, &S::threads), bind(O{"--keep"}, &S::keep),
        bind(O{"--data-dir"}, &S::data_dir), driver_flag<S>(O{"--quiet"})},
-      [](S& o, const Reporter& reporter) {
-        o.cancel = &cli::interrupt_flag();
-        return search::format_front_table(search::run_search(o, reporter).file);
-      },
+      [](S& o, const Reporter& reporter) { return search::format_front_table(search::run_search(o, reporter).file); },
       CommandTraits{true});
 }
 
@@ -123,10 +119,7 @@ Command train_predictor() {
        bind_at<T>(O{"--seed", {}, {}, "of the initialisation, the held-out draw and the order of the samples"}, [](T& o) -> auto& { return o.training.seed; }),
        bind_at<T>(O{"--workers"}, [](T& o) -> auto& { return o.training.threads; }),
        driver_flag<T>(O{"--quiet"})},
-      [](T& o, const Reporter& reporter) {
-        o.training.cancel = &cli::interrupt_flag();
-        return search::run_train_predictor(o, reporter);
-      },
+      [](T& o, const Reporter& reporter) { return search::run_train_predictor(o, reporter); },
       CommandTraits{true});
 }
 

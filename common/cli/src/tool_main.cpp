@@ -67,7 +67,8 @@ Reporter terminal_reporter(bool quiet) {
         if (state->quiet && !always) return;
         state->end_bar();
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
-      });
+      },
+      common::CancelFlag(interrupt_flag()));
 }
 
 namespace {

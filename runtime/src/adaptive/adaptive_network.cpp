@@ -14,7 +14,7 @@
 #include "ofa/runtime/adaptive/bundle.hpp"
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/common/number_format.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/device_options.hpp"
 #include "ofa/common/library_file.hpp"
 
 namespace ofa::runtime {

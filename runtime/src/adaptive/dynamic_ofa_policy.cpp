@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 namespace ofa::runtime {
 

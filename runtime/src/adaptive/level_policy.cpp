@@ -2,7 +2,7 @@
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/adaptive/dynamic_ofa_policy.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 namespace ofa::runtime {
 
@@ -12,7 +12,7 @@ using common::Error;
 // hysteresis) has no counterpart in it.
 std::unique_ptr<LevelPolicy> make_level_policy(const std::string& name, std::vector<LevelSpec> levels, const PolicyConfig& config,
                                                Clock clock) {
-  if (name == kOfaToolchainPolicy) return std::make_unique<RuntimeManager>(std::move(levels), config, std::move(clock));
+  if (name == kOfaToolchainPolicy) return std::make_unique<SlowdownPolicy>(std::move(levels), config, std::move(clock));
   if (name == kDynamicOfaPolicy) {
     DynamicOfaConfig c;
     c.target_ms = config.target_ms;

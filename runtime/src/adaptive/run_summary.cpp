@@ -44,18 +44,8 @@ std::optional<double> recovery_time(const std::vector<FrameRecord>& f, const Con
   return std::nullopt;
 }
 
-}  // namespace
-
-RunSummary summarize_run(const std::vector<FrameRecord>& f, const std::vector<LevelSpec>& levels,
-                         std::optional<ContentionWindow> contention) {
-  RunSummary s;
-  s.frames = static_cast<std::int64_t>(f.size());
-  s.levels = static_cast<int>(levels.size());
-  s.frames_per_level.assign(levels.size(), 0);
-  s.contention = contention;
-  if (f.empty()) return s;
-  s.target_ms = f.back().target_ms;
-  s.duration_s = f.back().time_s + f.back().latency_ms / 1000 - f.front().time_s;
+// Frame counts, met fraction, mean accuracy, switches, gaps and decision times over all frames.
+void summarize_frames(const std::vector<FrameRecord>& f, const std::vector<LevelSpec>& levels, RunSummary& s) {
   std::int64_t met = 0;
   double accuracy = 0;
   std::vector<double> decisions;
@@ -72,42 +62,44 @@ RunSummary summarize_run(const std::vector<FrameRecord>& f, const std::vector<Le
   std::sort(decisions.begin(), decisions.end());
   s.decision_p50_us = percentile_sorted(decisions, 0.5);
   s.decision_p99_us = percentile_sorted(decisions, 0.99);
+}
 
-  // Settling: the frames between contention onset and recovery (all of the window if it never recovers).
-  double settle_end = -1;
-  if (contention) {
-    s.recovery_s = recovery_time(f, *contention);
-    settle_end = s.recovery_s ? contention->start_s + *s.recovery_s : contention->end_s;
-    std::int64_t kept = 0, kept_met = 0, during = 0, during_met = 0;
-    for (const FrameRecord& r : f) {
-      const bool settling = r.time_s >= contention->start_s && r.time_s < settle_end;
-      if (!settling) {
-        ++kept;
-        kept_met += r.met;
-      }
-      if (!settling && in_window(r.time_s, *contention)) {
-        ++during;
-        during_met += r.met;
-      }
+// Settling: the frames between contention onset and recovery (all of the window if it never recovers).
+void summarize_settling(const std::vector<FrameRecord>& f, const ContentionWindow& contention, RunSummary& s) {
+  s.recovery_s = recovery_time(f, contention);
+  const double settle_end = s.recovery_s ? contention.start_s + *s.recovery_s : contention.end_s;
+  std::int64_t kept = 0, kept_met = 0, during = 0, during_met = 0;
+  for (const FrameRecord& r : f) {
+    const bool settling = r.time_s >= contention.start_s && r.time_s < settle_end;
+    if (!settling) {
+      ++kept;
+      kept_met += r.met;
     }
-    s.met_fraction_after_settle = kept ? static_cast<double>(kept_met) / static_cast<double>(kept) : 0;
-    if (during) s.contention_met_fraction = static_cast<double>(during_met) / static_cast<double>(during);
-    // Return: the level of the last frame before onset, reached again after the end.
-    int before = -1;
-    for (const FrameRecord& r : f)
-      if (r.time_s < contention->start_s) before = r.level;
-    if (before >= 0)
-      for (const FrameRecord& r : f)
-        if (r.time_s >= contention->end_s && r.level >= before) {
-          s.return_s = r.time_s - contention->end_s;
-          break;
-        }
-  } else {
-    s.met_fraction_after_settle = s.met_fraction;
+    if (!settling && in_window(r.time_s, contention)) {
+      ++during;
+      during_met += r.met;
+    }
   }
+  s.met_fraction_after_settle = kept ? static_cast<double>(kept_met) / static_cast<double>(kept) : 0;
+  if (during) s.contention_met_fraction = static_cast<double>(during_met) / static_cast<double>(during);
+}
 
-  // Switch cost: the decision before the switch plus the first frame at the new level, minus
-  // that level's median in the same conditions (contention or not), never below zero.
+// Return: the level of the last frame before onset, reached again after the end.
+void summarize_return(const std::vector<FrameRecord>& f, const ContentionWindow& contention, RunSummary& s) {
+  int before = -1;
+  for (const FrameRecord& r : f)
+    if (r.time_s < contention.start_s) before = r.level;
+  if (before >= 0)
+    for (const FrameRecord& r : f)
+      if (r.time_s >= contention.end_s && r.level >= before) {
+        s.return_s = r.time_s - contention.end_s;
+        break;
+      }
+}
+
+// Switch cost: the decision before the switch plus the first frame at the new level, minus
+// that level's median in the same conditions (contention or not), never below zero.
+void summarize_switch_costs(const std::vector<FrameRecord>& f, const std::vector<LevelSpec>& levels, RunSummary& s) {
   std::vector<double> costs;
   for (std::size_t i = 1; i < f.size(); ++i) {
     if (!f[i].switched) continue;
@@ -121,6 +113,28 @@ RunSummary summarize_run(const std::vector<FrameRecord>& f, const std::vector<Le
   s.switch_p50_ms = percentile_sorted(costs, 0.5);
   s.switch_p99_ms = percentile_sorted(costs, 0.99);
   s.switch_max_ms = costs.empty() ? 0 : costs.back();
+}
+
+}  // namespace
+
+RunSummary summarize_run(const std::vector<FrameRecord>& f, const std::vector<LevelSpec>& levels,
+                         std::optional<ContentionWindow> contention) {
+  RunSummary s;
+  s.frames = static_cast<std::int64_t>(f.size());
+  s.levels = static_cast<int>(levels.size());
+  s.frames_per_level.assign(levels.size(), 0);
+  s.contention = contention;
+  if (f.empty()) return s;
+  s.target_ms = f.back().target_ms;
+  s.duration_s = f.back().time_s + f.back().latency_ms / 1000 - f.front().time_s;
+  summarize_frames(f, levels, s);
+  if (contention) {
+    summarize_settling(f, *contention, s);
+    summarize_return(f, *contention, s);
+  } else {
+    s.met_fraction_after_settle = s.met_fraction;
+  }
+  summarize_switch_costs(f, levels, s);
   return s;
 }
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 namespace ofa::runtime {
 

@@ -10,7 +10,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/adaptive/bundle.hpp"
 #include "ofa/runtime/images/image_decoder.hpp"

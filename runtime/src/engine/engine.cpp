@@ -40,15 +40,11 @@ const char* engine_name(EngineKind kind) {
   return "optimized";
 }
 
-namespace {
-
 std::int64_t parameter_bytes(const torch::jit::Module& m) {
   std::int64_t bytes = 0;
   for (const auto& p : m.named_parameters()) bytes += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
   return bytes;
 }
-
-}  // namespace
 
 Engine::Engine(const Subnet& net, EngineKind kind, EngineCache* cache, OrtProvider provider)
     : kind_(kind),

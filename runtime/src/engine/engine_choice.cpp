@@ -64,12 +64,4 @@ EngineChoice parse_engine_choice(const std::string& text, const torch::Device& d
   return {false, kind, {}, {}};
 }
 
-std::size_t fastest_engine(const std::vector<double>& medians_ms) {
-  if (medians_ms.empty()) throw Error("fastest_engine: no engine was timed");
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < medians_ms.size(); ++i)
-    if (medians_ms[i] < medians_ms[best]) best = i;
-  return best;
-}
-
 }  // namespace ofa::runtime

@@ -26,12 +26,6 @@ std::string content_key(const torch::jit::Module& head, EngineKind kind) {
   return key;
 }
 
-std::int64_t parameter_bytes(const torch::jit::Module& m) {
-  std::int64_t bytes = 0;
-  for (const auto& p : m.named_parameters()) bytes += p.value.numel() * static_cast<std::int64_t>(p.value.element_size());
-  return bytes;
-}
-
 }  // namespace
 
 Engine Engine::from_level_module(const torch::jit::Module& level, const common::ArchConfig& arch, EngineKind kind,

@@ -4,22 +4,40 @@
 
 #include <sstream>
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
 #include "ofa/common/error.hpp"
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/engine/machine_identity.hpp"
 
 namespace ofa::runtime {
 
 using common::Error;
 
+torch::Device parse_device(const std::string& text) {
+  torch::Device d = torch::kCPU;
+  try {
+    d = torch::Device(text);
+  } catch (const c10::Error&) {
+    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
+  }
+  if (d.is_cuda()) {
+    if (!torch::cuda::is_available()) throw common::Error("--device " + text + ": CUDA is not available in this LibTorch build or machine");
+    if (d.has_index() && d.index() >= static_cast<int>(torch::cuda::device_count()))
+      throw common::Error("--device " + text + ": only " + std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
+  } else if (!d.is_cpu()) {
+    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
+  }
+  return d;
+}
+
 void check_device_options(const DeviceOptions& d) {
   if (d.warmup < 0) throw Error("--warmup " + std::to_string(d.warmup) + " must be >= 0");
   if (d.repeats < 1) throw Error("--repeats " + std::to_string(d.repeats) + " must be >= 1");
-  if (d.threads < 0) throw Error("--threads " + std::to_string(d.threads) + " must be >= 0");
+  if (d.threads && *d.threads < 0) throw Error("--threads " + std::to_string(*d.threads) + " must be >= 0");
   engine_choice(d);
 }
 
@@ -33,17 +51,13 @@ EngineChoice engine_choice(const DeviceOptions& d) {
   return choice;
 }
 
-void check_cancel(const DeviceOptions& d) {
-  if (d.cancel && d.cancel->load()) throw Error("interrupted");
-}
-
 void apply_tf32(bool allow) {
   at::globalContext().setAllowTF32CuDNN(allow);
   at::globalContext().setAllowTF32CuBLAS(allow);
 }
 
-int apply_threads(int threads) {
-  if (threads > 0) torch::set_num_threads(threads);
+int apply_threads(std::optional<int> threads) {
+  if (threads && *threads > 0) torch::set_num_threads(*threads);
   return torch::get_num_threads();
 }
 
@@ -68,7 +82,7 @@ void pin_to_cpus(const std::string& cpus) {
 }
 
 void record_setup_here(common::MeasurementSetup& setup, const std::string& device, const DeviceOptions& o, int threads, int batch) {
-  setup.machine = machine_description();
+  setup.machine = common::machine_description();
   const EngineChoice choice = engine_choice(o);
   setup.libtorch = TORCH_VERSION;
   setup.ort_provider = "cpu";

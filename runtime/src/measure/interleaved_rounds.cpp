@@ -18,7 +18,7 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, const std::atomic<bool>* cancel) {
+RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, common::CancelFlag cancel) {
   RoundsOptions o;
   o.rounds = std::max(1, std::min(rounds, repeats));
   o.calls = std::max(1, (repeats + o.rounds - 1) / o.rounds);
@@ -40,18 +40,15 @@ RoundsResult measure_in_rounds(std::size_t items, const std::function<double(std
   if (o.rounds < 1) throw common::Error("--rounds " + std::to_string(o.rounds) + " must be >= 1");
   if (o.calls < 1) throw common::Error("--repeats " + std::to_string(o.calls) + " must be >= 1");
   if (o.warmup < 0) throw common::Error("--warmup " + std::to_string(o.warmup) + " must be >= 0");
-  auto check_cancel = [&] {
-    if (o.cancel && o.cancel->load()) throw common::Error("interrupted");
-  };
   for (std::size_t i : round_order(items, o.seed, -1)) {
-    check_cancel();
+    o.cancel.check();
     for (int w = 0; w < o.warmup; ++w) (void)time_call(i);
   }
   RoundsResult r;
   r.round_medians.assign(items, {});
   std::vector<std::vector<double>> calls(items);
   for (int round = 0; round < o.rounds; ++round) {
-    check_cancel();
+    o.cancel.check();
     for (std::size_t i : round_order(items, o.seed, round)) {
       std::vector<double> t(static_cast<std::size_t>(o.calls));
       for (double& v : t) v = time_call(i);

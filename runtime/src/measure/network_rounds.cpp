@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ofa/common/error.hpp"
-#include "ofa/runtime/measure/measurement.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
 
 namespace ofa::runtime {
 
@@ -21,7 +21,7 @@ void time_in_chunks(std::size_t count, std::size_t chunk, const std::function<Ti
                     const std::function<void(std::size_t first, std::size_t n, int round)>& on_round) {
   chunk = std::max<std::size_t>(chunk, 1);
   for (std::size_t first = 0; first < count; first += chunk) {
-    if (rounds.cancel && rounds.cancel->load()) throw common::Error("interrupted");
+    rounds.cancel.check();
     const std::size_t n = std::min(chunk, count - first);
     std::vector<TimedNetwork> networks;
     networks.reserve(n);

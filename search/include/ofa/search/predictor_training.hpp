@@ -1,6 +1,5 @@
 // Training OFA's MLP accuracy predictor from measured accuracy: MSE, Adam, on Eigen, deterministic.
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,7 +31,6 @@ struct TrainingOptions {
   // From scratch: train on the standardised label and fold the scale back (predictor_training.cpp
   // says why); false trains on the raw accuracy, as OFA's recipe states it.
   bool standardize = true;
-  const std::atomic<bool>* cancel = nullptr;  // set from a signal handler: stop with Error("interrupted")
 };
 
 // How a predictor predicts a set of samples.

@@ -1,20 +1,16 @@
 // The interface every search algorithm implements, and what it is given.
 #pragma once
-#include <atomic>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ofa/common/profile.hpp"
+#include "ofa/common/reporter.hpp"
 #include "ofa/search/accuracy_predictor.hpp"
 #include "ofa/search/candidate.hpp"
 #include "ofa/search/efficiency_model.hpp"
 
 namespace ofa::search {
-
-// Progress reports: fraction done in [0, 1] and a short label ("20 ms", "generation 40").
-using ProgressFn = std::function<void(double fraction, const std::string& label)>;
 
 // Everything a search reads. The settings are the profile's, after command-line overrides.
 struct SearchContext {
@@ -23,8 +19,9 @@ struct SearchContext {
   const AccuracyPredictor& predictor;
   common::SearchSettings settings;
   int keep = 5;                                  // evolution: best distinct architectures kept per constraint
-  ProgressFn progress;                           // may be empty
-  const std::atomic<bool>* cancel = nullptr;     // set from a signal handler: stop with Error("interrupted")
+  // Progress as task "search" with a short label ("20 ms", "generation 40"); its cancel flag
+  // stops the search between generations with Error("interrupted").
+  common::Reporter reporter;
 };
 
 struct SearchStats {
@@ -53,8 +50,5 @@ inline std::uint64_t stream_id(std::uint64_t run, std::uint64_t generation, std:
 
 // The worker threads a search runs on: settings.threads, or all cores when it is 0.
 int worker_threads(const SearchContext& context);
-
-// Throws Error("interrupted") when the cancel flag is set.
-void check_cancel(const SearchContext& context);
 
 }  // namespace ofa::search

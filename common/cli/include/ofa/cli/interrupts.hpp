@@ -6,7 +6,7 @@
 namespace ofa::cli {
 
 // The process's one piece of global state: set by the first Ctrl-C once `catch_interrupts`
-// has run, polled by long commands between items (through their options' `cancel`); a second
+// has run, polled by long commands between items (through the Reporter's cancel flag); a second
 // Ctrl-C ends the process at once.
 const std::atomic<bool>& interrupt_flag();
 // From now on the first Ctrl-C sets the flag and says on stderr "<tool>: stopping at the next

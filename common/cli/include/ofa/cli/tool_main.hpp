@@ -13,7 +13,8 @@ namespace ofa::cli {
 int tool_main(const Tool& tool, int argc, char** argv);
 
 // A Reporter drawing a progress bar on stderr (when it is a terminal) and writing notes there;
-// with `quiet`, only the lines said with Reporter::say.
+// with `quiet`, only the lines said with Reporter::say. Its cancel flag is the Ctrl-C flag
+// (interrupts.hpp).
 common::Reporter terminal_reporter(bool quiet);
 
 }  // namespace ofa::cli

@@ -1,4 +1,4 @@
-// AdaptiveNetwork: a library's levels built once from one supernet and served through a RuntimeManager.
+// AdaptiveNetwork: a library's levels built once from one supernet and served through a SlowdownPolicy.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -12,7 +12,7 @@
 
 #include "ofa/runtime/adaptive/built_levels.hpp"
 #include "ofa/runtime/engine/engine.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/runtime/adaptive/telemetry.hpp"
@@ -36,7 +36,7 @@ struct AdaptiveOptions {
 };
 
 // A library's levels, built once from one supernet and served through a LevelPolicy (ours,
-// RuntimeManager, unless options say otherwise). Each level is an Engine: optimized levels hold their own folded, reordered weights (the
+// SlowdownPolicy, unless options say otherwise). Each level is an Engine: optimized levels hold their own folded, reordered weights (the
 // supernet is released once they are built); eager levels share the supernet's storage where
 // slicing allows (WeightSlicer::Share). Switching a level only changes which engine the next
 // infer() runs.

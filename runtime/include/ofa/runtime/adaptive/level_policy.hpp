@@ -1,5 +1,5 @@
 // LevelPolicy: what the runtime needs of a policy that picks a level per frame, so `ofa-runtime
-// run` can serve either ours (RuntimeManager) or Dynamic-OFA's (DynamicOfaPolicy).
+// run` can serve either ours (SlowdownPolicy) or Dynamic-OFA's (DynamicOfaPolicy).
 #pragma once
 #include <functional>
 #include <memory>

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "ofa/common/run_summary_file.hpp"
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 #include "ofa/runtime/adaptive/telemetry.hpp"
 
 namespace ofa::runtime {

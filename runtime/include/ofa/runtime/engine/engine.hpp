@@ -36,6 +36,10 @@ const char* engine_name(EngineKind kind);
 // and without BN in every subnet), about 12.6 MiB a level for OFA's w1.2 supernet. Keyed by
 // the source tensors' storage, so the supernet (or the subnets' shared slices) must outlive
 // the building, not the engines.
+// Bytes of a module's parameters: what a built level holds in memory (Engine's folded bytes,
+// the cache's total).
+std::int64_t parameter_bytes(const torch::jit::Module& module);
+
 class EngineCache {
  public:
   std::size_t heads() const { return heads_.size(); }

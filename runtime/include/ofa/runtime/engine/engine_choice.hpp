@@ -51,7 +51,4 @@ void check_ort_provider_device(OrtProvider provider, const torch::Device& device
 // check on this machine (auto leaves those out, in `left_out`; Error if none is left).
 EngineChoice parse_engine_choice(const std::string& text, const torch::Device& device = torch::kCPU, OrtProvider provider = OrtProvider::Cpu);
 
-// The index of the smallest median; ties go to the earlier engine (in auto_engines() order).
-std::size_t fastest_engine(const std::vector<double>& medians_ms);
-
 }  // namespace ofa::runtime

@@ -1,6 +1,6 @@
-// The device settings the measuring commands share, and applying them (threads, TF32, CPU pinning).
+// Where and on what every command that runs networks runs them, and applying it (threads, TF32, CPU pinning).
 #pragma once
-#include <atomic>
+#include <optional>
 #include <string>
 
 #include "ofa/common/measurement_setup.hpp"
@@ -8,17 +8,21 @@
 
 namespace ofa::runtime {
 
-// Shared by the measuring commands.
+// One record for every command that runs networks (the measuring commands, infer, run), each
+// stating its own defaults: infer runs on one engine (.engine = "optimized"), run takes what the
+// library recorded where a field is empty or absent.
 struct DeviceOptions {
   std::string device = "cpu";
-  std::string engine = "auto";  // auto | optimized | onnxruntime | eager (engine.hpp, engine_choice.hpp)
+  std::string engine = "auto";  // auto | optimized | onnxruntime | eager | llga (engine.hpp, engine_choice.hpp)
   std::string ort_provider = "cpu";  // the ONNX Runtime engine's provider (onnxruntime_session.hpp)
-  int threads = 0;  // LibTorch intra-op threads; 0: LibTorch's default
-  int warmup = 10;
-  int repeats = 50;
-  bool allow_tf32 = false;  // see apply_tf32
-  const std::atomic<bool>* cancel = nullptr;
+  std::optional<int> threads = std::nullopt;  // LibTorch intra-op threads; absent or 0: LibTorch's default
+  int warmup = 10;              // untimed calls of each network first
+  int repeats = 50;             // timed calls (the commands that time)
+  bool allow_tf32 = false;      // see apply_tf32
 };
+
+// Parses "cpu", "cuda", "cuda:1"; Error when CUDA is asked for and not available.
+torch::Device parse_device(const std::string& text);
 
 // Error naming the flag when a setting is out of range, the device is not here, or the engine
 // unknown or unable to run there (engine_choice).
@@ -28,8 +32,6 @@ void check_device_options(const DeviceOptions& options);
 // refuses --ort-provider cuda|tensorrt with a CPU --device, and a provider this ONNX Runtime
 // lacks where ONNX Runtime would run.
 EngineChoice engine_choice(const DeviceOptions& options);
-// Error("interrupted") once `options.cancel` is set: long loops call it between items.
-void check_cancel(const DeviceOptions& options);
 
 // Whether cuDNN and cuBLAS may compute float32 convolutions and matrix products in TF32.
 // LibTorch lets them by default, which moves logits by ~1e-3 on Ampere and later GPUs
@@ -41,8 +43,8 @@ void apply_tf32(bool allow);
 // is malformed or the kernel refuses it.
 void pin_to_cpus(const std::string& cpus);
 
-// Applies --threads to LibTorch and returns the thread count in effect.
-int apply_threads(int threads);
+// Applies --threads to LibTorch (absent or 0: its default) and returns the thread count in effect.
+int apply_threads(std::optional<int> threads);
 
 // Records a measurement made here into `setup`: this machine, this LibTorch (and ONNX Runtime
 // where its engine may run), `device`, the engine (EngineChoice::recorded_name) and TF32

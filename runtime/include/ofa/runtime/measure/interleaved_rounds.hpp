@@ -1,11 +1,11 @@
 // Interleaved rounds: items timed once per round in a shuffled order, and the half-split noise.
 #pragma once
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <vector>
 
+#include "ofa/common/cancel_flag.hpp"
 #include "ofa/common/timing_stats.hpp"
 
 namespace ofa::runtime {
@@ -18,7 +18,7 @@ struct RoundsOptions {
   int calls = 5;     // timed calls per item per round
   int warmup = 3;    // untimed calls per item before the first round
   std::uint64_t seed = 0;
-  const std::atomic<bool>* cancel = nullptr;         // Error("interrupted") between rounds
+  common::CancelFlag cancel;                         // checked between rounds
   std::function<void(int round)> on_round_done;      // progress
 };
 
@@ -40,7 +40,7 @@ struct RoundsResult {
 
 // `repeats` timed calls per item spread over `rounds` rounds (fewer repeats than rounds: one
 // call per round, as many rounds as repeats), as `ofa-measure latency` and `lut` take them.
-RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, const std::atomic<bool>* cancel);
+RoundsOptions spread_repeats(int rounds, int repeats, int warmup, std::uint64_t seed, common::CancelFlag cancel);
 
 // The order of round `round` (a seeded shuffle of 0..items-1).
 std::vector<std::size_t> round_order(std::size_t items, std::uint64_t seed, int round);

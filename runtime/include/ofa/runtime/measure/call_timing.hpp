@@ -1,4 +1,4 @@
-// Timing one call end to end (CUDA synchronised), the device by name, and the machine's description.
+// Timing calls end to end (CUDA synchronised around each).
 #pragma once
 #include <functional>
 #include <string>
@@ -6,7 +6,6 @@
 
 #include <torch/torch.h>
 
-#include "ofa/common/machine_description.hpp"
 #include "ofa/common/timing_stats.hpp"
 
 namespace ofa::runtime {
@@ -26,10 +25,5 @@ TimingStats time_calls(const std::function<void()>& run, const TimingOptions& op
 
 // Milliseconds of one call of `run`, CUDA synchronised before and after.
 double time_one_call(const std::function<void()>& run, const torch::Device& device);
-// Parses "cpu", "cuda", "cuda:1"; Error when CUDA is asked for and not available.
-torch::Device parse_device(const std::string& text);
-
-// The machine, for result headers: host name, CPU model, core count (common/machine_description.hpp).
-using common::machine_description;
 
 }  // namespace ofa::runtime

@@ -1,4 +1,4 @@
-#include "ofa/runtime/adaptive/runtime_manager.hpp"
+#include "ofa/runtime/adaptive/slowdown_policy.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -39,7 +39,7 @@ void validate(const PolicyConfig& c, const std::vector<LevelSpec>& levels) {
   if (!(c.max_backoff_s >= 0) || !std::isfinite(c.max_backoff_s)) throw Error("max backoff " + std::to_string(c.max_backoff_s) + " s must be >= 0");
 }
 
-RuntimeManager::RuntimeManager(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock)
+SlowdownPolicy::SlowdownPolicy(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock)
     : levels_(std::move(levels)), config_(config), clock_(std::move(clock)) {
   validate(config_, levels_);
   level_ = choose(1.0);
@@ -48,29 +48,29 @@ RuntimeManager::RuntimeManager(std::vector<LevelSpec> levels, PolicyConfig confi
   barred_until_.assign(levels_.size(), -1e300);
 }
 
-void RuntimeManager::set_target(double target_ms) {
+void SlowdownPolicy::set_target(double target_ms) {
   PolicyConfig c = config_;
   c.target_ms = target_ms;
   validate(c, levels_);
   config_ = c;
 }
 
-void RuntimeManager::set_min_accuracy(std::optional<double> min_accuracy) {
+void SlowdownPolicy::set_min_accuracy(std::optional<double> min_accuracy) {
   PolicyConfig c = config_;
   c.min_accuracy = min_accuracy;
   validate(c, levels_);
   config_ = c;
 }
 
-bool RuntimeManager::accurate_enough(int i) const {
+bool SlowdownPolicy::accurate_enough(int i) const {
   return !config_.min_accuracy || levels_[i].accuracy >= *config_.min_accuracy;
 }
 
-unsigned RuntimeManager::breaks(int i, double slowdown) const {
+unsigned SlowdownPolicy::breaks(int i, double slowdown) const {
   return (slowdown * levels_[i].latency_ms > config_.target_ms ? kBreaksLatency : 0u) | (accurate_enough(i) ? 0u : kBreaksAccuracy);
 }
 
-int RuntimeManager::choose(double slowdown) const {
+int SlowdownPolicy::choose(double slowdown) const {
   const int n = static_cast<int>(levels_.size());
   const double budget = config_.target_ms * (1 - config_.margin);
   // Levels are sorted by both latency and accuracy, so "meets the target" is a prefix and
@@ -88,7 +88,7 @@ int RuntimeManager::choose(double slowdown) const {
   return 0;
 }
 
-Decision RuntimeManager::observe(double latency_ms) {
+Decision SlowdownPolicy::observe(double latency_ms) {
   Decision d;
   d.previous = level_;
   if (std::isfinite(latency_ms) && latency_ms > 0) {

@@ -10,6 +10,9 @@
 
 namespace ofa::runtime {
 
+// The index of the smallest median; ties go to the earlier engine (in auto_engines() order).
+std::size_t fastest_engine(const std::vector<double>& medians_ms);
+
 // One network's result under the engine kept for it.
 struct EngineTiming {
   EngineKind engine = EngineKind::Optimized;

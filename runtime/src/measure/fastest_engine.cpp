@@ -1,4 +1,4 @@
-#include "ofa/runtime/measure/engine_selection.hpp"
+#include "ofa/runtime/measure/fastest_engine.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,14 @@
 namespace ofa::runtime {
 
 using common::Error;
+
+std::size_t fastest_engine(const std::vector<double>& medians_ms) {
+  if (medians_ms.empty()) throw Error("fastest_engine: no engine was timed");
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < medians_ms.size(); ++i)
+    if (medians_ms[i] < medians_ms[best]) best = i;
+  return best;
+}
 
 namespace {
 

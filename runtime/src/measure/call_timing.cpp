@@ -1,6 +1,4 @@
-#include "ofa/runtime/measure/measurement.hpp"
-
-#include "ofa/runtime/engine/machine_identity.hpp"
+#include "ofa/runtime/measure/call_timing.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -39,23 +37,6 @@ double time_one_call(const std::function<void()>& run, const torch::Device& devi
   run();
   if (device.is_cuda()) torch::cuda::synchronize();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-torch::Device parse_device(const std::string& text) {
-  torch::Device d = torch::kCPU;
-  try {
-    d = torch::Device(text);
-  } catch (const c10::Error&) {
-    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
-  }
-  if (d.is_cuda()) {
-    if (!torch::cuda::is_available()) throw common::Error("--device " + text + ": CUDA is not available in this LibTorch build or machine");
-    if (d.has_index() && d.index() >= static_cast<int>(torch::cuda::device_count()))
-      throw common::Error("--device " + text + ": only " + std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
-  } else if (!d.is_cpu()) {
-    throw common::Error("--device '" + text + "' is not cpu, cuda or cuda:N");
-  }
-  return d;
 }
 
 }  // namespace ofa::runtime

@@ -1,4 +1,4 @@
-// RuntimeManager: the pure policy that picks a level per frame to hold a latency target (and accuracy floor).
+// SlowdownPolicy (--policy ofa-toolchain): picks a level per frame from the device's estimated slowdown to hold a latency target (and accuracy floor).
 #pragma once
 #include <deque>
 #include <functional>
@@ -40,10 +40,10 @@ struct PolicyConfig {
 // the target, and steps up only after the headroom has lasted `up_after_s` (to levels not
 // barred after a failed step up). It never goes below the accuracy floor unless told to
 // prefer latency when no level meets both.
-class RuntimeManager : public LevelPolicy {
+class SlowdownPolicy : public LevelPolicy {
  public:
   // Levels sorted fastest first (a library's order). Starts at the best level for slowdown 1.
-  RuntimeManager(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock = steady_clock_seconds());
+  SlowdownPolicy(std::vector<LevelSpec> levels, PolicyConfig config, Clock clock = steady_clock_seconds());
 
   Decision observe(double latency_ms) override;
 

@@ -31,15 +31,15 @@ enum class EngineKind { Eager, Optimized, OnnxRuntime, Llga };
 EngineKind parse_engine(const std::string& text);
 const char* engine_name(EngineKind kind);
 
+// Bytes of a module's parameters: what a built level holds in memory (Engine's folded bytes,
+// the cache's total).
+std::int64_t parameter_bytes(const torch::jit::Module& module);
+
 // Parts that optimized networks cut from one supernet have in common, built once and shared
 // by every Engine built with the same cache: the head (feature mix and classifier, full width
 // and without BN in every subnet), about 12.6 MiB a level for OFA's w1.2 supernet. Keyed by
 // the source tensors' storage, so the supernet (or the subnets' shared slices) must outlive
 // the building, not the engines.
-// Bytes of a module's parameters: what a built level holds in memory (Engine's folded bytes,
-// the cache's total).
-std::int64_t parameter_bytes(const torch::jit::Module& module);
-
 class EngineCache {
  public:
   std::size_t heads() const { return heads_.size(); }

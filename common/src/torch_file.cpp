@@ -328,7 +328,7 @@ class Reader {
   }
 
   // A tensor's storage argument: a persistent id, read into `ref` for source_ to resolve; or a
-  // storage pickled inside bytes, returned (`ref` then names only its type and a placeholder key).
+  // storage pickled inside bytes, returned (`ref` then holds its dtype and the key "(in bytes)").
   std::shared_ptr<const TensorStorage> storage_arg(const Node& pid, const std::string& path, StorageRef& ref) {
     std::shared_ptr<const TensorStorage> in_bytes;
     if (pid.kind == Kind::Reduce && doc_[pid.items[0]].kind == Kind::Global && doc_[pid.items[0]].text == "torch.storage" &&

@@ -7,6 +7,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/library_file.hpp"
 #include "ofa/common/number_format.hpp"
+#include "ofa/common/precision.hpp"
 #include "ofa/common/search_space.hpp"
 #include "ofa/common/yaml_values.hpp"
 
@@ -28,6 +29,7 @@ std::string level_yaml(const ExportedLevel& l) {
   s += "    latency_p90_ms: " + format_g(l.latency_p90_ms, 6) + "\n";
   s += "    bytes: " + std::to_string(l.bytes) + "\n";
   s += "    sha256: " + l.sha256 + "\n";
+  if (l.int8) s += "    precision: int8\n    int8: " + format_int8_setup(*l.int8) + "\n";
   return s;
 }
 
@@ -39,7 +41,7 @@ bool engine_runs_format(const std::string& engine, const std::string& format) {
 
 ExportedLevel read_exported_level(const YAML::Node& n, const SearchSpace& space, const std::string& w) {
   check_yaml_keys(n, {"file", "model_format", "engine", "r", "ks", "e", "d", "accuracy", "accuracy_source", "latency_median_ms",
-                      "latency_p90_ms", "bytes", "sha256"}, w);
+                      "latency_p90_ms", "bytes", "sha256", "precision", "int8"}, w);
   ExportedLevel l;
   l.file = required_string(n, "file", w);
   // A bundle moves as a folder: a level outside it would not move with it.
@@ -66,6 +68,14 @@ ExportedLevel read_exported_level(const YAML::Node& n, const SearchSpace& space,
   l.sha256 = required_string(n, "sha256", w);
   if (l.sha256.size() != 64 || l.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw Error(w + ": key 'sha256' = " + yaml_quoted(l.sha256) + " is not 64 lowercase hex digits");
+  if (n["precision"]) l.precision = required_string(n, "precision", w);
+  if (!is_precision_name(l.precision)) throw Error(w + ": key 'precision' = '" + l.precision + "' is not fp32 or int8");
+  if (l.precision == kInt8) {
+    if (l.model_format != "onnx") throw Error(w + ": an int8 level is an ONNX model, not " + l.model_format);
+    l.int8 = read_int8_setup(n["int8"], w + ": int8");
+  } else if (n["int8"]) {
+    throw Error(w + ": key 'int8' on a fp32 level");
+  }
   return l;
 }
 

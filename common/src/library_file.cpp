@@ -36,6 +36,7 @@ std::string format_library_yaml(const LibraryFile& f) {
     s += "    params_m: " + format_millions(l.params_m) + "\n";
     s += "    bn: " + (l.bn.empty() ? std::string("null") : yaml_quoted(l.bn)) + "\n";
     if (!l.engine.empty()) s += "    engine: " + l.engine + "\n";
+    s += format_item_precision(l.precision, "    ");
     s += "    ks: [" + join_ints(l.arch.ks) + "]\n";
     s += "    e: [" + join_ints(l.arch.e) + "]\n";
     s += "    d: [" + join_ints(l.arch.d) + "]\n";
@@ -76,7 +77,7 @@ static Level read_level(const YAML::Node& n, std::size_t i, const LibraryFile& f
   if (!n.IsMap()) throw Error(w + " is not a mapping");
   check_yaml_keys(n,
                   {"level", "candidate_id", "accuracy", "accuracy_source", "latency_ms", "predicted_latency_ms", "macs_m", "params_m", "bn",
-                   "engine", "ks", "e", "d", "r"},
+                   "engine", "precision", "int8", "ks", "e", "d", "r"},
                   w);
   Level l;
   if (n["level"] && yaml_int(n["level"], w + ": key 'level'") != static_cast<int>(i))
@@ -98,6 +99,7 @@ static Level read_level(const YAML::Node& n, std::size_t i, const LibraryFile& f
     if (l.bn.empty()) throw Error(w + ": key 'bn' is empty; leave it out for a level without a BN file");
   }
   l.engine = read_item_engine(n, f.engine, w);
+  l.precision = read_item_precision(n, w);
   l.arch = arch_from_yaml(n, w);
   try {
     validate(space, l.arch);

@@ -7,26 +7,37 @@ namespace ofa::common {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A file a level or row names (relative to `dir` unless absolute), as an input; none when "".
+void add_named_file(std::vector<NamedInput>& inputs, const std::string& what, const std::string& file, const fs::path& dir) {
+  if (file.empty()) return;
+  const fs::path f(file);
+  inputs.push_back({what, f.is_absolute() ? f : dir / f});
+}
+
+}  // namespace
+
 std::vector<NamedInput> library_inputs(const LibraryFile& lib, const fs::path& library_file, const std::optional<fs::path>& weights) {
   std::vector<NamedInput> inputs{{"the library", library_file}};
   if (weights) inputs.push_back({"--weights", *weights});
   else if (const fs::path w = weights_path(lib, library_file); !w.empty()) inputs.push_back({"the library's weights", w});
-  for (std::size_t i = 0; i < lib.levels.size(); ++i)
-    if (!lib.levels[i].bn.empty()) {
-      const fs::path bn(lib.levels[i].bn);
-      inputs.push_back({"level " + std::to_string(i) + "'s BN file", bn.is_absolute() ? bn : library_file.parent_path() / bn});
-    }
+  for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+    const std::string level = "level " + std::to_string(i) + "'s ";
+    add_named_file(inputs, level + "BN file", lib.levels[i].bn, library_file.parent_path());
+    add_named_file(inputs, level + "int8 calibration", lib.levels[i].precision.int8, library_file.parent_path());
+  }
   return inputs;
 }
 
 std::vector<NamedInput> measured_inputs(const MeasuredFile& m, const fs::path& measured_file) {
   std::vector<NamedInput> inputs;
   if (m.weights != "random") inputs.push_back({"the measured file's weights", m.weights});
-  for (const MeasuredRow& r : m.rows)
-    if (!r.bn.empty()) {
-      const fs::path bn(r.bn);
-      inputs.push_back({"candidate " + std::to_string(r.candidate.id) + "'s BN file", bn.is_absolute() ? bn : measured_file.parent_path() / bn});
-    }
+  for (const MeasuredRow& r : m.rows) {
+    const std::string row = "candidate " + std::to_string(r.candidate.id) + "'s ";
+    add_named_file(inputs, row + "BN file", r.bn, measured_file.parent_path());
+    add_named_file(inputs, row + "int8 calibration", r.precision.int8, measured_file.parent_path());
+  }
   return inputs;
 }
 

@@ -34,6 +34,7 @@ std::string format_measured_yaml(const MeasuredFile& f) {
     if (m.accuracy_images) s += "    accuracy_images: " + std::to_string(m.accuracy_images) + "\n";
     if (!m.bn.empty()) s += "    bn: " + yaml_quoted(m.bn) + "\n";
     if (!m.engine.empty()) s += "    engine: " + m.engine + "\n";
+    s += format_item_precision(m.precision, "    ");
   }
   return s;
 }
@@ -105,6 +106,7 @@ static MeasuredRow read_row(const YAML::Node& n, const SearchSpace& space, const
   }
   if (n["bn"]) m.bn = yaml_string(n["bn"], w + ": key 'bn'");
   m.engine = read_item_engine(n, file_engine, w);
+  m.precision = read_item_precision(n, w);
   return m;
 }
 
@@ -133,11 +135,12 @@ static MeasuredFile read_measured_unguarded(const std::filesystem::path& path) {
   const YAML::Node list = root["measurements"];
   if (!list || !list.IsSequence()) throw Error(where + ": key 'measurements' must be a list");
   const SearchSpace space = file_space(f.space, f.elastic_kernel, where);
-  std::set<int> ids;
+  std::set<std::pair<int, std::string>> ids;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string w = where + ": measurements[" + std::to_string(i) + "]";
     MeasuredRow m = read_row(list[i], space, f.engine, w);
-    if (!ids.insert(m.candidate.id).second) throw Error(w + ": candidate id " + std::to_string(m.candidate.id) + " appears twice");
+    if (!ids.insert({m.candidate.id, m.precision.precision}).second)
+      throw Error(w + ": candidate id " + std::to_string(m.candidate.id) + " appears twice at " + m.precision.precision);
     f.rows.push_back(std::move(m));
   }
   return f;

@@ -15,6 +15,10 @@
 #include "ofa/runtime/adaptive/library_levels.hpp"
 #include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/runtime/engine/level_module.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
+#include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
+#include "ofa/common/precision.hpp"
 #include "ofa/common/sha256.hpp"
 #include "ofa/common/limits.hpp"
 #include "ofa/common/candidates_file.hpp"
@@ -32,12 +36,27 @@ namespace {
 // A library imported from another toolchain (its engine is how that one ran) gets optimized.
 struct LevelFormat {
   std::string model_format, engine;
+  std::string precision = "fp32";
 };
-LevelFormat level_format(const common::LibraryFile& lib, std::size_t i, const std::string& format) {
+LevelFormat level_format(const common::LibraryFile& lib, std::size_t i, const ExportOptions& o) {
+  const std::string& format = o.format;
+  if (o.precision.value_or(lib.levels[i].precision.precision) == common::kInt8) return {"onnx", "onnxruntime", "int8"};
   const std::string recorded = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
   if (format == "onnx" || (format == "auto" && recorded == "onnxruntime")) return {"onnx", "onnxruntime"};
   const bool torchscript_engine = recorded == "optimized" || recorded == "llga" || recorded == "eager";
   return {"torchscript", torchscript_engine && lib.latency_device.empty() ? recorded : "optimized"};
+}
+
+void check_int8_options(const ExportOptions& o, const common::LibraryFile& lib) {
+  if (o.precision && !is_precision_name(*o.precision)) throw Error("--precision '" + *o.precision + "' is not fp32 or int8");
+  check_range_method({o.calib_method, o.calib_percentile});
+  const bool any_int8 = std::any_of(lib.levels.begin(), lib.levels.end(), [&](const common::Level& l) { return o.precision.value_or(l.precision.precision) == kInt8; });
+  if (!any_int8) return;
+  if (o.format == "torchscript") throw Error("--format torchscript: int8 levels are ONNX QDQ models (--format onnx or auto)");
+  if (!onnx_export_available()) throw Error("int8 levels are ONNX QDQ models and this build has no ONNX (libonnx-dev and libprotobuf-dev, then rebuild)");
+  const bool needs_images = std::any_of(lib.levels.begin(), lib.levels.end(), [&](const common::Level& l) { return l.precision.precision == kFp32; });
+  if (o.precision == kInt8 && needs_images && !o.calib_images)
+    throw Error("--precision int8: the library's fp32 levels have no int8 calibration; give --calib-images DIR (calibrated as BN recalibration draws)");
 }
 
 void check_export_options(const ExportOptions& o) {
@@ -74,11 +93,33 @@ common::ExportManifest manifest_of(const common::LibraryFile& lib, const ExportO
   return m;
 }
 
+// Level i as an int8 QDQ model: with the ranges of its calibration file when the level is int8,
+// else calibrated now on --calib-images.
+struct Int8Level {
+  std::string model;
+  common::Int8Setup setup;
+};
+Int8Level int8_level(const common::LibraryFile& lib, std::size_t i, const ExportOptions& o, const Subnet& net, const common::Reporter& reporter,
+                     std::int64_t onnx_batch) {
+  const common::Level& l = lib.levels[i];
+  if (l.precision.precision == kInt8) {
+    const fs::path file = fs::path(l.precision.int8).is_absolute() ? fs::path(l.precision.int8) : o.library.parent_path() / l.precision.int8;
+    return {level_int8_model(lib, i, o.library.parent_path(), net, onnx_batch), common::read_int8_calibration(file).setup};
+  }
+  const Int8CalibrationOptions c{{*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, 1, false},
+                                 {o.calib_method, o.calib_percentile}};
+  const CalibrationImages images(c.images);
+  const common::Int8Calibration cal = calibrate_int8(net, images, c, reporter);
+  return {int8_subnet_bytes(net, cal.ranges, QdqOptions{cal.setup.fp32_ends}, onnx_batch), cal.setup};
+}
+
 }  // namespace
 
 std::string run_export(const ExportOptions& o, const common::Reporter& reporter) {
   check_export_options(o);
   const common::LibraryFile lib = common::read_library(o.library);
+  check_int8_options(o, lib);
+  const double levels = static_cast<double>(lib.levels.size());
   // --out replaced whole (with --force) must not hold any file the levels are built from.
   common::check_folder_spares_inputs("--out", o.out_dir, common::library_inputs(lib, o.library, o.weights));
   common::StagingFolder tmp(o.out_dir, o.force);
@@ -90,19 +131,26 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
     if (reporter.cancel().requested()) throw Error("interrupted; nothing written");
-    const LevelFormat f = level_format(lib, i, o.format);
+    const LevelFormat f = level_format(lib, i, o);
     const Subnet net = level_subnet(lib, i, o.library.parent_path(), supernet, slicer);
     const std::string file = "level_" + std::to_string(i) + (f.model_format == "onnx" ? ".onnx" : ".pt");
     std::string bytes;
+    std::optional<common::Int8Setup> int8;
     try {
-      bytes = level_bytes(net, f, manifest.onnx_batch);
+      if (f.precision == kInt8) {
+        const Int8Level q = int8_level(lib, i, o, net, reporter.part(static_cast<double>(i) / levels, static_cast<double>(i + 1) / levels), manifest.onnx_batch);
+        bytes = q.model;
+        int8 = q.setup;
+      } else {
+        bytes = level_bytes(net, f, manifest.onnx_batch);
+      }
     } catch (const std::exception& e) {
       throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + "): cannot export it: " + common::first_line(e.what()));
     }
     tmp.write(file, bytes);
     reporter.progress("export", static_cast<double>(i + 1) / static_cast<double>(lib.levels.size()), file);
     manifest.levels.push_back({file, f.model_format, f.engine, l.arch, l.accuracy, l.accuracy_source, l.latency_median_ms, l.latency_p90_ms,
-                               static_cast<std::int64_t>(bytes.size()), common::sha256_hex(bytes)});
+                               static_cast<std::int64_t>(bytes.size()), common::sha256_hex(bytes), f.precision, int8});
     onnx_levels += f.model_format == "onnx";
   }
   if (onnx_levels > 0) manifest.opset = kOnnxOpset;

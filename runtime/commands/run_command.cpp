@@ -62,6 +62,7 @@ std::optional<EngineKind> serving_engines(const RunOptions& o, const common::Lib
     // Refused before anything is built: an engine this build lacks or that cannot run here.
     bool eager = false;
     for (std::size_t i = 0; i < lib.levels.size(); ++i) {
+      if (lib.levels[i].precision.precision == common::kInt8) continue;  // ONNX Runtime's, checked when built
       std::string note;
       const EngineKind kind = serving_engine(lib, i, device, provider, &note, o.library.string());
       if (!note.empty()) reporter.say("run: note: " + note);
@@ -76,7 +77,7 @@ std::optional<EngineKind> serving_engines(const RunOptions& o, const common::Lib
   std::size_t other = 0, first = lib.levels.size();
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;
-    if (measured_on == engine_name(*engine)) continue;
+    if (measured_on == engine_name(*engine) || lib.levels[i].precision.precision == common::kInt8) continue;
     ++other;
     first = std::min(first, i);
   }
@@ -120,6 +121,8 @@ AdaptiveOptions adaptive_options(const RunOptions& o, std::optional<EngineKind> 
   ao.policy = o.policy;
   ao.policy_name = o.policy_name;
   ao.seed = o.seed;
+  ao.precision = o.precision;
+  ao.convert_precision = o.convert_precision;
   return ao;
 }
 
@@ -200,7 +203,9 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   const torch::Device device = parse_device(o.device.device);
   if (o.library.empty() && !o.bundle) throw Error("give --library (a library file) or --bundle (a folder ofa-runtime export wrote)");
   const std::optional<Bundle> bundle = o.bundle ? std::optional<Bundle>(read_bundle(*o.bundle)) : std::nullopt;
-  const common::LibraryFile lib = bundle ? bundle_library(*bundle) : common::read_library(o.library);
+  // Checked against --precision before anything is built; converted levels are served as fp32.
+  const common::LibraryFile lib =
+      served_at_precision(bundle ? bundle_library(*bundle) : common::read_library(o.library), o.precision, o.convert_precision, bundle.has_value());
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider.empty() ? lib.ort_provider : o.device.ort_provider);
   if (!o.device.ort_provider.empty()) check_ort_provider_device(provider, device);

@@ -29,6 +29,9 @@ struct RunOptions {
   std::optional<std::filesystem::path> plot;          // .svg
   std::optional<std::filesystem::path> summary_json;
   std::uint64_t seed = 0;
+  // Every level at this precision, as AdaptiveOptions says (fp32 | int8; absent: each its own).
+  std::optional<std::string> precision;
+  bool convert_precision = false;
 };
 
 struct RunReport {

@@ -83,7 +83,9 @@ Command run() {
        bind_at<U>(O{"--spike-window"}, [policy](U& o) -> auto& { return policy(o).spike_window; }), bind(O{"--trace"}, &U::trace),
        bind(O{"--plot", {}, {}, "latency over time coloured by level"}, &U::plot), bind(O{"--summary-json"}, &U::summary_json),
        bind_at<U>(O{"--warmup", {}, {}, "forwards per level at load"}, [device](U& o) -> auto& { return device(o).warmup; }),
-       bind(O{"--seed", {}, {}, "of the synthetic frames and of random weights"}, &U::seed), driver_flag<U>(O{"--quiet"})},
+       bind(O{"--seed", {}, {}, "of the synthetic frames and of random weights"}, &U::seed),
+       bind(O{"--precision", {}, "each level's own", "fp32 or int8: every level must be at it (int8 levels run on ONNX Runtime)"}, &U::precision),
+       bind(O{"--convert-precision"}, &U::convert_precision), driver_flag<U>(O{"--quiet"})},
       [](U& o, const Reporter& reporter) { return runtime::run_adaptive(o, reporter).text; },
       CommandTraits{true, "stopped serving; the trace, plot and summary hold what was served", true});
 }
@@ -96,15 +98,23 @@ Command export_levels() {
        "one self-contained file per level, BN folded, plus export.yaml (the levels and the setup they were measured with).\n"
        "Each level in its engine's format by default: ONNX (level_<i>.onnx, opset 14, input 'input' [N,3,r,r], output\n"
        "'logits'; checked by ONNX's checker) for levels measured on ONNX Runtime, TorchScript (level_<i>.pt, for\n"
-       "torch.jit.load and torch::jit::load) for the others. No supernet, library or BN file goes with it.\n"
-       "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export [--format onnx]",
+       "torch.jit.load and torch::jit::load) for the others. No supernet, library or BN file goes with it. int8 levels\n"
+       "(the library's, or all with --precision int8) are ONNX QDQ models: int8 weights per channel, uint8 activations\n"
+       "whose ranges were calibrated on images (docs/int8.md).\n"
+       "  ofa-runtime export --library runs/local-cpu/library.yaml --out runs/local-cpu/export [--format onnx]\n"
+       "  ofa-runtime export --library L.yaml --out int8/ --precision int8 --calib-images DIR --calib-count 200",
        {}, {}, cli::OutKind::FolderReplaced},
       {bind(O{"--library", R}, &E::library), bind(O{"--weights", {}, "the library's"}, &E::weights),
        bind(O{"--out", R, {}, "folder, created and written whole or not at all"}, &E::out_dir),
        bind(O{"--format", {}, {}, "auto: each level in the format of its engine", {"auto", "torchscript", "onnx"}}, &E::format),
        bind(O{"--batch", {}, "any", "with --format onnx only: a static batch for other ONNX consumers (a bundle's levels take any)"}, &E::batch),
        bind(O{"--force", {}, {}, "replace the output folder if it exists and is not empty"}, &E::force),
-       bind(O{"--seed", {}, {}, "of random weights (a library measured with random weights)"}, &E::seed)},
+       bind(O{"--seed", {}, {}, "of random weights, and the int8 calibration's draw and augmentation"}, &E::seed),
+       bind(O{"--precision", {}, "each level's own", "fp32 or int8: every level at it (int8: an ONNX QDQ model; fp32 levels calibrated on --calib-images)"},
+            &E::precision),
+       bind(O{"--calib-images", {}, {}, "int8 calibration images for fp32 levels made int8 (drawn and augmented as for BN recalibration)"}, &E::calib_images),
+       bind(O{"--calib-count"}, &E::calib_count), bind(O{"--calib-batch"}, &E::calib_batch), bind(O{"--calib-method"}, &E::calib_method),
+       bind(O{"--calib-percentile"}, &E::calib_percentile), bind(O{"--classes"}, &E::classes), bind(O{"--data-dir"}, &E::data_dir)},
       [](E& o, const Reporter& reporter) { return runtime::run_export(o, reporter); },
       CommandTraits{true});
 }

@@ -7,6 +7,7 @@
 #include "ofa/common/error.hpp"
 #include "ofa/common/library_inputs.hpp"
 #include "ofa/common/files.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
 #include "ofa/common/named_inputs.hpp"
 #include "ofa/common/output_set.hpp"
 #include "ofa/common/number_format.hpp"
@@ -29,14 +30,21 @@ std::string run_pareto(const ParetoOptions& o) {
   // BN files written by `ofa-measure accuracy` sit beside measured.yaml; the library names
   // them from its own folder. A level whose file is gone would fail only when served: say so now.
   for (common::Level& l : lib.levels) {
-    if (l.bn.empty()) continue;
-    const std::filesystem::path bn = std::filesystem::path(l.bn).is_absolute() ? std::filesystem::path(l.bn) : o.measured.parent_path() / l.bn;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(bn, ec))
-      throw common::Error(o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file " + bn.string() +
-                          " does not exist (ofa-measure accuracy writes it beside the measured file)");
-    common::check_bn_file(bn, o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file");
-    l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+    if (!l.bn.empty()) {
+      const std::filesystem::path bn = std::filesystem::path(l.bn).is_absolute() ? std::filesystem::path(l.bn) : o.measured.parent_path() / l.bn;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(bn, ec))
+        throw common::Error(o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file " + bn.string() +
+                            " does not exist (ofa-measure accuracy writes it beside the measured file)");
+      common::check_bn_file(bn, o.measured.string() + ": candidate " + std::to_string(l.candidate_id) + "'s BN file");
+      l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
+    }
+    if (!l.precision.int8.empty()) {
+      const std::filesystem::path f = std::filesystem::path(l.precision.int8).is_absolute() ? std::filesystem::path(l.precision.int8)
+                                                                                             : o.measured.parent_path() / l.precision.int8;
+      (void)common::read_int8_calibration(f);  // a level whose calibration is gone or damaged would fail only when served
+      l.precision.int8 = common::rebase_relative(l.precision.int8, o.measured.parent_path(), o.out.parent_path());
+    }
   }
   std::size_t with_accuracy = 0;
   for (const common::MeasuredRow& r : m.rows) with_accuracy += r.measured_accuracy.has_value();

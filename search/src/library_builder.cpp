@@ -69,11 +69,14 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
   }
   // Measured accuracy: the rows `ofa-measure accuracy` evaluated (it may be told to evaluate
   // only some); the others cannot be placed and are left out.
+  // An int8 row's accuracy is only what was measured: the predictor knows float32 networks, and
+  // an int8 row ranked by it would tie its fp32 twin and win on latency alone.
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < m.rows.size(); ++i)
-    if (!measured_acc || m.rows[i].measured_accuracy) rows.push_back(i);
+    if (measured_acc ? m.rows[i].measured_accuracy.has_value() : m.rows[i].precision.precision == common::kFp32) rows.push_back(i);
   if (rows.empty())
-    throw Error(measured_path + ": no row has 'measured_accuracy' (run `ofa-measure accuracy` on it, or use --accuracy predicted)");
+    throw Error(measured_path + (measured_acc ? ": no row has 'measured_accuracy' (run `ofa-measure accuracy` on it, or use --accuracy predicted)"
+                                              : ": no fp32 row (int8 rows are ranked by measured accuracy only: --accuracy measured)"));
   // Sort by (latency, -accuracy, id): then a row is on the front exactly when it is more
   // accurate than every row before it, which also drops exact duplicates.
   auto acc_of = [&](const common::MeasuredRow& r) { return measured_acc ? *r.measured_accuracy : r.candidate.predicted_accuracy; };
@@ -82,7 +85,8 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     const common::MeasuredRow &x = m.rows[a], &y = m.rows[b];
     if (x.measured.median_ms != y.measured.median_ms) return x.measured.median_ms < y.measured.median_ms;
     if (acc_of(x) != acc_of(y)) return acc_of(x) > acc_of(y);
-    return x.candidate.id < y.candidate.id;
+    if (x.candidate.id != y.candidate.id) return x.candidate.id < y.candidate.id;
+    return x.precision.precision < y.precision.precision;
   });
   const std::vector<std::size_t> front = front_of_sorted(m, order, acc_of);
   std::vector<double> lat;
@@ -105,6 +109,7 @@ common::LibraryFile build_library(const common::MeasuredFile& m, const std::stri
     l.params_m = r.candidate.params_m;
     l.bn = r.bn;  // relative to the measured file's folder; run_pareto rebases it
     l.engine = r.engine;  // the engine auto chose for it ("" when the file has one engine)
+    l.precision = r.precision;  // its int8 file relative to the measured file's folder; run_pareto rebases it
     f.levels.push_back(l);
   }
   common::check_levels(f.levels, measured_path);

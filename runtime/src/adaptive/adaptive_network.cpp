@@ -52,6 +52,8 @@ const common::LibraryFile& checked(const common::LibraryFile& library, const Ada
   return library;
 }
 
+
+
 // LibTorch's errors carry a backtrace after their first line: the API's errors are one line.
 torch::Tensor forward_one_line(const Engine& net, const torch::Tensor& x, int level) {
   try {
@@ -83,13 +85,16 @@ AdaptiveNetwork AdaptiveNetwork::load_bundle(const std::filesystem::path& dir, c
   const Bundle bundle = read_bundle(dir);
   common::LibraryFile library = bundle_library(bundle);
   checked(library, o);
+  library = served_at_precision(std::move(library), o.precision, o.convert_precision, true);
   BuiltLevels built = build_bundle_levels(bundle, o.engine, parse_device(o.device), o.ort_provider);
   return AdaptiveNetwork(std::move(library), std::move(built), o);
 }
 
 AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const AdaptiveOptions& o, Clock clock)
-    : AdaptiveNetwork(library, build_library_levels(checked(library, o), library_dir, std::move(supernet), o.engine, parse_device(o.device), o.ort_provider),
+    : AdaptiveNetwork(served_at_precision(library, o.precision, o.convert_precision, false),
+                      build_library_levels(checked(served_at_precision(library, o.precision, o.convert_precision, false), o), library_dir,
+                                           std::move(supernet), o.engine, parse_device(o.device), o.ort_provider),
                       o, clock) {}
 
 AdaptiveNetwork::AdaptiveNetwork(common::LibraryFile library, BuiltLevels built, const AdaptiveOptions& o, Clock clock)

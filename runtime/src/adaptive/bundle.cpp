@@ -59,6 +59,7 @@ common::LibraryFile bundle_library(const Bundle& bundle) {
     l.latency_median_ms = e.latency_median_ms;
     l.latency_p90_ms = e.latency_p90_ms;
     l.engine = e.engine;
+    l.precision.precision = e.precision;  // an int8 level's ranges are in its file
     lib.levels.push_back(l);
   }
   return lib;

@@ -5,6 +5,8 @@
 #include "ofa/runtime/engine/state_dict.hpp"
 #include "ofa/runtime/engine/engine_choice.hpp"
 #include "ofa/runtime/engine/engine_verdicts.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
 
 namespace ofa::runtime {
 
@@ -74,6 +76,53 @@ EngineKind serving_engine(const common::LibraryFile& lib, std::size_t index, con
   throw Error(where + ": levels[" + std::to_string(index) + "]: no engine is right on this machine: " + v.reason);
 }
 
+common::LibraryFile served_at_precision(common::LibraryFile library, const std::optional<std::string>& precision, bool convert, bool bundle) {
+  if (!precision) return library;
+  if (!is_precision_name(*precision)) throw Error("--precision '" + *precision + "' is not fp32 or int8");
+  for (std::size_t i = 0; i < library.levels.size(); ++i) {
+    common::ItemPrecision& p = library.levels[i].precision;
+    if (p.precision == *precision) continue;
+    const std::string level = "level " + std::to_string(i) + " was measured at " + p.precision + " (its latency and accuracy are " + p.precision + "'s)";
+    if (!convert)
+      throw Error("--precision " + *precision + ": " + level + "; leave --precision out to serve each level at its own" +
+                  (bundle ? "" : ", or add --convert-precision"));
+    if (bundle) throw Error("--precision " + *precision + " --convert-precision: " + level + " and a bundle's level is the file it holds; export again");
+    if (p.precision == common::kFp32)
+      throw Error("--precision int8 --convert-precision: " + level +
+                  " and has no int8 calibration; export the library with --precision int8 --calib-images DIR and serve the bundle");
+    p = common::ItemPrecision{};
+  }
+  return library;
+}
+
+std::string level_int8_model(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Subnet& net,
+                             std::int64_t batch) {
+  const common::Level& l = lib.levels.at(i);
+  const std::filesystem::path file = std::filesystem::path(l.precision.int8).is_absolute() ? std::filesystem::path(l.precision.int8)
+                                                                                           : library_dir / l.precision.int8;
+  try {
+    const common::Int8Calibration c = common::read_int8_calibration(file);
+    return int8_subnet_bytes(net, c.ranges, QdqOptions{c.setup.fp32_ends}, batch);
+  } catch (const Error& e) {
+    throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + ", int8): " + e.what());
+  }
+}
+
+namespace {
+
+// An int8 level runs on ONNX Runtime only: its QDQ model, built here from the subnet.
+Engine int8_level_engine(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Subnet& net,
+                         const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider) {
+  const std::string level = "level " + std::to_string(i) + " (int8)";
+  if (forced && *forced != EngineKind::OnnxRuntime)
+    throw Error(level + ": int8 levels run on onnxruntime only, not --engine " + engine_name(*forced) + " (--precision fp32 --convert-precision runs its fp32 network)");
+  if (!onnxruntime_available())
+    throw Error(level + ": int8 levels run on ONNX Runtime, which this build lacks (Debian 13's libonnxruntime-dev; or --precision fp32 --convert-precision)");
+  return Engine::from_onnx(level_int8_model(lib, i, library_dir, net), lib.levels[i].arch, device, provider, level);
+}
+
+}  // namespace
+
 BuiltLevels build_library_levels(const common::LibraryFile& library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider) {
   BuiltLevels built;
@@ -85,6 +134,10 @@ BuiltLevels build_library_levels(const common::LibraryFile& library, const std::
   EngineCache shared;
   for (std::size_t i = 0; i < library.levels.size(); ++i) {
     Subnet net = level_subnet(library, i, library_dir, supernet, slicer);
+    if (library.levels[i].precision.precision == common::kInt8) {
+      built.engines.push_back(int8_level_engine(library, i, library_dir, net, forced, device, provider));
+      continue;
+    }
     std::string note;
     const EngineKind kind = forced ? *forced : serving_engine(library, i, device, provider, &note);
     if (!note.empty()) built.notes.push_back(note);

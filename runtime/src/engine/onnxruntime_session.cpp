@@ -87,6 +87,25 @@ Ort::Env& ort_environment_registry() {
   return *env;
 }
 
+// The first session: ONNX's own schemas are registered lazily, on the first use of ONNX's
+// registry (the first session's graph), after ONNX Runtime's; libonnx then reports each of
+// ONNX Runtime's ai.onnx.ml schemas as a duplicate on std::cerr (about 570 lines, harmless).
+// Quiet for the first session only, built on one thread before any is served.
+Ort::Session first_quiet_session(const std::string& model, const Ort::SessionOptions& so) {
+  static bool first = true;
+  if (!first) return Ort::Session(ort_environment_registry(), model.data(), model.size(), so);
+  first = false;
+  std::streambuf* saved = std::cerr.rdbuf(nullptr);
+  try {
+    Ort::Session s(ort_environment_registry(), model.data(), model.size(), so);
+    std::cerr.rdbuf(saved);
+    return s;
+  } catch (...) {
+    std::cerr.rdbuf(saved);
+    throw;
+  }
+}
+
 std::vector<std::int64_t> shape_of(const Ort::TypeInfo& info) {
   if (info.GetONNXType() != ONNX_TYPE_TENSOR) return {};
   return info.GetTensorTypeAndShapeInfo().GetShape();
@@ -134,7 +153,7 @@ OrtSession::OrtSession(const std::string& model, int threads, OrtProvider provid
       cuda.device_id = gpu;
       so.AppendExecutionProvider_CUDA(cuda);
     }
-    s->session = Ort::Session(ort_environment_registry(), model.data(), model.size(), so);
+    s->session = first_quiet_session(model, so);
     if (s->session.GetInputCount() != 1 || s->session.GetOutputCount() != 1)
       throw Error(where + ": the ONNX model has " + std::to_string(s->session.GetInputCount()) + " inputs and " +
                   std::to_string(s->session.GetOutputCount()) + " outputs, expected one of each");

@@ -1,6 +1,7 @@
 // export.yaml, the manifest of a bundle: what `ofa-runtime export` writes beside the levels'
 // files, and all the runtime reads to serve them (format ofa-export/3; docs/formats.md).
 #pragma once
+#include "ofa/common/int8_calibration_file.hpp"
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -24,6 +25,8 @@ struct ExportedLevel {
   double latency_median_ms = 0, latency_p90_ms = 0;
   std::int64_t bytes = 0;    // the file's size and SHA-256: a truncated, damaged or swapped file is refused
   std::string sha256;
+  std::string precision = "fp32";  // fp32 | int8 (an ONNX QDQ model, served on onnxruntime)
+  std::optional<Int8Setup> int8;   // how an int8 level's ranges were calibrated
 };
 
 // The levels, fastest first, and the setup their latencies were measured with (a library's

@@ -1,5 +1,6 @@
 // library.yaml (ofa-library/2, /3 when imported): the runtime's levels, written by `ofa-search pareto` and read by the runtime.
 #pragma once
+#include "ofa/common/precision.hpp"
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ struct Level {
   double macs_m = 0, params_m = 0;
   std::string bn;                  // BN statistics file (.pt, relative to the library file); "" for none
   std::string engine;              // the engine it was measured on, in a library whose engine is auto; "" otherwise
+  ItemPrecision precision;         // fp32, or int8 with its calibration file (relative to the library file)
 };
 
 // library.yaml (format ofa-library/2, or /3 with latency_device and imported_from; docs/formats.md; /1 is read too): the measured Pareto front, fastest

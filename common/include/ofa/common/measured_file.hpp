@@ -1,5 +1,6 @@
 // measured.yaml (ofa-measured/1): candidates re-measured on the device, with their accuracy when evaluated.
 #pragma once
+#include "ofa/common/precision.hpp"
 #include <filesystem>
 #include <cstdint>
 #include <optional>
@@ -30,6 +31,9 @@ struct MeasuredRow {
   // The engine this row was timed on, in a file whose engine is auto (the fastest of those
   // timed); "" otherwise (the file's engine).
   std::string engine;
+  // fp32, or int8 with its calibration file (relative to the measured file's folder): a
+  // candidate measured at two precisions is two rows.
+  ItemPrecision precision;
 };
 
 // How `ofa-measure accuracy` measured the rows' accuracy (one setting for the whole file, so

@@ -33,6 +33,12 @@ struct AdaptiveOptions {
   PolicyConfig policy;
   std::string policy_name = kOfaToolchainPolicy;  // which LevelPolicy (make_level_policy)
   std::uint64_t seed = 0;    // of the random supernet, when there is no weights file
+  // Every level must be at this precision (fp32 | int8): a level measured at another is Error
+  // (its latency and accuracy are that precision's), unless `convert_precision`: int8 levels
+  // are then served as their fp32 networks (fp32 levels have no int8 calibration to convert
+  // with: export them with --precision int8). nullopt: each level at its own precision.
+  std::optional<std::string> precision;
+  bool convert_precision = false;
 };
 
 // A library's levels, built once from one supernet and served through a LevelPolicy (ours,

@@ -36,8 +36,19 @@ EngineKind library_engine(const common::LibraryFile& library, std::size_t index,
 EngineKind serving_engine(const common::LibraryFile& library, std::size_t index, const torch::Device& device, OrtProvider provider,
                           std::string* note = nullptr, const std::string& where = "the library");
 
+// The library as served at `precision` (fp32 | int8; nullopt: each level at its own): a level
+// measured at another precision is Error (its latency and accuracy are that precision's)
+// unless `convert`, which serves an int8 level of a library as its fp32 network. An fp32 level
+// has no int8 calibration to convert with, nor a bundle's level (its file is what it is): Error.
+common::LibraryFile served_at_precision(common::LibraryFile library, const std::optional<std::string>& precision, bool convert, bool bundle);
+
+// Level `index` (an int8 level) as its QDQ model: `net` (level_subnet's) quantized with the
+// ranges of the level's calibration file (relative to `library_dir`). Errors name the level.
+std::string level_int8_model(const common::LibraryFile& library, std::size_t index, const std::filesystem::path& library_dir, const Subnet& net,
+                             std::int64_t batch = 0);
+
 // Every level of a library built from `supernet` on `device` (each level on `forced` when given,
-// else on serving_engine's choice); optimized levels copy what they need, so the supernet is
+// else on serving_engine's choice; int8 levels on ONNX Runtime, their QDQ model); optimized levels copy what they need, so the supernet is
 // released when this returns. Errors name the level and the engine.
 BuiltLevels build_library_levels(const common::LibraryFile& library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider);

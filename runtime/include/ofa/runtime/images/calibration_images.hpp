@@ -28,6 +28,8 @@ class CalibrationImages {
   explicit CalibrationImages(CalibrationImagesOptions options);
   std::size_t batch_count() const;
   std::size_t image_count() const { return chosen_.size(); }
+  // The images drawn, in the drawn order (the others of the folder are held out).
+  const std::vector<LabeledImage>& images() const { return chosen_; }
   std::size_t folder_size() const { return folder_size_; }
   // Batch i at resolution r, decoded and augmented now (nothing is cached).
   ImageBatch batch(std::size_t i, int resolution) const;

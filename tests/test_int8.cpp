@@ -1,0 +1,182 @@
+// int8 levels: quantization parameters against hand-computed ones, QDQ graphs that pass ONNX's
+// checker, and (where ONNX Runtime is built) their logits against float32.
+#include <cmath>
+#include <filesystem>
+
+#include "ofa/common/files.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
+#include "ofa/runtime/engine/subnet.hpp"
+#include "ofa/runtime/images/calibration_images.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
+#include "ofa/runtime/quant/qdq_model.hpp"
+#include "torch_test_support.hpp"
+#ifdef OFA_WITH_ONNX
+#include <onnx/onnx_pb.h>
+#endif
+// Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
+#include "catch.hpp"
+
+using namespace ofa::runtime;
+using ofa::test::data_dir;
+
+TEST_CASE("activation parameters: uint8, the range widened to hold zero", "[int8]") {
+  // [-1, 3]: scale 4/255, zero point round(1 / (4/255)) = round(63.75) = 64.
+  ActivationQuant q = activation_quant(-1, 3);
+  CHECK(q.scale == Approx(4.0 / 255).epsilon(1e-7));
+  CHECK(q.zero_point == 64);
+  // [2, 5] holds no zero: widened to [0, 5].
+  q = activation_quant(2, 5);
+  CHECK(q.scale == Approx(5.0 / 255).epsilon(1e-7));
+  CHECK(q.zero_point == 0);
+  // [-4, -1]: widened to [-4, 0], zero point at the top.
+  q = activation_quant(-4, -1);
+  CHECK(q.zero_point == 255);
+  // A value that is always zero: scale 1, zero point 0 (no division by zero).
+  q = activation_quant(0, 0);
+  CHECK(q.scale == 1.0f);
+  CHECK(q.zero_point == 0);
+  CHECK_THROWS_WITH(activation_quant(std::nan(""), 1), ofa::test::contains("not a finite range"));
+  CHECK_THROWS_WITH(activation_quant(0, INFINITY), ofa::test::contains("not a finite range"));
+}
+
+TEST_CASE("weights: symmetric int8 per output channel, biases int32 at input scale times weight scale", "[int8]") {
+  // Channel 0 [1, -3]: scale 3/127, values round(42.33) = 42 and -127. Channel 1 [0.5, 2]: scale
+  // 2/127, values round(31.75) = 32 and 127. Channel 2 is all zeros: scale 1, values 0.
+  const torch::Tensor w = torch::tensor({1.0f, -3.0f, 0.5f, 2.0f, 0.0f, 0.0f}).reshape({3, 2, 1, 1});
+  const WeightQuant q = weight_quant(w);
+  CHECK(q.values.scalar_type() == torch::kInt8);
+  CHECK(q.values.flatten().to(torch::kInt32).equal(torch::tensor({42, -127, 32, 127, 0, 0}, torch::kInt32)));
+  CHECK(q.scales[0].item<float>() == Approx(3.0 / 127).epsilon(1e-7));
+  CHECK(q.scales[1].item<float>() == Approx(2.0 / 127).epsilon(1e-7));
+  CHECK(q.scales[2].item<float>() == 1.0f);
+  // Input scale 4/255: bias 0.5 / (4/255 * 3/127) = 1349.375 -> 1349; -1 / (4/255 * 2/127) =
+  // -4048.125 -> -4048; 0.25 / (4/255 * 1) = 15.94 -> 16.
+  const torch::Tensor b = bias_quant(torch::tensor({0.5f, -1.0f, 0.25f}), 4.0f / 255, q.scales);
+  CHECK(b.scalar_type() == torch::kInt32);
+  CHECK(b.equal(torch::tensor({1349, -4048, 16}, torch::kInt32)));
+  CHECK_THROWS_WITH(weight_quant(torch::tensor({NAN, 1.0f}).reshape({2, 1, 1, 1})), ofa::test::contains("NaN"));
+}
+
+#ifdef OFA_WITH_ONNX
+
+namespace {
+
+void add_float(onnx::GraphProto& g, const std::string& name, const torch::Tensor& t) {
+  onnx::TensorProto* p = g.add_initializer();
+  p->set_name(name);
+  p->set_data_type(onnx::TensorProto::FLOAT);
+  for (std::int64_t d : t.sizes()) p->add_dims(d);
+  const torch::Tensor c = t.contiguous();
+  p->set_raw_data(std::string(static_cast<const char*>(c.data_ptr()), static_cast<std::size_t>(c.numel()) * 4));
+}
+
+void add_conv(onnx::GraphProto& g, const std::string& x, const std::string& w, const std::string& b, const std::string& y) {
+  onnx::NodeProto* n = g.add_node();
+  n->set_op_type("Conv");
+  n->set_name(y);
+  n->add_input(x);
+  n->add_input(w);
+  n->add_input(b);
+  n->add_output(y);
+}
+
+void set_io(onnx::ValueInfoProto* v, const std::string& name) {
+  v->set_name(name);
+  auto* t = v->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  for (std::int64_t d : {1, 2, 2, 2}) t->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+// input [1, 2, 2, 2] -> Conv 1x1 (w1, b1) -> Relu -> Conv 1x1 (identity, no bias) -> y.
+std::string tiny_model() {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(14);
+  onnx::GraphProto& g = *m.mutable_graph();
+  g.set_name("tiny");
+  set_io(g.add_input(), "input");
+  add_float(g, "w1", torch::tensor({1.0f, -3.0f, 0.5f, 2.0f}).reshape({2, 2, 1, 1}));
+  add_float(g, "b1", torch::tensor({0.5f, -1.0f}));
+  add_float(g, "w2", torch::eye(2).reshape({2, 2, 1, 1}));
+  add_float(g, "b2", torch::zeros({2}));
+  add_conv(g, "input", "w1", "b1", "c");
+  onnx::NodeProto* relu = g.add_node();
+  relu->set_op_type("Relu");
+  relu->set_name("r");
+  relu->add_input("c");
+  relu->add_output("r");
+  add_conv(g, "r", "w2", "b2", "y");
+  set_io(g.add_output(), "y");
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  return bytes;
+}
+
+const onnx::TensorProto& initializer(const onnx::ModelProto& m, const std::string& name) {
+  for (const onnx::TensorProto& t : m.graph().initializer())
+    if (t.name() == name) return t;
+  FAIL("no initializer " << name);
+  throw;
+}
+
+template <typename T>
+std::vector<T> values(const onnx::TensorProto& t) {
+  std::vector<T> v(t.raw_data().size() / sizeof(T));
+  std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("a tiny known network's QDQ model holds the hand-computed parameters", "[int8][onnx]") {
+  const ValueRanges ranges{{"input", {-1, 3}}, {"c", {-5, 7}}, {"r", {0, 6}}, {"y", {-2, 6}}};
+  onnx::ModelProto q;
+  REQUIRE(q.ParseFromString(qdq_model_bytes(tiny_model(), ranges)));
+  // The Relu is gone: the first convolution writes r, whose uint8 range from 0 clips as it did.
+  std::vector<std::string> ops;
+  for (const auto& n : q.graph().node()) ops.push_back(n.op_type());
+  CHECK(ops == std::vector<std::string>{"QuantizeLinear", "DequantizeLinear", "DequantizeLinear", "DequantizeLinear", "Conv", "QuantizeLinear",
+                                        "DequantizeLinear", "DequantizeLinear", "DequantizeLinear", "Conv", "QuantizeLinear", "DequantizeLinear"});
+  CHECK(q.graph().node(4).output(0) == "r");
+  CHECK(values<float>(initializer(q, "input_scale")) == std::vector<float>{4.0f / 255});
+  CHECK(values<std::uint8_t>(initializer(q, "input_zp")) == std::vector<std::uint8_t>{64});
+  CHECK(initializer(q, "w1_quantized").data_type() == onnx::TensorProto::INT8);
+  CHECK(values<std::int8_t>(initializer(q, "w1_quantized")) == std::vector<std::int8_t>{42, -127, 32, 127});
+  CHECK(values<std::int32_t>(initializer(q, "b1_quantized")) == std::vector<std::int32_t>{1349, -4048});
+  CHECK(values<float>(initializer(q, "r_scale")) == std::vector<float>{6.0f / 255});
+  CHECK(values<std::uint8_t>(initializer(q, "r_zp")) == std::vector<std::uint8_t>{0});
+  // The identity quantizes exactly: 1 -> 127 at scale 1/127.
+  CHECK(values<std::int8_t>(initializer(q, "w2_quantized")) == std::vector<std::int8_t>{127, 0, 0, 127});
+  // The output is quantized too (its convolution then runs as one int8 kernel): [-2, 6] is scale
+  // 8/255, zero point round(2 / (8/255)) = round(63.75) = 64; the graph still ends in "y".
+  CHECK(q.graph().node(9).output(0) == "y_float");
+  CHECK(q.graph().node(11).output(0) == "y");
+  CHECK(values<std::uint8_t>(initializer(q, "y_zp")) == std::vector<std::uint8_t>{64});
+  // No float weight is left.
+  for (const auto& t : q.graph().initializer()) CHECK(t.name() != "w1");
+  CHECK_THROWS_WITH(qdq_model_bytes(tiny_model(), {{"input", {-1, 3}}}), ofa::test::contains("no calibrated range for value 'r'"));
+}
+
+#ifdef OFA_WITH_ONNXRUNTIME
+TEST_CASE("ONNX Runtime runs the tiny QDQ model as the hand emulation of its integers computes", "[int8][onnxruntime]") {
+  const ValueRanges ranges{{"input", {-1, 3}}, {"r", {0, 6}}, {"y", {0, 6}}};
+  const OrtSession s(qdq_model_bytes(tiny_model(), ranges), 1, OrtProvider::Cpu, "tiny");
+  const torch::Tensor x = torch::tensor({-1.0f, 0.2f, 3.0f, 1.1f, 0.0f, -0.7f, 2.5f, 0.4f}).reshape({1, 2, 2, 2});
+  // By hand: x to uint8 and back, the convolution with the dequantized weights and bias, the
+  // result to uint8 at r's scale (clipped to [0, 255]: the Relu) and back.
+  const float sx = 4.0f / 255, sr = 6.0f / 255;
+  const torch::Tensor xq = (torch::round(x / sx) + 64).clamp(0, 255);
+  const torch::Tensor xd = (xq - 64) * sx;
+  const torch::Tensor w = torch::tensor({42.0f, -127.0f, 32.0f, 127.0f}).reshape({2, 2, 1, 1}) *
+                          torch::tensor({3.0f / 127, 2.0f / 127}).reshape({2, 1, 1, 1});
+  const torch::Tensor b = torch::tensor({1349.0f, -4048.0f}) * torch::tensor({sx * 3.0f / 127, sx * 2.0f / 127});
+  const torch::Tensor expected = torch::round(torch::conv2d(xd, w, b) / sr).clamp(0, 255) * sr;
+  const torch::Tensor got = s.run(x);
+  // The identity convolution gives r back, at y's scale (r's). ONNX Runtime requantizes in
+  // float32 with its own rounding: one step of r's scale at most.
+  CHECK((got - expected).abs().max().item<float>() <= sr * 1.001f);
+  CHECK((got > 0).sum().item<int>() > 0);
+}
+#endif
+
+#endif

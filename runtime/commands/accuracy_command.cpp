@@ -6,6 +6,7 @@
 #include <future>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "ofa/common/error.hpp"
@@ -27,6 +28,11 @@
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/runtime/engine/tensor_io.hpp"
 #include "ofa/runtime/measure/topk_counts.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
+#include "ofa/common/precision.hpp"
+#include "ofa/runtime/engine/onnx_subnet.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
 
 namespace ofa::runtime {
 
@@ -52,6 +58,8 @@ struct Network {
   std::optional<Engine> engine;
   TopKCounts counts;
   std::string bn;  // the BN file, relative to the output's folder
+  bool int8 = false;
+  std::string int8_file;  // an int8 row's calibration file, relative to the output's folder
 };
 
 // Images through networks per second (an image evaluated by 4 networks counts 4).
@@ -101,11 +109,14 @@ std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracyS
   for (std::size_t i : selected) {
     for (const common::MeasuredRow& p : previous.rows) {
       if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;
+      if (p.precision.precision != out.rows[i].precision.precision) continue;
       if (!p.bn.empty() && !fs::exists(out_dir / p.bn, ec)) continue;  // its BN file is gone: evaluate again
+      if (!p.precision.int8.empty() && !fs::exists(out_dir / p.precision.int8, ec)) continue;  // so is its int8 calibration
       out.rows[i].measured_accuracy = p.measured_accuracy;
       out.rows[i].top5 = p.top5;
       out.rows[i].accuracy_images = p.accuracy_images;
       out.rows[i].bn = p.bn;
+      out.rows[i].precision = p.precision;
       done[i] = 1;
     }
   }
@@ -121,6 +132,18 @@ void check_accuracy_options(const AccuracyOptions& o) {
   if (o.batch_size < 1) throw Error("--val-batch " + std::to_string(o.batch_size) + " must be >= 1");
   if (o.calib_images && (o.calib_count < 1 || o.calib_batch < 1))
     throw Error("--calib-count and --calib-batch must be >= 1 (got " + std::to_string(o.calib_count) + ", " + std::to_string(o.calib_batch) + ")");
+  (void)common::parse_precision_list(o.precision, "--precision");
+  check_range_method(o.range_method);
+}
+
+// int8 rows: their ranges are calibrated on the calibration images, and they run on ONNX Runtime.
+void check_int8_rows(const AccuracyOptions& o, const common::MeasuredFile& in, const std::vector<std::size_t>& selected, bool sharded) {
+  const bool any = std::any_of(selected.begin(), selected.end(), [&](std::size_t i) { return in.rows[i].precision.precision == common::kInt8; });
+  if (!any) return;
+  if (!o.calib_images) throw Error("int8 rows are calibrated on images: give --calib-images DIR (it recalibrates BN too), or --precision fp32");
+  if (!onnxruntime_available()) throw Error("int8 rows run on ONNX Runtime, which this build lacks (Debian 13's libonnxruntime-dev); or --precision fp32");
+  if (!onnx_export_available()) throw Error("int8 rows are ONNX QDQ models and this build has no ONNX (libonnx-dev); or --precision fp32");
+  if (sharded) throw Error("--shard: int8 rows are evaluated in one process (a part file holds no int8 calibration); or --precision fp32");
 }
 
 // One evaluation: what every resolution group shares, and the running counts.
@@ -178,6 +201,20 @@ void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t 
   }
 }
 
+// 1b. An int8 row: its (recalibrated) subnet's ranges calibrated on the same calibration
+// images, written as its calibration file, and its QDQ model on ONNX Runtime.
+Engine int8_engine(Evaluation& ev, Network& n, const std::string& tag) {
+  const common::CandidateRow& c = ev.out.rows[n.row].candidate;
+  const Int8CalibrationOptions options{{*ev.o.calib_images, {}, ev.o.calib_count, ev.o.calib_batch, ev.o.seed, ev.decoders, ev.o.skip_unreadable},
+                                       ev.o.range_method};
+  const common::Int8Calibration cal = calibrate_int8(*n.subnet, *ev.calib, options, common::Reporter({}, {}, ev.reporter.cancel()));
+  n.int8_file = ev.out_path.stem().string() + "_int8/cand_" + std::to_string(c.id) + ".yaml";
+  common::write_file_atomic(ev.out_path.parent_path() / n.int8_file, common::format_int8_calibration_yaml(cal));
+  ev.reporter.note("accuracy: " + tag + ": candidate " + std::to_string(c.id) + " calibrated for int8");
+  return Engine::from_onnx(int8_subnet_bytes(*n.subnet, cal.ranges, QdqOptions{cal.setup.fp32_ends}), c.arch, ev.device, ev.provider,
+                           "candidate " + std::to_string(c.id) + " (int8)");
+}
+
 // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
 // `images` starts on a batch boundary of the whole list, so every batch is the one a single
 // process evaluates (a network's logits may depend on the batch it is in, in the last bits).
@@ -215,10 +252,14 @@ std::vector<Network> evaluate_group(Evaluation& ev, int r, const std::vector<std
   for (std::size_t k = 0; k < rows.size(); ++k) {
     nets[k].row = rows[k];
     nets[k].subnet = Subnet::from_supernet(ev.space, ev.out.rows[rows[k]].candidate.arch, ev.supernet());
+    nets[k].int8 = ev.out.rows[rows[k]].precision.precision == common::kInt8;
   }
   if (ev.calib) recalibrate(ev, r, nets, g, groups, tag);
   for (Network& n : nets) {
-    n.engine.emplace(*n.subnet, ev.kind, nullptr, ev.provider);
+    if (n.int8)
+      n.engine.emplace(int8_engine(ev, n, tag));
+    else
+      n.engine.emplace(*n.subnet, ev.kind, nullptr, ev.provider);
     n.subnet.reset();  // the engine holds what it needs
   }
   evaluate(ev, r, nets, images, g, groups, tag);
@@ -235,6 +276,7 @@ void run_group(Evaluation& ev, int r, const std::vector<std::size_t>& rows, std:
     row.top5 = n.counts.top5_fraction();
     row.accuracy_images = n.counts.images;
     row.bn = n.bn;
+    if (n.int8) row.precision.int8 = n.int8_file;
   }
 }
 
@@ -268,8 +310,16 @@ std::vector<std::size_t> prepare(Evaluation& ev, const common::MeasuredFile& in)
   ev.provider = parse_ort_provider(o.device.ort_provider);
   std::vector<common::CandidateRow> candidates;
   for (const auto& r : in.rows) candidates.push_back(r.candidate);
-  const std::vector<std::size_t> selected =
-      search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; });
+  const std::vector<std::string> precisions = common::parse_precision_list(o.precision, "--precision");
+  // The selection picks candidates (an architecture once); each is evaluated at every precision
+  // asked for that it has a row at.
+  std::set<int> ids;
+  for (std::size_t k : search::select_candidates(candidates, o.selection, [&](std::size_t k) { return in.rows[k].measured.median_ms; }))
+    ids.insert(in.rows[k].candidate.id);
+  std::vector<std::size_t> selected;
+  for (std::size_t k = 0; k < in.rows.size(); ++k)
+    if (ids.contains(in.rows[k].candidate.id) && std::find(precisions.begin(), precisions.end(), in.rows[k].precision.precision) != precisions.end())
+      selected.push_back(k);
   if (selected.empty()) throw Error(o.measured.string() + ": no rows to evaluate" + (o.selection.only_front ? " on the front" : ""));
   ev.val = evaluation_images(list_image_folder(o.val_images, classes), o.limit);
   if (o.calib_images)
@@ -413,6 +463,7 @@ AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& re
   Evaluation ev(o, reporter, common::search_space(in.space, in.elastic_kernel));
   if (shard) check_part_out(o, *shard);
   const std::vector<std::size_t> selected = prepare(ev, in);
+  check_int8_rows(o, in, selected, shard.has_value());
   return shard ? run_part(ev, selected, *shard) : run_whole(ev, selected);
 }
 

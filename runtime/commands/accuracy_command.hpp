@@ -7,6 +7,7 @@
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/shard.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/runtime/quant/activation_ranges.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/common/reporter.hpp"
 
@@ -41,6 +42,12 @@ struct AccuracyOptions {
   // part the launcher's environment gives (Slurm array, srun, mpirun), else the whole job.
   // 0/1 is the whole job (a measured file), also inside a launcher's tasks.
   std::optional<common::Shard> shard;
+  // Rows evaluated: those at these precisions (fp32, int8 or both; the rows `ofa-measure
+  // latency --precision` made). An int8 row runs as its QDQ model on ONNX Runtime, its ranges
+  // calibrated (after BN recalibration) on the calibration images by calib_method; its
+  // calibration file goes to <out stem>_int8/ beside the output.
+  std::string precision = "fp32,int8";
+  RangeMethod range_method;  // --calib-method, --calib-percentile
 };
 
 struct AccuracyReport {

@@ -49,7 +49,7 @@ LevelFormat level_format(const common::LibraryFile& lib, std::size_t i, const Ex
 
 void check_int8_options(const ExportOptions& o, const common::LibraryFile& lib) {
   if (o.precision && !is_precision_name(*o.precision)) throw Error("--precision '" + *o.precision + "' is not fp32 or int8");
-  check_range_method({o.calib_method, o.calib_percentile});
+  check_range_method(o.range_method);
   const bool any_int8 = std::any_of(lib.levels.begin(), lib.levels.end(), [&](const common::Level& l) { return o.precision.value_or(l.precision.precision) == kInt8; });
   if (!any_int8) return;
   if (o.format == "torchscript") throw Error("--format torchscript: int8 levels are ONNX QDQ models (--format onnx or auto)");
@@ -107,7 +107,7 @@ Int8Level int8_level(const common::LibraryFile& lib, std::size_t i, const Export
     return {level_int8_model(lib, i, o.library.parent_path(), net, onnx_batch), common::read_int8_calibration(file).setup};
   }
   const Int8CalibrationOptions c{{*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, 1, false},
-                                 {o.calib_method, o.calib_percentile}};
+                                 o.range_method};
   const CalibrationImages images(c.images);
   const common::Int8Calibration cal = calibrate_int8(net, images, c, reporter);
   return {int8_subnet_bytes(net, cal.ranges, QdqOptions{cal.setup.fp32_ends}, onnx_batch), cal.setup};

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ofa/common/reporter.hpp"
+#include "ofa/runtime/quant/activation_ranges.hpp"
 
 namespace ofa::runtime {
 
@@ -24,8 +25,7 @@ struct ExportOptions {
   std::optional<std::string> precision;
   std::optional<std::filesystem::path> calib_images;
   int calib_count = 2000, calib_batch = 200;
-  std::string calib_method = "percentile";
-  double calib_percentile = 99.99;
+  RangeMethod range_method;        // --calib-method, --calib-percentile
   std::string classes, data_dir;  // the calibration folder's class list (default: the data folder's)
 };
 

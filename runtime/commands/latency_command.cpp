@@ -21,6 +21,14 @@
 #include "ofa/runtime/engine/engine.hpp"
 #include "ofa/runtime/engine/subnet.hpp"
 #include "ofa/search/library_builder.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
+#include "ofa/common/precision.hpp"
+#include "ofa/runtime/engine/onnx_subnet.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
+#include "ofa/runtime/images/image_batch.hpp"
+#include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
+#include <map>
 
 namespace ofa::runtime {
 
@@ -55,6 +63,14 @@ void check_latency_options(const MeasureLatencyOptions& o) {
   if (o.chunk < 1) throw Error("--chunk " + std::to_string(o.chunk) + " must be >= 1");
   if (o.batch < 1) throw Error("--batch " + std::to_string(o.batch) + " must be >= 1");
   search::check_selection(o.selection);
+  const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
+  check_range_method(o.range_method);
+  if (std::find(precisions.begin(), precisions.end(), kInt8) == precisions.end()) return;
+  if (!onnxruntime_available()) throw Error("--precision " + o.precision + ": int8 runs on ONNX Runtime, which this build lacks (Debian 13's libonnxruntime-dev)");
+  if (!onnx_export_available()) throw Error("--precision " + o.precision + ": int8 models are ONNX QDQ and this build has no ONNX (libonnx-dev)");
+  if (!o.calib_images) throw Error("--precision " + o.precision + ": int8 models are calibrated on images: give --calib-images DIR");
+  if (o.calib_count < 1 || o.calib_batch < 1)
+    throw Error("--calib-count and --calib-batch must be >= 1 (got " + std::to_string(o.calib_count) + ", " + std::to_string(o.calib_batch) + ")");
 }
 
 // The candidates selected, spread over the predicted latency (or MACs) range.
@@ -85,10 +101,30 @@ void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common:
                                                                : "its engine, " + previous.engine + ", does not run in this build or on this device: continue it there") +
                 " or another --out");
   out.noise = previous.noise;  // kept unless rows are measured now
+  const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
   for (const auto& row : previous.rows) {
     const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) { return c.id == row.candidate.id && c.arch == row.candidate.arch; });
-    if (wanted) out.rows.push_back(row);
+    const bool at = std::find(precisions.begin(), precisions.end(), row.precision.precision) != precisions.end();
+    // An int8 row whose calibration file is gone is timed again.
+    const bool file = row.precision.int8.empty() || std::filesystem::exists(o.out.parent_path() / row.precision.int8, ec);
+    if (wanted && at && file) out.rows.push_back(row);
   }
+}
+
+CalibrationImagesOptions calibration_options(const MeasureLatencyOptions& o) {
+  return {*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, decode_threads(0), false};
+}
+
+// A candidate's int8 QDQ model on ONNX Runtime, its ranges calibrated now and written to
+// <out stem>_int8/cand_<id>.yaml (named in `files`).
+Engine int8_engine(const MeasureLatencyOptions& o, const Subnet& net, int id, const CalibrationImages& calib, const torch::Device& device,
+                   OrtProvider provider, std::map<int, std::string>& files) {
+  const common::Int8Calibration cal = calibrate_int8(net, calib, {calibration_options(o), o.range_method, false});
+  const std::string file = o.out.stem().string() + "_int8/cand_" + std::to_string(id) + ".yaml";
+  write_file_atomic(o.out.parent_path() / file, format_int8_calibration_yaml(cal));
+  files[id] = file;
+  return Engine::from_onnx(int8_subnet_bytes(net, cal.ranges, QdqOptions{cal.setup.fp32_ends}), net.arch(), device, provider,
+                           "candidate " + std::to_string(id) + " (int8)");
 }
 
 // Interleaved rounds (interleaved_rounds.hpp) over chunks of the pending candidates: each
@@ -97,21 +133,26 @@ void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common:
 // each candidate is built on every contender and all are timed in the same rounds (item i is
 // candidate i / E on engine i % E); the row keeps the fastest and names it.
 void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, const std::optional<Supernet>& supernet,
-                     const std::vector<common::CandidateRow>& pending, const torch::Device& device, common::MeasuredFile& out,
-                     const common::Reporter& reporter) {
+                     const std::vector<common::CandidateRow>& pending, const std::string& precision, const torch::Device& device,
+                     common::MeasuredFile& out, std::vector<std::vector<double>>& all_rounds, const common::Reporter& reporter) {
   const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, reporter.cancel());
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                  std::to_string(rounds.rounds) + " rounds of one call each");
-  std::vector<std::vector<double>> all_rounds;  // every candidate measured now, for the noise estimate
-  const std::vector<EngineKind> engines = engine_choice(o.device).engines();
+  const bool int8 = precision == kInt8;
+  const std::vector<EngineKind> engines = int8 ? std::vector<EngineKind>{EngineKind::OnnxRuntime} : engine_choice(o.device).engines();
+  std::optional<CalibrationImages> calib;
+  if (int8) calib.emplace(calibration_options(o));
+  std::map<int, std::string> int8_files;  // candidate id -> its calibration file
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const std::size_t e = engines.size();
   auto build = [&](std::size_t i) {
     const common::CandidateRow& c = pending[i / e];
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
+    const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
+    if (int8) return TimedNetwork{int8_engine(o, net, c.id, *calib, device, provider, int8_files), input};
     net.to(device);
-    return TimedNetwork{Engine(net, engines[i % e], nullptr, provider), torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device)};
+    return TimedNetwork{Engine(net, engines[i % e], nullptr, provider), input};
   };
   std::vector<EngineTiming> chosen;  // every candidate measured now, for the summary
   auto store = [&](std::size_t first, const RoundsResult& result) {
@@ -120,7 +161,9 @@ void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, c
       common::MeasuredRow row;
       row.candidate = pending[first / e + k];
       row.measured = timings[k].stats;
-      if (e > 1) row.engine = engine_name(timings[k].engine);
+      // A file whose engine is auto names each row's; an int8 row's is ONNX Runtime's.
+      if (e > 1 || (int8 && out.engine == kAutoEngine)) row.engine = engine_name(timings[k].engine);
+      if (int8) row.precision = {std::string(kInt8), int8_files.at(row.candidate.id)};
       out.rows.push_back(row);
       all_rounds.push_back(timings[k].round_medians);
       chosen.push_back(timings[k]);
@@ -129,12 +172,11 @@ void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, c
   };
   auto progress = [&](std::size_t first, std::size_t n, int r) {
     first /= e, n /= e;
-    reporter.progress("measure", (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
+    reporter.progress(int8 ? "measure int8" : "measure", (static_cast<double>(first) + static_cast<double>(n) * (r + 1) / rounds.rounds) / static_cast<double>(pending.size()),
                       "candidates " + std::to_string(first + 1) + "-" + std::to_string(first + n) + ", round " + std::to_string(r + 1));
   };
   time_in_chunks(pending.size() * e, static_cast<std::size_t>(std::max(1, o.chunk)) * e, build, device, rounds, store, progress);
   if (e > 1 && !chosen.empty()) reporter.say("measure: " + describe_engine_choices(chosen, engines));
-  if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
 }
 
 }  // namespace
@@ -164,12 +206,19 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   out.weights = o.weights ? o.weights->string() : "random";
   keep_resumed_rows(o, selected, out);
 
-  std::vector<common::CandidateRow> pending;
-  for (const auto& c : selected)
-    if (std::none_of(out.rows.begin(), out.rows.end(), [&c](const common::MeasuredRow& r) { return r.candidate.id == c.id; })) pending.push_back(c);
-  measure_pending(o, space, supernet, pending, device, out, reporter);
-  // Keep the file in the candidates' order whatever order a resumed run filled it in.
-  std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) { return a.candidate.id < b.candidate.id; });
+  std::vector<std::vector<double>> all_rounds;  // every row measured now, for the noise estimate
+  for (const std::string& precision : parse_precision_list(o.precision, "--precision")) {
+    std::vector<common::CandidateRow> pending;
+    for (const auto& c : selected)
+      if (std::none_of(out.rows.begin(), out.rows.end(), [&](const common::MeasuredRow& r) { return r.candidate.id == c.id && r.precision.precision == precision; }))
+        pending.push_back(c);
+    if (!pending.empty()) measure_pending(o, space, supernet, pending, precision, device, out, all_rounds, reporter);
+  }
+  if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
+  // Keep the file in the candidates' order (fp32 before int8) whatever order a resumed run filled it in.
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const common::MeasuredRow& a, const common::MeasuredRow& b) {
+    return std::pair(a.candidate.id, a.precision.precision) < std::pair(b.candidate.id, b.precision.precision);
+  });
   write_file_atomic(o.out, common::format_measured_yaml(out));
   return out;
 }

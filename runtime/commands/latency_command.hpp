@@ -6,6 +6,7 @@
 
 #include "ofa/common/measured_file.hpp"
 #include "ofa/runtime/measure/device_options.hpp"
+#include "ofa/runtime/quant/activation_ranges.hpp"
 #include "ofa/search/candidate_selection.hpp"
 #include "ofa/common/reporter.hpp"
 
@@ -28,6 +29,15 @@ struct MeasureLatencyOptions {
   std::string pin_cpus;            // CPU affinity while measuring ("" leaves it)
   bool resume = false;
   std::optional<std::filesystem::path> weights;  // supernet; random weights when absent
+  // Precisions each candidate is timed at: "fp32", "int8" or a list "fp32,int8" (a row per
+  // candidate and precision). An int8 row times the candidate's QDQ model on ONNX Runtime
+  // (whatever --engine), its ranges calibrated on calib_images (drawn and augmented as for BN
+  // recalibration, with `seed`); its calibration file is written to <out stem>_int8/.
+  std::string precision = "fp32";
+  std::optional<std::filesystem::path> calib_images;
+  int calib_count = 2000, calib_batch = 200;
+  RangeMethod range_method;  // --calib-method, --calib-percentile
+  std::string classes, data_dir;
 };
 
 // Measures and writes `out` after every candidate (atomically); with `resume`, candidates

@@ -113,8 +113,8 @@ Command export_levels() {
        bind(O{"--precision", {}, "each level's own", "fp32 or int8: every level at it (int8: an ONNX QDQ model; fp32 levels calibrated on --calib-images)"},
             &E::precision),
        bind(O{"--calib-images", {}, {}, "int8 calibration images for fp32 levels made int8 (drawn and augmented as for BN recalibration)"}, &E::calib_images),
-       bind(O{"--calib-count"}, &E::calib_count), bind(O{"--calib-batch"}, &E::calib_batch), bind(O{"--calib-method"}, &E::calib_method),
-       bind(O{"--calib-percentile"}, &E::calib_percentile), bind(O{"--classes"}, &E::classes), bind(O{"--data-dir"}, &E::data_dir)},
+       bind(O{"--calib-count"}, &E::calib_count), bind(O{"--calib-batch"}, &E::calib_batch), bind_at<E>(O{"--calib-method"}, [](E& o) -> auto& { return o.range_method.name; }),
+       bind_at<E>(O{"--calib-percentile"}, [](E& o) -> auto& { return o.range_method.percentile; }), bind(O{"--classes"}, &E::classes), bind(O{"--data-dir"}, &E::data_dir)},
       [](E& o, const Reporter& reporter) { return runtime::run_export(o, reporter); },
       CommandTraits{true});
 }

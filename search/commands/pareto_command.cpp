@@ -58,12 +58,12 @@ std::string run_pareto(const ParetoOptions& o) {
                                                  " accuracy, " + m.device));
   }
   outputs.commit();
-  std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate\n";
+  std::string s = "level  latency_ms(median)  p90      accuracy  r    candidate  precision\n";
   char line[160];
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
-    std::snprintf(line, sizeof line, "%5zu  %18.3f  %7.3f  %8.5f  %3d  %d\n", i, l.latency_median_ms, l.latency_p90_ms, l.accuracy,
-                  l.arch.r, l.candidate_id);
+    std::snprintf(line, sizeof line, "%5zu  %18.3f  %7.3f  %8.5f  %3d  %9d  %s\n", i, l.latency_median_ms, l.latency_p90_ms, l.accuracy,
+                  l.arch.r, l.candidate_id, l.precision.precision.c_str());
     s += line;
   }
   s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +

@@ -11,10 +11,12 @@
 //   onnxruntime the ONNX Runtime engine (where built): the ONNX export in an ONNX Runtime session
 //   llga       the llga engine (LibTorch 2): oneDNN Graph fusion of the frozen folded subnet
 //   auto       the engine `--engine auto` keeps for the network (timed first, as the commands do)
+//   int8       the network's int8 QDQ model on ONNX Runtime (--precision with int8, where built),
+//              its ranges calibrated on 16 seeded random tensors (speed does not depend on them)
 // per thread count; ms per level (the minimum over rounds of each round's median), the
 // ratios, and GMAC/s of the fastest engine the runtime can serve.
 //   bench-engine (--library L.yaml | --archs A.yaml) [--weights W.pt] [--thread-counts 1,2]
-//                [--rounds 3] [--repeats 15]
+//                [--rounds 3] [--repeats 15] [--precision fp32,int8]
 // It prints the build and the machine first (common/build_description.hpp).
 #include <algorithm>
 #include <chrono>
@@ -51,6 +53,8 @@
 #include "ofa/runtime/engine/scripted_subnet.hpp"
 #include "ofa/runtime/engine/supernet.hpp"
 #include "ofa/common/library_file.hpp"
+#include "ofa/common/precision.hpp"
+#include "ofa/runtime/quant/int8_subnet.hpp"
 
 using namespace ofa::runtime;
 using namespace ofa::common;
@@ -77,6 +81,7 @@ struct Options {
   std::optional<std::filesystem::path> library, archs, weights;
   std::string thread_counts = "1,2";
   int rounds = 3, repeats = 15;
+  std::string precision = "fp32,int8";  // int8 adds the int8 column where ONNX Runtime is built
 };
 
 // The networks: the library's levels, then the file's architectures, each with its MACs.
@@ -103,10 +108,21 @@ struct NetworkVariants {
   std::size_t auto_pick = 1;
 };
 
+// `net`'s int8 QDQ model on ONNX Runtime, its ranges calibrated on two batches of 8 seeded
+// random tensors.
+Engine int8_variant(const Subnet& net) {
+  torch::manual_seed(0);
+  const int r = net.arch().r;
+  std::vector<torch::Tensor> batches{torch::randn({8, 3, r, r}), torch::randn({8, 3, r, r})};
+  const ValueRanges ranges = calibrate_subnet(net, [&](std::size_t i) { return batches[i]; }, batches.size(), RangeMethod{});
+  return Engine::from_onnx(int8_subnet_bytes(net, ranges), net.arch(), torch::kCPU, OrtProvider::Cpu, "int8");
+}
+
 // Every way of running `net`, warmed up and checked to compute eager's logits; auto's choice as
 // `ofa-measure latency --engine auto` makes it with its defaults (5 rounds, 50 calls, 10
 // warm-up): every contender timed in the same interleaved rounds, the fastest kept.
-NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, const std::filesystem::path& file, int threads, const std::string& name) {
+NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, const std::filesystem::path& file, int threads, const std::string& name,
+                                 bool int8) {
   const Engine eager(net, EngineKind::Eager), optimized(net, EngineKind::Optimized);
   torch::jit::Module pytorch = ofa::runtime::optimize_for_inference(script_subnet(net, ScriptForm::Literal), torch::kCPU);
   script_subnet(net).save(file.string());
@@ -133,13 +149,18 @@ NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, 
     const OrtSession alone(onnx_subnet_bytes(net, 1), threads, OrtProvider::Cpu, "ONNX Runtime alone", 0, true);
     n.variants.push_back({"onnxruntime alone", [alone](const torch::Tensor& x) { return alone.run(x); }});
   }
-  // Warm-up (TorchScript's profiling executor optimises on the first calls) and the check.
+  if (int8) {
+    const Engine q = int8_variant(net);  // ONNX Runtime's threads: LibTorch's, as every engine's
+    n.variants.push_back({"int8", [q](const torch::Tensor& x) { return q.forward(x); }});
+  }
+  // Warm-up (TorchScript's profiling executor optimises on the first calls) and the check (not
+  // int8's: it is another network, close to float32, not equal).
   const torch::Tensor ref = n.variants[0].run(input);
   for (auto& var : n.variants) {
     torch::Tensor y;
     for (int k = 0; k < 5; ++k) y = var.run(input);
     const double err = (y - ref).abs().max().item<double>();
-    if (err > 1e-4) std::printf("  warning: %s %s differs from eager by %.2e\n", name.c_str(), var.name, err);
+    if (err > 1e-4 && std::strcmp(var.name, "int8") != 0) std::printf("  warning: %s %s differs from eager by %.2e\n", name.c_str(), var.name, err);
   }
   return n;
 }
@@ -148,7 +169,11 @@ NetworkVariants network_variants(const Subnet& net, const torch::Tensor& input, 
 struct Summary {
   std::vector<double> log_ratio;  // each variant over optimized
   double log_speedup = 0, log_vs_pytorch = 0, worst_auto = 0, worst_vs_alone = 0, log_vs_alone = 0;
+  double log_int8 = 0, worst_int8 = 1e300;  // the fastest fp32 engine over int8
 };
+
+// Not engines auto chooses among: ONNX Runtime alone (a user's session) and int8 (another precision).
+bool fp32_contender(const char* name) { return std::strcmp(name, "onnxruntime alone") != 0 && std::strcmp(name, "int8") != 0; }
 
 // One network's row: ms per variant, auto's pick, the ratios, the fastest servable engine.
 std::string table_row(const Case& c, const NetworkVariants& n, const std::vector<double>& b, Summary& sum) {
@@ -161,13 +186,18 @@ std::string table_row(const Case& c, const NetworkVariants& n, const std::vector
     std::snprintf(buf, sizeof buf, " %.2f |", b[v]);
     row += buf;
     sum.log_ratio[v] += std::log(b[v] / b[1]);
-    // The columns after exported are engines auto may choose (ONNX Runtime alone is not one).
-    if (v > 3 && std::strcmp(n.variants[v].name, "onnxruntime alone") != 0 && b[v] < b[fastest]) fastest = v;
+    // The columns after exported are engines auto may choose, but for ONNX Runtime alone and int8.
+    if (v > 3 && fp32_contender(n.variants[v].name) && b[v] < b[fastest]) fastest = v;
   }
   const double auto_ms = b[n.auto_pick];
-  if (std::strcmp(n.variants.back().name, "onnxruntime alone") == 0) {
-    sum.worst_vs_alone = std::max(sum.worst_vs_alone, b[fastest] / b.back());
-    sum.log_vs_alone += std::log(b[fastest] / b.back());
+  for (std::size_t v = 0; v < b.size(); ++v) {
+    if (std::strcmp(n.variants[v].name, "onnxruntime alone") == 0) {
+      sum.worst_vs_alone = std::max(sum.worst_vs_alone, b[fastest] / b[v]);
+      sum.log_vs_alone += std::log(b[fastest] / b[v]);
+    } else if (std::strcmp(n.variants[v].name, "int8") == 0) {
+      sum.worst_int8 = std::min(sum.worst_int8, b[fastest] / b[v]);
+      sum.log_int8 += std::log(b[fastest] / b[v]);
+    }
   }
   sum.worst_auto = std::max(sum.worst_auto, auto_ms / b[fastest]);
   std::snprintf(buf, sizeof buf, " %.2f (%s) | %.2fx | %.2fx | %s | %.2f | %.1f |", auto_ms, n.variants[n.auto_pick].name, b[0] / b[1], b[1] / b[2],
@@ -182,12 +212,14 @@ std::string table_row(const Case& c, const NetworkVariants& n, const std::vector
 void run_at(const Options& o, const SearchSpace& space, const std::vector<Case>& cases, const Supernet& supernet, const std::filesystem::path& tmp,
             int threads) {
   torch::set_num_threads(threads);
+  const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
+  const bool int8 = onnxruntime_available() && std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end();
   std::vector<NetworkVariants> nets;
   std::vector<torch::Tensor> inputs;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     inputs.push_back(torch::randn({1, 3, cases[i].arch.r, cases[i].arch.r}));
     nets.push_back(network_variants(Subnet::from_supernet(space, cases[i].arch, supernet), inputs.back(),
-                                    tmp / ("level_" + std::to_string(i) + ".pt"), threads, cases[i].name));
+                                    tmp / ("level_" + std::to_string(i) + ".pt"), threads, cases[i].name, int8));
   }
   const std::size_t nv = nets.front().variants.size();
   std::vector<std::vector<double>> best(cases.size(), std::vector<double>(nv, 1e300));
@@ -209,6 +241,8 @@ void run_at(const Options& o, const SearchSpace& space, const std::vector<Case>&
   std::printf("; auto at most %.2fx the fastest engine", sum.worst_auto);
   if (sum.worst_vs_alone > 0)
     std::printf("; fastest engine / ONNX Runtime alone %.2fx (at most %.2fx)", std::exp(sum.log_vs_alone / n), sum.worst_vs_alone);
+  if (sum.worst_int8 < 1e300)
+    std::printf("; int8 speed-up over the fastest fp32 engine %.2fx (at least %.2fx)", std::exp(sum.log_int8 / n), sum.worst_int8);
   std::printf("\n");
 }
 
@@ -241,7 +275,8 @@ const ofa::cli::Tool& tool() {
                                "  bench-engine --library runs/local-cpu/library.yaml --thread-counts 1,2",
            {}, {{"--library", "--archs"}}},
           {bind(O{"--library"}, &Options::library), bind(O{"--archs"}, &Options::archs), bind(O{"--weights"}, &Options::weights),
-           bind(O{"--thread-counts"}, &Options::thread_counts), bind(O{"--rounds"}, &Options::rounds), bind(O{"--repeats"}, &Options::repeats)},
+           bind(O{"--thread-counts"}, &Options::thread_counts), bind(O{"--rounds"}, &Options::rounds), bind(O{"--repeats"}, &Options::repeats),
+           bind(O{"--precision", {}, {}, "int8 adds each network's int8 QDQ model on ONNX Runtime (where built)"}, &Options::precision)},
           [](Options& o, const ofa::common::Reporter&) { return bench_engine(o); })}};
   return t;
 }

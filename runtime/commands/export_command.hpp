@@ -22,11 +22,11 @@ struct ExportOptions {
   // Every level at this precision (fp32 | int8); absent: each level at its own. An fp32 level
   // made int8 is calibrated here on calib_images (drawn and augmented as for BN recalibration,
   // with `seed`); an int8 level made fp32 is its fp32 network.
-  std::optional<std::string> precision;
-  std::optional<std::filesystem::path> calib_images;
+  std::optional<std::string> precision{};
+  std::optional<std::filesystem::path> calib_images{};
   int calib_count = 2000, calib_batch = 200;
-  RangeMethod range_method;        // --calib-method, --calib-percentile
-  std::string classes, data_dir;  // the calibration folder's class list (default: the data folder's)
+  RangeMethod range_method{};        // --calib-method, --calib-percentile
+  std::string classes{}, data_dir{};  // the calibration folder's class list (default: the data folder's)
 };
 
 // Writes a bundle into out_dir: per level level_<i>.pt (level_module: BN folded, body and head,

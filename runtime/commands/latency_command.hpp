@@ -34,10 +34,10 @@ struct MeasureLatencyOptions {
   // (whatever --engine), its ranges calibrated on calib_images (drawn and augmented as for BN
   // recalibration, with `seed`); its calibration file is written to <out stem>_int8/.
   std::string precision = "fp32";
-  std::optional<std::filesystem::path> calib_images;
+  std::optional<std::filesystem::path> calib_images{};
   int calib_count = 2000, calib_batch = 200;
-  RangeMethod range_method;  // --calib-method, --calib-percentile
-  std::string classes, data_dir;
+  RangeMethod range_method{};  // --calib-method, --calib-percentile
+  std::string classes{}, data_dir{};
 };
 
 // Measures and writes `out` after every candidate (atomically); with `resume`, candidates

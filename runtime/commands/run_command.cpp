@@ -74,6 +74,10 @@ std::optional<EngineKind> serving_engines(const RunOptions& o, const common::Lib
     if (eager) reporter.say("run: note: levels measured on the eager engine run on it, as measured; --engine optimized runs them faster");
     return std::nullopt;
   }
+  for (std::size_t i = 0; i < lib.levels.size(); ++i)
+    if (lib.levels[i].precision.precision == common::kInt8 && *engine != EngineKind::OnnxRuntime)
+      throw Error("--engine " + std::string(engine_name(*engine)) + ": level " + std::to_string(i) +
+                  " is int8, which runs on onnxruntime only (--precision fp32 --convert-precision runs its fp32 network)");
   std::size_t other = 0, first = lib.levels.size();
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const std::string measured_on = lib.levels[i].engine.empty() ? lib.engine : lib.levels[i].engine;

@@ -7,6 +7,9 @@
 
 #include "ofa/common/files.hpp"
 #include "ofa/common/library_file.hpp"
+#include "ofa/common/measured_file.hpp"
+#include "ofa/common/int8_calibration_file.hpp"
+#include "search/commands/search_command.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/quant/logit_fidelity.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
@@ -54,14 +57,15 @@ ofa::test::GoldenLibrary golden_library_file(const TempDir& dir, std::optional<s
   return g;
 }
 
-// A command that must fail with one line naming `what`, exit 2, and leave `out` unwritten.
-void fails_cleanly(const std::string& command, const std::string& what, const fs::path& out) {
+// A command that must fail with one line naming `what`, exit 2, and leave `out` (when it
+// writes one) unwritten.
+void fails_cleanly(const std::string& command, const std::string& what, const std::optional<fs::path>& out = std::nullopt) {
   const auto r = shell(command);
   INFO(command << "\n" << r.output);
   CHECK(r.status == 2);
   CHECK_THAT(r.output, ofa::test::contains(what));
   CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
-  CHECK_FALSE(fs::exists(out));
+  if (out) CHECK_FALSE(fs::exists(*out));
 }
 
 }  // namespace
@@ -308,8 +312,8 @@ TEST_CASE("run --precision against a library at another precision is an error un
   TempDir dir("int8-run-precision");
   golden_library_file(dir);
   const std::string base = tool("ofa-runtime") + " run --library " + q(dir / "library.yaml") + " --latency-target 50 --duration 0.2 --warmup 1";
-  fails_cleanly(base + " --precision int8", "--precision int8: level 0 was measured at fp32", dir / "none");
-  fails_cleanly(base + " --precision int8 --convert-precision", "has no int8 calibration", dir / "none");
+  fails_cleanly(base + " --precision int8", "--precision int8: level 0 was measured at fp32");
+  fails_cleanly(base + " --precision int8 --convert-precision", "has no int8 calibration");
   const auto r = shell(base + " --precision fp32");
   INFO(r.output);
   CHECK(r.status == 0);
@@ -321,7 +325,7 @@ TEST_CASE("a library mixing fp32 and int8 levels is served with each level at it
   const ofa::test::GoldenLibrary g = golden_library_file(dir, 1);
   const std::string base = tool("ofa-runtime") + " run --library " + q(dir / "library.yaml") + " --latency-target 50 --duration 0.2 --warmup 1";
   if (!onnxruntime_available()) {
-    fails_cleanly(base, "int8 levels run on ONNX Runtime, which this build lacks", dir / "none");
+    fails_cleanly(base, "int8 levels run on ONNX Runtime, which this build lacks");
     return;
   }
   AdaptiveOptions o;
@@ -344,7 +348,68 @@ TEST_CASE("a library mixing fp32 and int8 levels is served with each level at it
   const auto r = shell(base);
   INFO(r.output);
   CHECK(r.status == 0);
-  fails_cleanly(base + " --precision fp32", "level 1 was measured at int8", dir / "none");
+  fails_cleanly(base + " --precision fp32", "level 1 was measured at int8");
   CHECK(shell(base + " --precision fp32 --convert-precision").status == 0);
-  fails_cleanly(base + " --engine optimized", "level 1 is int8, which runs on onnxruntime only", dir / "none");
+  fails_cleanly(base + " --engine optimized", "level 1 is int8, which runs on onnxruntime only");
+}
+
+TEST_CASE("latency and accuracy at fp32,int8: a row per precision, each measured at its own, the front over both", "[int8][measure][cli]") {
+  TempDir dir("int8-chain");
+  ofa::search::SearchOptions so;
+  so.profile = ofa::test::source_dir() / "configs/jetson-xavier-nx-gpu.yaml";
+  so.out_dir = dir / "run";
+  so.constraints = std::vector<double>{18, 24};
+  so.population = 8;
+  so.generations = 3;
+  so.keep = 2;
+  ofa::search::run_search(so);
+  const std::string images = q(data_dir() / "images/val");
+  const std::string latency = tool("ofa-measure") + " latency --candidates " + q(dir / "run/candidates.yaml") +
+                              " --top 2 --threads 1 --warmup 1 --repeats 2 --rounds 1 --calib-count 4 --calib-batch 4 --quiet --calib-images " + images;
+  if (!onnxruntime_available() || !onnx_export_available()) {
+    fails_cleanly(latency + " --precision fp32,int8 --out " + q(dir / "m.yaml"), "int8", dir / "m.yaml");
+    return;
+  }
+  fails_cleanly(latency + " --precision fp32,int8,int8 --out " + q(dir / "m.yaml"), "names int8 twice", dir / "m.yaml");
+  auto r = shell(latency + " --precision fp32,int8 --out " + q(dir / "m.yaml"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  ofa::common::MeasuredFile m = ofa::common::read_measured(dir / "m.yaml");
+  REQUIRE(m.rows.size() == 4);  // two candidates, each at both precisions
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(m.rows[i].precision.precision == (i % 2 ? "int8" : "fp32"));
+    CHECK(m.rows[i].candidate.id == m.rows[i - i % 2].candidate.id);
+    if (i % 2) CHECK(ofa::common::read_int8_calibration(dir / m.rows[i].precision.int8).setup.calib_count == 4);
+  }
+  // --resume keeps every row; one whose calibration file is gone is timed again; another
+  // calibration setting is refused.
+  fs::remove(dir / m.rows[1].precision.int8);
+  r = shell(latency + " --precision fp32,int8 --resume --out " + q(dir / "m.yaml"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  m = ofa::common::read_measured(dir / "m.yaml");
+  CHECK(m.rows.size() == 4);
+  CHECK(fs::exists(dir / m.rows[1].precision.int8));
+  fails_cleanly(latency + " --precision fp32,int8 --resume --calib-method minmax --out " + q(dir / "m.yaml"), "calibrated with other settings");
+  // Each row evaluated at its precision; int8 rows get the calibration made after BN's.
+  r = shell(tool("ofa-measure") + " accuracy --measured " + q(dir / "m.yaml") + " --val-images " + images + " --calib-images " + images +
+            " --calib-count 4 --calib-batch 4 --threads 1 --quiet --out " + q(dir / "a.yaml"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const ofa::common::MeasuredFile a = ofa::common::read_measured(dir / "a.yaml");
+  for (const auto& row : a.rows) {
+    CHECK(row.measured_accuracy);
+    if (row.precision.precision == "int8") CHECK_THAT(row.precision.int8, ofa::test::starts_with("a_int8/"));
+  }
+  fails_cleanly(tool("ofa-measure") + " accuracy --measured " + q(dir / "m.yaml") + " --val-images " + images + " --no-recalibrate --quiet --out " +
+                    q(dir / "b.yaml"),
+                "int8 rows are calibrated on images", dir / "b.yaml");
+  fs::create_directories(dir / "lib");
+  r = shell(tool("ofa-search") + " pareto --measured " + q(dir / "a.yaml") + " --accuracy measured --out " + q(dir / "lib/library.yaml"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  // Every int8 level's calibration file is named from the library's folder.
+  const ofa::common::LibraryFile lib = ofa::common::read_library(dir / "lib/library.yaml");
+  for (const auto& l : lib.levels)
+    if (l.precision.precision == "int8") CHECK(fs::exists(dir / "lib" / l.precision.int8));
 }

@@ -65,7 +65,7 @@ TEST_CASE("an int8 calibration file round-trips, and a damaged one is named", "[
   fails(std::string(good).replace(good.find("percentile: 99.99"), 17, "percentile: 30"), "is not in (50, 100]");
   fails(std::string(good).replace(good.find("seed: 3"), 7, "seed: 3, extra: 1"), "extra");
   fails(std::string(good).replace(good.find("ofa-int8-calibration/1"), 22, "ofa-int8-calibration/9"), "'format' is not ofa-int8-calibration/1");
-  fails(good + "  \"input\": [0, 1]\n", "input");
+  fails(good + "  \"input\": [0, 1]\n", "appears twice");
   fails(good.substr(0, good.find("ranges:")) + "ranges: {}\n", "non-empty mapping");
 }
 

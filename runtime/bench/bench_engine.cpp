@@ -213,7 +213,9 @@ void run_at(const Options& o, const SearchSpace& space, const std::vector<Case>&
             int threads) {
   torch::set_num_threads(threads);
   const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
-  const bool int8 = onnxruntime_available() && std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end();
+  const bool int8 = std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end() && onnxruntime_available();
+  if (!int8 && o.precision != "fp32,int8" && std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end())
+    throw Error("--precision " + o.precision + ": the int8 column runs on ONNX Runtime, which this build lacks");
   std::vector<NetworkVariants> nets;
   std::vector<torch::Tensor> inputs;
   for (std::size_t i = 0; i < cases.size(); ++i) {

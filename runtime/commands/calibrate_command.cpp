@@ -82,6 +82,8 @@ void table_and_measured(const CalibrateOptions& o, const common::MeasuredFile& m
   space.resolutions.assign(rs.begin(), rs.end());
   const auto table = search::LatencyTable::load(o.lut, space, /*calibrated=*/false);
   for (std::size_t i = 0; i < m.rows.size(); ++i) {
+    // The table is float32's: an int8 row's time is another network's.
+    if (m.rows[i].precision.precision != common::kFp32) continue;
     if (!(m.rows[i].measured.median_ms > 0) || !std::isfinite(m.rows[i].measured.median_ms))
       throw Error(o.measured.string() + ": measurements[" + std::to_string(i) + "] (candidate " + std::to_string(m.rows[i].candidate.id) +
                   "): median_ms = " + std::to_string(m.rows[i].measured.median_ms) + " is not a positive latency");

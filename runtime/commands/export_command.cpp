@@ -127,11 +127,12 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   const Supernet supernet = library_supernet(lib, o.library, o.weights, o.seed);
   WeightSlicer slicer(WeightSlicer::Mode::Copy);
   common::ExportManifest manifest = manifest_of(lib, o, supernet.source());
-  int onnx_levels = 0;
+  int onnx_levels = 0, converted = 0;
   for (std::size_t i = 0; i < lib.levels.size(); ++i) {
     const common::Level& l = lib.levels[i];
     if (reporter.cancel().requested()) throw Error("interrupted; nothing written");
     const LevelFormat f = level_format(lib, i, o);
+    converted += f.precision != l.precision.precision;
     const Subnet net = level_subnet(lib, i, o.library.parent_path(), supernet, slicer);
     const std::string file = "level_" + std::to_string(i) + (f.model_format == "onnx" ? ".onnx" : ".pt");
     std::string bytes;
@@ -159,7 +160,11 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   const int n = static_cast<int>(lib.levels.size());
   const std::string formats = onnx_levels == 0 ? "TorchScript" : onnx_levels == n ? "ONNX (opset " + std::to_string(kOnnxOpset) + ")"
                                                                    : std::to_string(n - onnx_levels) + " TorchScript, " + std::to_string(onnx_levels) + " ONNX";
-  return "export: a bundle of " + std::to_string(n) + " levels as " + formats + " (weights: " + supernet.source() + ") written to " + out.string();
+  std::string summary = "export: a bundle of " + std::to_string(n) + " levels as " + formats + " (weights: " + supernet.source() + ") written to " + out.string();
+  if (converted > 0)
+    summary += "\nexport: " + std::to_string(converted) + " levels measured at another precision are written at " + *o.precision +
+               ": their latency and accuracy in export.yaml are the measured precision's";
+  return summary;
 }
 
 }  // namespace ofa::runtime

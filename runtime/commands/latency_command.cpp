@@ -85,6 +85,19 @@ std::vector<common::CandidateRow> selected_candidates(const MeasureLatencyOption
   return selected;
 }
 
+// An int8 row kept by --resume must have been calibrated as this run calibrates.
+void check_resumed_calibration(const MeasureLatencyOptions& o, const std::filesystem::path& file) {
+  const common::Int8Setup s = read_int8_calibration(file).setup;
+  const std::string images = o.calib_images ? o.calib_images->string() : "";
+  const std::string d = first_difference({setting_difference("calib_images", s.calib_images, images),
+                                          setting_difference("calib_method", s.method, o.range_method.name),
+                                          setting_difference("seed", s.seed, o.seed)});
+  const bool percentile = s.method == "percentile" && s.percentile != o.range_method.percentile;
+  if (!d.empty() || percentile)
+    throw Error(o.out.string() + ": its int8 rows were calibrated with other settings (" + (d.empty() ? "calib_percentile" : d) +
+                ", " + file.filename().string() + "); use the same flags or another --out");
+}
+
 // --resume: the rows --out already holds for the selected candidates, measured with the same
 // settings, are kept (with the file's noise estimate); a file measured otherwise is refused,
 // naming what continues it.
@@ -102,12 +115,14 @@ void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common:
                 " or another --out");
   out.noise = previous.noise;  // kept unless rows are measured now
   const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
+  const bool int8 = std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end();
   for (const auto& row : previous.rows) {
     const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) { return c.id == row.candidate.id && c.arch == row.candidate.arch; });
-    const bool at = std::find(precisions.begin(), precisions.end(), row.precision.precision) != precisions.end();
-    // An int8 row whose calibration file is gone is timed again.
+    // An int8 row whose calibration file is gone is timed again; one calibrated otherwise is
+    // another setting. Rows at a precision not asked for now are kept as they are.
     const bool file = row.precision.int8.empty() || std::filesystem::exists(o.out.parent_path() / row.precision.int8, ec);
-    if (wanted && at && file) out.rows.push_back(row);
+    if (int8 && file && !row.precision.int8.empty()) check_resumed_calibration(o, o.out.parent_path() / row.precision.int8);
+    if (wanted && file) out.rows.push_back(row);
   }
 }
 
@@ -118,8 +133,8 @@ CalibrationImagesOptions calibration_options(const MeasureLatencyOptions& o) {
 // A candidate's int8 QDQ model on ONNX Runtime, its ranges calibrated now and written to
 // <out stem>_int8/cand_<id>.yaml (named in `files`).
 Engine int8_engine(const MeasureLatencyOptions& o, const Subnet& net, int id, const CalibrationImages& calib, const torch::Device& device,
-                   OrtProvider provider, std::map<int, std::string>& files) {
-  const common::Int8Calibration cal = calibrate_int8(net, calib, {calibration_options(o), o.range_method, false});
+                   OrtProvider provider, std::map<int, std::string>& files, const common::Reporter& reporter) {
+  const common::Int8Calibration cal = calibrate_int8(net, calib, {calibration_options(o), o.range_method, false}, common::Reporter({}, {}, reporter.cancel()));
   const std::string file = o.out.stem().string() + "_int8/cand_" + std::to_string(id) + ".yaml";
   write_file_atomic(o.out.parent_path() / file, format_int8_calibration_yaml(cal));
   files[id] = file;
@@ -150,7 +165,7 @@ void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, c
     const common::CandidateRow& c = pending[i / e];
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
-    if (int8) return TimedNetwork{int8_engine(o, net, c.id, *calib, device, provider, int8_files), input};
+    if (int8) return TimedNetwork{int8_engine(o, net, c.id, *calib, device, provider, int8_files, reporter), input};
     net.to(device);
     return TimedNetwork{Engine(net, engines[i % e], nullptr, provider), input};
   };
@@ -186,6 +201,14 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   const common::CandidatesFile cands = common::read_candidates(o.candidates);
   const SearchSpace space = search_space(cands.space, cands.elastic_kernel);
   const torch::Device device = parse_device(o.device.device);
+  const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
+  if (std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end()) {
+    try {
+      check_engine_device(EngineKind::OnnxRuntime, device, parse_ort_provider(o.device.ort_provider));
+    } catch (const Error& e) {
+      throw Error(std::string("--precision int8 runs on ONNX Runtime: ") + e.what());
+    }
+  }
   if (!o.pin_cpus.empty()) pin_to_cpus(o.pin_cpus);
   const int threads = apply_threads(o.device.threads);
   apply_tf32(o.device.allow_tf32);
@@ -207,7 +230,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   keep_resumed_rows(o, selected, out);
 
   std::vector<std::vector<double>> all_rounds;  // every row measured now, for the noise estimate
-  for (const std::string& precision : parse_precision_list(o.precision, "--precision")) {
+  for (const std::string& precision : precisions) {
     std::vector<common::CandidateRow> pending;
     for (const auto& c : selected)
       if (std::none_of(out.rows.begin(), out.rows.end(), [&](const common::MeasuredRow& r) { return r.candidate.id == c.id && r.precision.precision == precision; }))

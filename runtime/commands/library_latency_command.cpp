@@ -53,6 +53,9 @@ std::vector<EngineTiming> time_levels(const RetimeLibraryOptions& ro, const comm
     Subnet net = level_subnet(in, i, ro.library.parent_path(), supernet, slicer);
     const int r = in.levels[i].arch.r;
     try {
+      // An int8 level is timed as it is served: its QDQ model on ONNX Runtime (every contender's slot).
+      if (in.levels[i].precision.precision == common::kInt8)
+        return TimedNetwork{int8_level_engine(in, i, ro.library.parent_path(), net, std::nullopt, device, provider), torch::randn({o.batch, 3, r, r}).to(device)};
       return TimedNetwork{Engine(net, kind, nullptr, provider), torch::randn({o.batch, 3, r, r}).to(device)};
     } catch (const std::exception& e) {
       throw Error("level " + std::to_string(i) + " (" + common::to_string(in.levels[i].arch) + "): the " + engine_name(kind) +
@@ -134,8 +137,10 @@ std::string run_retime_library(const RetimeLibraryOptions& ro, const common::Rep
     common::Level& l = out.levels[i];
     l.latency_median_ms = timings[i].stats.median_ms;
     l.latency_p90_ms = timings[i].stats.p90_ms;
-    l.engine = engines.size() > 1 ? engine_name(timings[i].engine) : "";
+    const bool int8 = l.precision.precision == common::kInt8;
+    l.engine = engines.size() > 1 ? (int8 ? "onnxruntime" : engine_name(timings[i].engine)) : "";
     if (!l.bn.empty()) l.bn = common::rebase_relative(l.bn, ro.library.parent_path(), o.out.parent_path());
+    if (int8) l.precision.int8 = common::rebase_relative(l.precision.int8, ro.library.parent_path(), o.out.parent_path());
   }
   std::string dropped;
   out.levels = keep_front(out.levels, dropped);
@@ -151,7 +156,7 @@ std::string run_latency(const RetimeLibraryOptions& options, const common::Repor
                                    : "give --candidates FILE (a search's candidates) or --library FILE (a library to re-time)");
   if (library) return run_retime_library(options, reporter);
   const common::MeasuredFile result = run_measure_latency(options.measure, reporter);
-  return "measure: " + std::to_string(result.rows.size()) + " candidates in " + options.measure.out.string();
+  return "measure: " + std::to_string(result.rows.size()) + " rows in " + options.measure.out.string();
 }
 
 }  // namespace ofa::runtime

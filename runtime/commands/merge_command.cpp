@@ -120,7 +120,9 @@ std::string run_merge(const MergeOptions& o) {
   const std::string bn_folder = o.out.stem().string() + "_bn";
   const std::set<int> selected(in.candidates.begin(), in.candidates.end());
   for (common::MeasuredRow& row : out.rows) {
-    if (!selected.count(row.candidate.id)) continue;
+    // A sharded run evaluates fp32 rows only (accuracy refuses int8 rows there): an int8 twin
+    // of a candidate keeps what it had.
+    if (!selected.count(row.candidate.id) || row.precision.precision != common::kFp32) continue;
     const Sum& s = sums.at(row.candidate.id);
     if (s.images == 0) throw Error("merge: candidate " + std::to_string(row.candidate.id) + ": no readable image was evaluated");
     row.measured_accuracy = static_cast<double>(s.top1) / static_cast<double>(s.images);

@@ -197,6 +197,13 @@ std::string setup_line(const AdaptiveNetwork& net, const torch::Device& device, 
          " thread(s), levels' weights " + std::to_string(net.weight_bytes() / (1 << 20)) + " MiB\n";
 }
 
+// The driver checked the outputs against the flags; the levels' files are inputs too.
+void check_outputs_spare_inputs(const RunOptions& o, const common::LibraryFile& lib, const std::optional<Bundle>& bundle) {
+  const std::vector<common::NamedInput> inputs = bundle ? bundle_inputs(*bundle) : common::library_inputs(lib, o.library, o.weights);
+  for (const auto& [flag, path] : {std::pair{"--trace", o.trace}, {"--plot", o.plot}, {"--summary-json", o.summary_json}})
+    if (path) common::check_output_spares_inputs(flag, *path, inputs);
+}
+
 }  // namespace
 
 RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
@@ -213,10 +220,7 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   // ONNX Runtime runs on the provider the library was measured with unless told otherwise.
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider.empty() ? lib.ort_provider : o.device.ort_provider);
   if (!o.device.ort_provider.empty()) check_ort_provider_device(provider, device);
-  // The driver checked the outputs against the flags; the levels' files are inputs too.
-  const std::vector<common::NamedInput> inputs = bundle ? bundle_inputs(*bundle) : common::library_inputs(lib, o.library, o.weights);
-  for (const auto& [flag, path] : {std::pair{"--trace", o.trace}, {"--plot", o.plot}, {"--summary-json", o.summary_json}})
-    if (path) common::check_output_spares_inputs(flag, *path, inputs);
+  check_outputs_spare_inputs(o, lib, bundle);
   const int threads = apply_threads(o.device.threads.value_or(lib.threads));
   // Levels run as they were measured: TF32 only where the library was measured with it.
   apply_tf32(o.device.allow_tf32 || lib.allow_tf32);

@@ -52,7 +52,7 @@ Command latency() {
        "  ofa-measure latency --library runs/dynofa/library.yaml --out runs/dynofa/library-here.yaml",
        {},
        {{"--candidates", "--library"}, {"--library", "--only-front"}, {"--library", "--top"}, {"--library", "--spread"},
-        {"--library", "--resume"}, {"--library", "--chunk"}}},
+        {"--library", "--resume"}, {"--library", "--chunk"}, {"--library", "--precision"}, {"--library", "--calib-images"}}},
       tools::joined<L>(
           {bind_at<L>(O{"--candidates", {}, {}, "give --candidates or --library"}, [](L& o) -> auto& { return o.measure.candidates; }),
            bind(O{"--library", {}, {}, "re-time its levels on this device; --out is then a library"}, &L::library),

@@ -66,10 +66,13 @@ std::string run_pareto(const ParetoOptions& o) {
                   l.arch.r, l.candidate_id, l.precision.precision.c_str());
     s += line;
   }
-  s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured candidates (" +
+  s += "pareto: " + std::to_string(lib.levels.size()) + " levels from " + std::to_string(m.rows.size()) + " measured rows (" +
        lib.accuracy_source + " accuracy) written to " + o.out.string() + (o.plot.empty() ? "" : ", plot " + o.plot.string()) + "\n";
   if (o.accuracy == AccuracySource::Measured && with_accuracy < m.rows.size())
     s += "pareto: " + std::to_string(m.rows.size() - with_accuracy) + " rows without measured_accuracy left out\n";
+  const auto int8_rows = std::count_if(m.rows.begin(), m.rows.end(), [](const common::MeasuredRow& r) { return r.precision.precision == common::kInt8; });
+  if (o.accuracy == AccuracySource::Predicted && int8_rows > 0)
+    s += "pareto: " + std::to_string(int8_rows) + " int8 rows left out (ranked by measured accuracy only: --accuracy measured)\n";
   return s;
 }
 

@@ -58,6 +58,8 @@ std::vector<TrainingSample> read_training_data(const fs::path& file, const Searc
     if (f.space != space.name) throw Error(where + ": measured in space '" + f.space + "', training for --space '" + space.name + "'");
     for (std::size_t i = 0; i < f.rows.size(); ++i) {
       const MeasuredRow& r = f.rows[i];
+      // The predictor is float32's: an int8 row's accuracy is another network's.
+      if (r.precision.precision != kFp32) continue;
       if (!r.measured_accuracy)
         throw Error(where + ": measurements[" + std::to_string(i) + "] (candidate id " + std::to_string(r.candidate.id) +
                     ") has no measured_accuracy (run ofa-measure accuracy, or leave the row out)");

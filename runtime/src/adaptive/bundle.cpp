@@ -59,7 +59,8 @@ common::LibraryFile bundle_library(const Bundle& bundle) {
     l.latency_median_ms = e.latency_median_ms;
     l.latency_p90_ms = e.latency_p90_ms;
     l.engine = e.engine;
-    l.precision.precision = e.precision;  // an int8 level's ranges are in its file
+    // An int8 level's ranges are in its model file, which stands for the calibration file.
+    l.precision = {e.precision, e.precision == common::kInt8 ? e.file : ""};
     lib.levels.push_back(l);
   }
   return lib;

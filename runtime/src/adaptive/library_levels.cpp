@@ -77,7 +77,10 @@ EngineKind serving_engine(const common::LibraryFile& lib, std::size_t index, con
 }
 
 common::LibraryFile served_at_precision(common::LibraryFile library, const std::optional<std::string>& precision, bool convert, bool bundle) {
-  if (!precision) return library;
+  if (!precision) {
+    if (convert) throw Error("--convert-precision converts levels to --precision: give it");
+    return library;
+  }
   if (!is_precision_name(*precision)) throw Error("--precision '" + *precision + "' is not fp32 or int8");
   for (std::size_t i = 0; i < library.levels.size(); ++i) {
     common::ItemPrecision& p = library.levels[i].precision;
@@ -108,9 +111,6 @@ std::string level_int8_model(const common::LibraryFile& lib, std::size_t i, cons
   }
 }
 
-namespace {
-
-// An int8 level runs on ONNX Runtime only: its QDQ model, built here from the subnet.
 Engine int8_level_engine(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Subnet& net,
                          const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider) {
   const std::string level = "level " + std::to_string(i) + " (int8)";
@@ -120,8 +120,6 @@ Engine int8_level_engine(const common::LibraryFile& lib, std::size_t i, const st
     throw Error(level + ": int8 levels run on ONNX Runtime, which this build lacks (Debian 13's libonnxruntime-dev; or --precision fp32 --convert-precision)");
   return Engine::from_onnx(level_int8_model(lib, i, library_dir, net), lib.levels[i].arch, device, provider, level);
 }
-
-}  // namespace
 
 BuiltLevels build_library_levels(const common::LibraryFile& library, const std::filesystem::path& library_dir, Supernet supernet,
                                  const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider) {

@@ -49,7 +49,9 @@ ValueRanges calibrate_ranges(const OnnxEvaluator& model, const CalibrationBatch&
   ValueRanges minmax;
   for (std::size_t i = 0; i < count; ++i) {
     reporter.cancel().check();
-    model.run(batch(i), [&](const std::string& name, const torch::Tensor& v) {
+    const torch::Tensor x = batch(i);
+    if (x.numel() == 0) continue;  // a batch whose images were all unreadable (--skip-unreadable)
+    model.run(x, [&](const std::string& name, const torch::Tensor& v) {
       check_finite(name, v);
       const auto [lo, hi] = torch::aminmax(v);
       const double l = lo.item<double>(), h = hi.item<double>();
@@ -58,11 +60,14 @@ ValueRanges calibrate_ranges(const OnnxEvaluator& model, const CalibrationBatch&
     });
     reporter.progress("calibrate", static_cast<double>(i + 1) / (static_cast<double>(count) * passes), "min/max");
   }
+  if (minmax.empty()) throw Error("calibration: no readable calibration image");
   if (!histogram) return minmax;
   std::map<std::string, std::vector<double>> counts;
   for (std::size_t i = 0; i < count; ++i) {
     reporter.cancel().check();
-    model.run(batch(i), [&](const std::string& name, const torch::Tensor& v) {
+    const torch::Tensor x = batch(i);
+    if (x.numel() == 0) continue;
+    model.run(x, [&](const std::string& name, const torch::Tensor& v) {
       const auto [lo, hi] = minmax.at(name);
       if (hi <= lo) return;
       const torch::Tensor h = torch::histc(v.to(torch::kFloat32), kHistogramBins, lo, hi).to(torch::kFloat64).contiguous();
@@ -75,6 +80,8 @@ ValueRanges calibrate_ranges(const OnnxEvaluator& model, const CalibrationBatch&
   ValueRanges ranges = minmax;
   const double tail = (100.0 - method.percentile) / 200.0;
   for (const auto& [name, c] : counts) {
+    // The logits keep their whole range: clipped, two top classes could tie at 255.
+    if (name == model.output_name()) continue;
     const auto [lo, hi] = minmax.at(name);
     // The lower cut is the first edge with `tail` of the values below it (a bin's low edge).
     const double cut_lo = tail <= 0 ? lo : histogram_cut(c, lo, hi, tail) - (hi - lo) / kHistogramBins;

@@ -1,5 +1,6 @@
 #include "ofa/runtime/quant/onnx_evaluator.hpp"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct OnnxEvaluator::Graph {
 };
 
 OnnxEvaluator::~OnnxEvaluator() = default;
+const std::string& OnnxEvaluator::output_name() const { return graph_->output; }
 OnnxEvaluator::OnnxEvaluator(OnnxEvaluator&&) noexcept = default;
 
 #ifndef OFA_WITH_ONNX
@@ -47,18 +49,31 @@ torch::Tensor OnnxEvaluator::run(const torch::Tensor&, const ValueObserver&) con
 
 namespace {
 
+// Whether every value of an INTS attribute is `v` (square strides, symmetric pads, no dilation).
+bool all_ints(const onnx::AttributeProto& a, std::int64_t v) {
+  return a.ints_size() > 0 && std::all_of(a.ints().begin(), a.ints().end(), [v](std::int64_t x) { return x == v; });
+}
+
+// The attributes exported subnets use, read; any other value is refused, not ignored.
 EvalNode eval_node(const onnx::NodeProto& n) {
   EvalNode e{n.op_type(), n.name(), {n.input().begin(), n.input().end()}, n.output_size() == 1 ? n.output(0) : ""};
   if (e.output.empty()) throw Error("calibration: node '" + n.name() + "' has " + std::to_string(n.output_size()) + " outputs");
+  const bool gemm = e.op == "Gemm";
+  bool ok = !gemm || e.inputs.size() == 3;
   for (const onnx::AttributeProto& a : n.attribute()) {
-    if (a.name() == "strides") e.stride = a.ints(0);
-    else if (a.name() == "pads") e.pad = a.ints(0);
-    else if (a.name() == "group") e.group = a.i();
-    else if (a.name() == "axis") e.axis = a.i();
-    else if (a.name() == "transB") e.trans_b = a.i();
-    else if (a.name() == "alpha") e.alpha = a.f();
-    else if (a.name() == "beta") e.beta = a.f();
+    const std::string& k = a.name();
+    if (k == "strides") e.stride = a.ints(0), ok = ok && all_ints(a, e.stride);
+    else if (k == "pads") e.pad = a.ints(0), ok = ok && all_ints(a, e.pad);
+    else if (k == "dilations") ok = ok && all_ints(a, 1);
+    else if (k == "kernel_shape") ok = ok && a.ints_size() == 2;
+    else if (k == "group") e.group = a.i();
+    else if (k == "axis") e.axis = a.i();
+    else if (k == "transB") e.trans_b = a.i();
+    else if (k == "alpha" && !gemm) e.alpha = a.f();
+    else if (k == "beta" && !gemm) e.beta = a.f();
+    else ok = ok && gemm && (k == "alpha" || k == "beta") && a.f() == 1.0f;
   }
+  if (!ok) throw Error("calibration: node '" + n.name() + "' (" + e.op + ") has inputs or attributes exported subnets do not have");
   return e;
 }
 

@@ -24,19 +24,21 @@ ActivationQuant activation_quant(double lo, double hi) {
     throw Error("activation range [" + common::format_g(lo, 9) + ", " + common::format_g(hi, 9) + "] is not a finite range");
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
-  if (hi - lo <= 0) return {};
   const float scale = static_cast<float>((hi - lo) / 255.0);
+  // An empty range, or one so narrow its scale is no normal float: all zeros, as far as int8 sees.
+  if (!(scale >= std::numeric_limits<float>::min())) return {};
   // ONNX Runtime's quantizer rounds half to even (numpy); so does nearbyint in the default mode.
   const double zp = std::nearbyint(-lo / static_cast<double>(scale));
   return {scale, static_cast<std::uint8_t>(std::clamp(zp, 0.0, 255.0))};
 }
 
-WeightQuant weight_quant(const torch::Tensor& weight) {
+WeightQuant weight_quant(const torch::Tensor& weight, const torch::Tensor& min_scales) {
   const torch::Tensor w = weight.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   if (w.dim() < 1 || w.size(0) < 1) throw Error("weight quantization: a weight without output channels");
   if (!torch::isfinite(w).all().item<bool>()) throw Error("weight quantization: the weight holds NaN or infinity");
   const torch::Tensor absmax = w.reshape({w.size(0), -1}).abs().amax(1);
-  const torch::Tensor scales = torch::where(absmax > 0, absmax / 127.0f, torch::ones_like(absmax));
+  torch::Tensor scales = torch::where(absmax > 0, absmax / 127.0f, torch::ones_like(absmax));
+  if (min_scales.defined()) scales = torch::maximum(scales, min_scales.to(torch::kFloat32));
   std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
   shape[0] = w.size(0);
   // torch::round rounds half to even, as ONNX's QuantizeLinear does.
@@ -140,7 +142,11 @@ class QdqWriter {
     const auto s = scales_.find(input);
     if (s == scales_.end()) throw Error("int8: the input of node '" + n.name() + "' is not quantized");
     const std::string w = n.input(1);
-    const WeightQuant wq = weight_quant(floats.at(w));
+    // The smallest weight scale at which each channel's bias fits int32.
+    torch::Tensor min_scales;
+    if (n.input_size() > 2)
+      min_scales = floats.at(n.input(2)).abs().to(torch::kFloat64) / (static_cast<double>(s->second) * std::numeric_limits<std::int32_t>::max());
+    const WeightQuant wq = weight_quant(floats.at(w), min_scales);
     per_channel(w, wq.values, wq.scales, torch::zeros({wq.scales.size(0)}, torch::kInt8));
     n.set_input(1, w + "_dq");
     if (n.input_size() < 3) return;

@@ -47,6 +47,11 @@ common::LibraryFile served_at_precision(common::LibraryFile library, const std::
 std::string level_int8_model(const common::LibraryFile& library, std::size_t index, const std::filesystem::path& library_dir, const Subnet& net,
                              std::int64_t batch = 0);
 
+// Level `index` (an int8 level) on ONNX Runtime: its QDQ model from `net`. Error naming the
+// level when `forced` is another engine or this build has no ONNX Runtime.
+Engine int8_level_engine(const common::LibraryFile& library, std::size_t index, const std::filesystem::path& library_dir, const Subnet& net,
+                         const std::optional<EngineKind>& forced, const torch::Device& device, OrtProvider provider);
+
 // Every level of a library built from `supernet` on `device` (each level on `forced` when given,
 // else on serving_engine's choice; int8 levels on ONNX Runtime, their QDQ model); optimized levels copy what they need, so the supernet is
 // released when this returns. Errors name the level and the engine.

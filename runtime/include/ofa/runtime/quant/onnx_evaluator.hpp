@@ -24,6 +24,8 @@ class OnnxEvaluator {
 
   // The graph's output for `input`, each computed value passed to `observe` (may be empty).
   torch::Tensor run(const torch::Tensor& input, const ValueObserver& observe = {}) const;
+  // The graph's output's name ("logits" for a whole network).
+  const std::string& output_name() const;
 
  private:
   struct Graph;

@@ -27,7 +27,11 @@ struct WeightQuant {
   torch::Tensor values;  // int8, w's shape
   torch::Tensor scales;  // float32 [C]
 };
-WeightQuant weight_quant(const torch::Tensor& weight);
+// `min_scales` (per channel, optional) raises a channel's scale: where a bias would not fit
+// int32 at input scale x weight scale (a BN-folded channel whose gamma is near 0 has tiny
+// weights and an ordinary bias), the weight scale is widened instead of the bias clipped, as
+// ONNX Runtime's quantizer does.
+WeightQuant weight_quant(const torch::Tensor& weight, const torch::Tensor& min_scales = {});
 
 // A bias for int32 accumulation: scale input_scale * weight_scales[c], zero point 0.
 torch::Tensor bias_quant(const torch::Tensor& bias, float input_scale, const torch::Tensor& weight_scales);

@@ -88,6 +88,9 @@ TEST_CASE("activation parameters: uint8, the range widened to hold zero", "[int8
   CHECK(q.zero_point == 0);
   CHECK_THROWS_WITH(activation_quant(std::nan(""), 1), ofa::test::contains("not a finite range"));
   CHECK_THROWS_WITH(activation_quant(0, INFINITY), ofa::test::contains("not a finite range"));
+  CHECK_THROWS_WITH(activation_quant(-1e300, 1e300), ofa::test::contains("wider than float32 can scale"));
+  // So narrow that its scale is no normal float: all zeros to int8.
+  CHECK(activation_quant(0, 1e-40).scale == 1.0f);
 }
 
 TEST_CASE("weights: symmetric int8 per output channel, biases int32 at input scale times weight scale", "[int8]") {
@@ -206,6 +209,10 @@ TEST_CASE("a tiny known network's QDQ model holds the hand-computed parameters",
   // No float weight is left.
   for (const auto& t : q.graph().initializer()) CHECK(t.name() != "w1");
   CHECK_THROWS_WITH(qdq_model_bytes(tiny_model(), {{"input", {-1, 3}}}), ofa::test::contains("no calibrated range for value 'r'"));
+  // A range for a value the graph does not have: another network's calibration.
+  ValueRanges foreign = ranges;
+  foreign["l9_conv_3"] = {0, 1};
+  CHECK_THROWS_WITH(qdq_model_bytes(tiny_model(), foreign), ofa::test::contains("'l9_conv_3', which this network does not have"));
 }
 
 #ifdef OFA_WITH_ONNXRUNTIME
@@ -298,6 +305,7 @@ TEST_CASE("export --precision int8: bad input is one line, exit 2, nothing writt
     return;
   }
   fails_cleanly(base + " --precision int8", "give --calib-images DIR", dir / "out");
+  fails_cleanly(base + " --calib-images " + q(data_dir() / "images/val"), "--calib-images: no level is calibrated here", dir / "out");
   fails_cleanly(base + " --precision int8 --format torchscript --calib-images " + q(data_dir() / "images/val"), "int8 levels are ONNX QDQ models",
                 dir / "out");
   fails_cleanly(base + " --precision int8 --calib-images " + q(data_dir() / "images/val") + " --calib-method entropy",
@@ -401,6 +409,10 @@ TEST_CASE("latency and accuracy at fp32,int8: a row per precision, each measured
     CHECK(row.measured_accuracy);
     if (row.precision.precision == "int8") CHECK_THAT(row.precision.int8, ofa::test::starts_with("a_int8/"));
   }
+  // Its int8 folder beside --out (m_int8/ for m.yml) would overwrite the rows' own files.
+  fails_cleanly(tool("ofa-measure") + " accuracy --measured " + q(dir / "m.yaml") + " --val-images " + images + " --calib-images " + images +
+                    " --calib-count 4 --quiet --out " + q(dir / "m.yml"),
+                "int8 folder", dir / "m.yml");
   fails_cleanly(tool("ofa-measure") + " accuracy --measured " + q(dir / "m.yaml") + " --val-images " + images + " --no-recalibrate --quiet --out " +
                     q(dir / "b.yaml"),
                 "int8 rows are calibrated on images", dir / "b.yaml");

@@ -1,4 +1,5 @@
 #include "runtime/commands/accuracy_command.hpp"
+#include "runtime/commands/int8_row.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "ofa/common/setting_difference.hpp"
 #include "ofa/common/files.hpp"
 #include "ofa/common/named_inputs.hpp"
+#include "ofa/common/library_inputs.hpp"
 #include "ofa/common/accuracy_part_file.hpp"
 #include "ofa/common/machine_description.hpp"
 #include "ofa/common/sha256.hpp"
@@ -84,6 +86,13 @@ common::AccuracySetup accuracy_setup(const AccuracyOptions& o, bool calibrated) 
   return setup;
 }
 
+// Whether an int8 row's calibration file is there and was made with this run's method.
+bool same_int8_method(const AccuracyOptions& o, const fs::path& file, std::error_code& ec) {
+  if (!fs::exists(file, ec)) return false;
+  const common::Int8Setup s = common::read_int8_calibration(file).setup;
+  return s.method == o.range_method.name && (s.method != "percentile" || s.percentile == o.range_method.percentile);
+}
+
 // --resume: the selected rows of `out` that --out already holds, evaluated with the same
 // settings and with their BN file still there, are copied into `out`; returns which rows.
 std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracySetup& setup, const std::vector<std::size_t>& selected,
@@ -111,7 +120,7 @@ std::vector<char> keep_resumed(const AccuracyOptions& o, const common::AccuracyS
       if (p.candidate.id != out.rows[i].candidate.id || !(p.candidate.arch == out.rows[i].candidate.arch) || !p.measured_accuracy) continue;
       if (p.precision.precision != out.rows[i].precision.precision) continue;
       if (!p.bn.empty() && !fs::exists(out_dir / p.bn, ec)) continue;  // its BN file is gone: evaluate again
-      if (!p.precision.int8.empty() && !fs::exists(out_dir / p.precision.int8, ec)) continue;  // so is its int8 calibration
+      if (!p.precision.int8.empty() && !same_int8_method(o, out_dir / p.precision.int8, ec)) continue;  // so is its int8 calibration, or made otherwise
       out.rows[i].measured_accuracy = p.measured_accuracy;
       out.rows[i].top5 = p.top5;
       out.rows[i].accuracy_images = p.accuracy_images;
@@ -204,15 +213,13 @@ void recalibrate(Evaluation& ev, int r, std::vector<Network>& nets, std::size_t 
 // 1b. An int8 row: its (recalibrated) subnet's ranges calibrated on the same calibration
 // images, written as its calibration file, and its QDQ model on ONNX Runtime.
 Engine int8_engine(Evaluation& ev, Network& n, const std::string& tag) {
-  const common::CandidateRow& c = ev.out.rows[n.row].candidate;
+  const int id = ev.out.rows[n.row].candidate.id;
   const Int8CalibrationOptions options{{*ev.o.calib_images, {}, ev.o.calib_count, ev.o.calib_batch, ev.o.seed, ev.decoders, ev.o.skip_unreadable},
                                        ev.o.range_method};
-  const common::Int8Calibration cal = calibrate_int8(*n.subnet, *ev.calib, options, common::Reporter({}, {}, ev.reporter.cancel()));
-  n.int8_file = ev.out_path.stem().string() + "_int8/cand_" + std::to_string(c.id) + ".yaml";
-  common::write_file_atomic(ev.out_path.parent_path() / n.int8_file, common::format_int8_calibration_yaml(cal));
-  ev.reporter.note("accuracy: " + tag + ": candidate " + std::to_string(c.id) + " calibrated for int8");
-  return Engine::from_onnx(int8_subnet_bytes(*n.subnet, cal.ranges, QdqOptions{cal.setup.fp32_ends}), c.arch, ev.device, ev.provider,
-                           "candidate " + std::to_string(c.id) + " (int8)");
+  Int8Row row = calibrate_int8_row(*n.subnet, id, *ev.calib, options, ev.out_path, ev.device, ev.provider, ev.reporter.cancel());
+  n.int8_file = row.file;
+  ev.reporter.note("accuracy: " + tag + ": candidate " + std::to_string(id) + " calibrated for int8");
+  return std::move(row.engine);
 }
 
 // 2. Evaluation: batch b + 1 decodes while the networks run on batch b.
@@ -326,6 +333,11 @@ std::vector<std::size_t> prepare(Evaluation& ev, const common::MeasuredFile& in)
     ev.calib.emplace(CalibrationImagesOptions{*o.calib_images, classes, o.calib_count, o.calib_batch, o.seed, ev.decoders, o.skip_unreadable});
   ev.out = in;
   ev.out.accuracy_setup = accuracy_setup(o, ev.calib.has_value());
+  // Rows written as they were name their files from --out's folder now.
+  for (common::MeasuredRow& row : ev.out.rows) {
+    if (!row.bn.empty()) row.bn = common::rebase_relative(row.bn, o.measured.parent_path(), o.out.parent_path());
+    if (!row.precision.int8.empty()) row.precision.int8 = common::rebase_relative(row.precision.int8, o.measured.parent_path(), o.out.parent_path());
+  }
   return selected;
 }
 
@@ -464,6 +476,10 @@ AccuracyReport run_accuracy(const AccuracyOptions& o, const common::Reporter& re
   if (shard) check_part_out(o, *shard);
   const std::vector<std::size_t> selected = prepare(ev, in);
   check_int8_rows(o, in, selected, shard.has_value());
+  // The BN and int8 folders written beside --out must hold none of the rows' own files.
+  const std::vector<common::NamedInput> inputs = common::measured_inputs(in, o.measured);
+  for (const char* folder : {"_bn", "_int8"})
+    common::check_folder_spares_inputs("--out's " + std::string(folder + 1) + " folder", o.out.parent_path() / (o.out.stem().string() + folder), inputs);
   return shard ? run_part(ev, selected, *shard) : run_whole(ev, selected);
 }
 

@@ -17,6 +17,7 @@
 #include "ofa/runtime/engine/level_module.hpp"
 #include "ofa/runtime/quant/int8_subnet.hpp"
 #include "ofa/runtime/images/image_folder.hpp"
+#include "ofa/runtime/images/image_batch.hpp"
 #include "ofa/common/int8_calibration_file.hpp"
 #include "ofa/common/precision.hpp"
 #include "ofa/common/sha256.hpp"
@@ -93,23 +94,34 @@ common::ExportManifest manifest_of(const common::LibraryFile& lib, const ExportO
   return m;
 }
 
+CalibrationImagesOptions calibration_options(const ExportOptions& o) {
+  return {*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, decode_threads(0), false};
+}
+
+// The calibration images, drawn once for every fp32 level made int8; none when no level is.
+std::optional<CalibrationImages> calibration_images(const ExportOptions& o, const common::LibraryFile& lib) {
+  const bool needed = o.precision == kInt8 && std::any_of(lib.levels.begin(), lib.levels.end(), [](const common::Level& l) { return l.precision.precision == kFp32; });
+  if (!needed) {
+    if (o.calib_images) throw Error("--calib-images: no level is calibrated here (only fp32 levels exported with --precision int8 are)");
+    return std::nullopt;
+  }
+  return CalibrationImages(calibration_options(o));
+}
+
 // Level i as an int8 QDQ model: with the ranges of its calibration file when the level is int8,
 // else calibrated now on --calib-images.
 struct Int8Level {
   std::string model;
   common::Int8Setup setup;
 };
-Int8Level int8_level(const common::LibraryFile& lib, std::size_t i, const ExportOptions& o, const Subnet& net, const common::Reporter& reporter,
-                     std::int64_t onnx_batch) {
+Int8Level int8_level(const common::LibraryFile& lib, std::size_t i, const ExportOptions& o, const Subnet& net,
+                     const std::optional<CalibrationImages>& images, const common::Reporter& reporter, std::int64_t onnx_batch) {
   const common::Level& l = lib.levels[i];
   if (l.precision.precision == kInt8) {
     const fs::path file = fs::path(l.precision.int8).is_absolute() ? fs::path(l.precision.int8) : o.library.parent_path() / l.precision.int8;
     return {level_int8_model(lib, i, o.library.parent_path(), net, onnx_batch), common::read_int8_calibration(file).setup};
   }
-  const Int8CalibrationOptions c{{*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, 1, false},
-                                 o.range_method};
-  const CalibrationImages images(c.images);
-  const common::Int8Calibration cal = calibrate_int8(net, images, c, reporter);
+  const common::Int8Calibration cal = calibrate_int8(net, *images, {calibration_options(o), o.range_method}, reporter);
   return {int8_subnet_bytes(net, cal.ranges, QdqOptions{cal.setup.fp32_ends}, onnx_batch), cal.setup};
 }
 
@@ -119,6 +131,7 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
   check_export_options(o);
   const common::LibraryFile lib = common::read_library(o.library);
   check_int8_options(o, lib);
+  const std::optional<CalibrationImages> images = calibration_images(o, lib);
   const double levels = static_cast<double>(lib.levels.size());
   // --out replaced whole (with --force) must not hold any file the levels are built from.
   common::check_folder_spares_inputs("--out", o.out_dir, common::library_inputs(lib, o.library, o.weights));
@@ -139,7 +152,8 @@ std::string run_export(const ExportOptions& o, const common::Reporter& reporter)
     std::optional<common::Int8Setup> int8;
     try {
       if (f.precision == kInt8) {
-        const Int8Level q = int8_level(lib, i, o, net, reporter.part(static_cast<double>(i) / levels, static_cast<double>(i + 1) / levels), manifest.onnx_batch);
+        const Int8Level q = int8_level(lib, i, o, net, images, reporter.part(static_cast<double>(i) / levels, static_cast<double>(i + 1) / levels),
+                                       manifest.onnx_batch);
         bytes = q.model;
         int8 = q.setup;
       } else {

@@ -1,4 +1,5 @@
 #include "runtime/commands/latency_command.hpp"
+#include "runtime/commands/int8_row.hpp"
 
 #include "ofa/runtime/measure/interleaved_rounds.hpp"
 #include "ofa/runtime/measure/network_rounds.hpp"
@@ -65,7 +66,10 @@ void check_latency_options(const MeasureLatencyOptions& o) {
   search::check_selection(o.selection);
   const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
   check_range_method(o.range_method);
-  if (std::find(precisions.begin(), precisions.end(), kInt8) == precisions.end()) return;
+  if (std::find(precisions.begin(), precisions.end(), kInt8) == precisions.end()) {
+    if (o.calib_images) throw Error("--calib-images: only int8 rows are calibrated (--precision fp32,int8 or int8)");
+    return;
+  }
   if (!onnxruntime_available()) throw Error("--precision " + o.precision + ": int8 runs on ONNX Runtime, which this build lacks (Debian 13's libonnxruntime-dev)");
   if (!onnx_export_available()) throw Error("--precision " + o.precision + ": int8 models are ONNX QDQ and this build has no ONNX (libonnx-dev)");
   if (!o.calib_images) throw Error("--precision " + o.precision + ": int8 models are calibrated on images: give --calib-images DIR");
@@ -86,10 +90,11 @@ std::vector<common::CandidateRow> selected_candidates(const MeasureLatencyOption
 }
 
 // An int8 row kept by --resume must have been calibrated as this run calibrates.
-void check_resumed_calibration(const MeasureLatencyOptions& o, const std::filesystem::path& file) {
+void check_resumed_calibration(const MeasureLatencyOptions& o, const CalibrationImages& calib, const std::filesystem::path& file) {
   const common::Int8Setup s = read_int8_calibration(file).setup;
   const std::string images = o.calib_images ? o.calib_images->string() : "";
   const std::string d = first_difference({setting_difference("calib_images", s.calib_images, images),
+                                          setting_difference("calib_count", s.calib_count, static_cast<int>(calib.image_count())),
                                           setting_difference("calib_method", s.method, o.range_method.name),
                                           setting_difference("seed", s.seed, o.seed)});
   const bool percentile = s.method == "percentile" && s.percentile != o.range_method.percentile;
@@ -101,7 +106,8 @@ void check_resumed_calibration(const MeasureLatencyOptions& o, const std::filesy
 // --resume: the rows --out already holds for the selected candidates, measured with the same
 // settings, are kept (with the file's noise estimate); a file measured otherwise is refused,
 // naming what continues it.
-void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common::CandidateRow>& selected, common::MeasuredFile& out) {
+void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common::CandidateRow>& selected, const std::optional<CalibrationImages>& calib,
+                       common::MeasuredFile& out) {
   std::error_code ec;
   if (!o.resume || !std::filesystem::exists(o.out, ec)) return;
   const common::MeasuredFile previous = common::read_measured(o.out);
@@ -114,14 +120,12 @@ void keep_resumed_rows(const MeasureLatencyOptions& o, const std::vector<common:
                                                                : "its engine, " + previous.engine + ", does not run in this build or on this device: continue it there") +
                 " or another --out");
   out.noise = previous.noise;  // kept unless rows are measured now
-  const std::vector<std::string> precisions = parse_precision_list(o.precision, "--precision");
-  const bool int8 = std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end();
   for (const auto& row : previous.rows) {
     const bool wanted = std::any_of(selected.begin(), selected.end(), [&row](const auto& c) { return c.id == row.candidate.id && c.arch == row.candidate.arch; });
     // An int8 row whose calibration file is gone is timed again; one calibrated otherwise is
     // another setting. Rows at a precision not asked for now are kept as they are.
     const bool file = row.precision.int8.empty() || std::filesystem::exists(o.out.parent_path() / row.precision.int8, ec);
-    if (int8 && file && !row.precision.int8.empty()) check_resumed_calibration(o, o.out.parent_path() / row.precision.int8);
+    if (calib && file && !row.precision.int8.empty()) check_resumed_calibration(o, *calib, o.out.parent_path() / row.precision.int8);
     if (wanted && file) out.rows.push_back(row);
   }
 }
@@ -130,34 +134,21 @@ CalibrationImagesOptions calibration_options(const MeasureLatencyOptions& o) {
   return {*o.calib_images, class_list_path(o.classes, o.data_dir), o.calib_count, o.calib_batch, o.seed, decode_threads(0), false};
 }
 
-// A candidate's int8 QDQ model on ONNX Runtime, its ranges calibrated now and written to
-// <out stem>_int8/cand_<id>.yaml (named in `files`).
-Engine int8_engine(const MeasureLatencyOptions& o, const Subnet& net, int id, const CalibrationImages& calib, const torch::Device& device,
-                   OrtProvider provider, std::map<int, std::string>& files, const common::Reporter& reporter) {
-  const common::Int8Calibration cal = calibrate_int8(net, calib, {calibration_options(o), o.range_method, false}, common::Reporter({}, {}, reporter.cancel()));
-  const std::string file = o.out.stem().string() + "_int8/cand_" + std::to_string(id) + ".yaml";
-  write_file_atomic(o.out.parent_path() / file, format_int8_calibration_yaml(cal));
-  files[id] = file;
-  return Engine::from_onnx(int8_subnet_bytes(net, cal.ranges, QdqOptions{cal.setup.fp32_ends}), net.arch(), device, provider,
-                           "candidate " + std::to_string(id) + " (int8)");
-}
-
 // Interleaved rounds (interleaved_rounds.hpp) over chunks of the pending candidates: each
 // chunk's networks are built together and timed round by round in a shuffled order, so a slow
 // spell of the machine slows them alike; the file is rewritten after each chunk. With auto,
 // each candidate is built on every contender and all are timed in the same rounds (item i is
 // candidate i / E on engine i % E); the row keeps the fastest and names it.
 void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, const std::optional<Supernet>& supernet,
-                     const std::vector<common::CandidateRow>& pending, const std::string& precision, const torch::Device& device,
-                     common::MeasuredFile& out, std::vector<std::vector<double>>& all_rounds, const common::Reporter& reporter) {
+                     const std::vector<common::CandidateRow>& pending, const std::string& precision, const std::optional<CalibrationImages>& calib,
+                     const torch::Device& device, common::MeasuredFile& out, std::vector<std::vector<double>>& all_rounds,
+                     const common::Reporter& reporter) {
   const RoundsOptions rounds = spread_repeats(o.rounds, o.device.repeats, o.device.warmup, o.seed, reporter.cancel());
   if (rounds.rounds < o.rounds)
     reporter.say("measure: --repeats " + std::to_string(o.device.repeats) + " is fewer than --rounds " + std::to_string(o.rounds) + ": measuring " +
                  std::to_string(rounds.rounds) + " rounds of one call each");
   const bool int8 = precision == kInt8;
   const std::vector<EngineKind> engines = int8 ? std::vector<EngineKind>{EngineKind::OnnxRuntime} : engine_choice(o.device).engines();
-  std::optional<CalibrationImages> calib;
-  if (int8) calib.emplace(calibration_options(o));
   std::map<int, std::string> int8_files;  // candidate id -> its calibration file
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider);
   const std::size_t e = engines.size();
@@ -165,7 +156,11 @@ void measure_pending(const MeasureLatencyOptions& o, const SearchSpace& space, c
     const common::CandidateRow& c = pending[i / e];
     Subnet net = supernet ? Subnet::from_supernet(space, c.arch, *supernet) : Subnet::random(space, c.arch, static_cast<std::uint64_t>(c.id));
     const torch::Tensor input = torch::randn({o.batch, 3, c.arch.r, c.arch.r}).to(device);
-    if (int8) return TimedNetwork{int8_engine(o, net, c.id, *calib, device, provider, int8_files, reporter), input};
+    if (int8) {
+      Int8Row row = calibrate_int8_row(net, c.id, *calib, {calibration_options(o), o.range_method}, o.out, device, provider, reporter.cancel());
+      int8_files[c.id] = row.file;
+      return TimedNetwork{std::move(row.engine), input};
+    }
     net.to(device);
     return TimedNetwork{Engine(net, engines[i % e], nullptr, provider), input};
   };
@@ -227,7 +222,10 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
   out.repeats = o.device.repeats;
   out.rounds = spread_repeats(o.rounds, o.device.repeats, 0, 0, {}).rounds;
   out.weights = o.weights ? o.weights->string() : "random";
-  keep_resumed_rows(o, selected, out);
+  // The calibration folder is read before any row is timed: a bad one costs nothing.
+  std::optional<CalibrationImages> calib;
+  if (std::find(precisions.begin(), precisions.end(), kInt8) != precisions.end()) calib.emplace(calibration_options(o));
+  keep_resumed_rows(o, selected, calib, out);
 
   std::vector<std::vector<double>> all_rounds;  // every row measured now, for the noise estimate
   for (const std::string& precision : precisions) {
@@ -235,7 +233,7 @@ common::MeasuredFile run_measure_latency(const MeasureLatencyOptions& o, const c
     for (const auto& c : selected)
       if (std::none_of(out.rows.begin(), out.rows.end(), [&](const common::MeasuredRow& r) { return r.candidate.id == c.id && r.precision.precision == precision; }))
         pending.push_back(c);
-    if (!pending.empty()) measure_pending(o, space, supernet, pending, precision, device, out, all_rounds, reporter);
+    if (!pending.empty()) measure_pending(o, space, supernet, pending, precision, calib, device, out, all_rounds, reporter);
   }
   if (const auto noise = half_split_noise(all_rounds)) out.noise = common::MeasurementNoise{noise->spearman, noise->mape, static_cast<int>(noise->items)};
   // Keep the file in the candidates' order (fp32 before int8) whatever order a resumed run filled it in.

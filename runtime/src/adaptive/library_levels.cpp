@@ -107,7 +107,7 @@ std::string level_int8_model(const common::LibraryFile& lib, std::size_t i, cons
     const common::Int8Calibration c = common::read_int8_calibration(file);
     return int8_subnet_bytes(net, c.ranges, QdqOptions{c.setup.fp32_ends}, batch);
   } catch (const Error& e) {
-    throw Error("level " + std::to_string(i) + " (" + to_string(l.arch) + ", int8): " + e.what());
+    throw Error("level " + std::to_string(i) + " (int8): " + file.string() + ": " + e.what());
   }
 }
 

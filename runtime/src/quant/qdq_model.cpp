@@ -25,6 +25,8 @@ ActivationQuant activation_quant(double lo, double hi) {
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
   const float scale = static_cast<float>((hi - lo) / 255.0);
+  if (!std::isfinite(scale))
+    throw Error("activation range [" + common::format_g(lo, 9) + ", " + common::format_g(hi, 9) + "] is wider than float32 can scale");
   // An empty range, or one so narrow its scale is no normal float: all zeros, as far as int8 sees.
   if (!(scale >= std::numeric_limits<float>::min())) return {};
   // ONNX Runtime's quantizer rounds half to even (numpy); so does nearbyint in the default mode.
@@ -186,7 +188,17 @@ class QdqWriter {
   std::map<std::string, std::string> renamed_;
 };
 
+// Every range must name a value of the graph: another network's calibration would otherwise
+// be taken for this one's wherever names happen to agree.
+void check_range_names(const onnx::GraphProto& g, const ValueRanges& ranges) {
+  std::set<std::string> values{g.input(0).name()};
+  for (const onnx::NodeProto& n : g.node()) values.insert(n.output(0));
+  for (const auto& [name, range] : ranges)
+    if (!values.contains(name)) throw Error("int8: a range for value '" + name + "', which this network does not have (another network's calibration?)");
+}
+
 void rewrite_graph(onnx::GraphProto& g, const ValueRanges& ranges, const QdqOptions& o) {
+  check_range_names(g, ranges);
   const GraphUse u = graph_use(g, o);
   const std::map<int, int> relus = removable_relus(g, u);
   std::set<int> skipped;

@@ -1,5 +1,6 @@
 #include "runtime/commands/accuracy_command.hpp"
 #include "runtime/commands/int8_row.hpp"
+#include "ofa/common/library_file.hpp"
 
 #include <algorithm>
 #include <chrono>

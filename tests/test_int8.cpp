@@ -9,7 +9,6 @@
 #include "ofa/common/library_file.hpp"
 #include "ofa/common/measured_file.hpp"
 #include "ofa/common/int8_calibration_file.hpp"
-#include "search/commands/search_command.hpp"
 #include "ofa/runtime/adaptive/adaptive_network.hpp"
 #include "ofa/runtime/quant/logit_fidelity.hpp"
 #include "ofa/runtime/engine/onnxruntime_session.hpp"
@@ -21,6 +20,7 @@
 #include "ofa/runtime/engine/onnx_subnet.hpp"
 #include "ofa/common/export_file.hpp"
 #include "ofa/common/arch_yaml.hpp"
+#include "small_search.hpp"
 #include "torch_test_support.hpp"
 #ifdef OFA_WITH_ONNX
 #include <onnx/onnx_pb.h>
@@ -333,7 +333,7 @@ TEST_CASE("a library mixing fp32 and int8 levels is served with each level at it
   const ofa::test::GoldenLibrary g = golden_library_file(dir, 1);
   const std::string base = tool("ofa-runtime") + " run --library " + q(dir / "library.yaml") + " --latency-target 50 --duration 0.2 --warmup 1";
   if (!onnxruntime_available()) {
-    fails_cleanly(base, "int8 levels run on ONNX Runtime, which this build lacks");
+    fails_cleanly(base, "level 1 is int8, which runs on ONNX Runtime, and this build lacks it");
     return;
   }
   AdaptiveOptions o;
@@ -363,16 +363,9 @@ TEST_CASE("a library mixing fp32 and int8 levels is served with each level at it
 
 TEST_CASE("latency and accuracy at fp32,int8: a row per precision, each measured at its own, the front over both", "[int8][measure][cli]") {
   TempDir dir("int8-chain");
-  ofa::search::SearchOptions so;
-  so.profile = ofa::test::source_dir() / "configs/jetson-xavier-nx-gpu.yaml";
-  so.out_dir = dir / "run";
-  so.constraints = std::vector<double>{18, 24};
-  so.population = 8;
-  so.generations = 3;
-  so.keep = 2;
-  ofa::search::run_search(so);
+  const fs::path candidates = ofa::test::small_candidates(dir);
   const std::string images = q(data_dir() / "images/val");
-  const std::string latency = tool("ofa-measure") + " latency --candidates " + q(dir / "run/candidates.yaml") +
+  const std::string latency = tool("ofa-measure") + " latency --candidates " + q(candidates) +
                               " --top 2 --threads 1 --warmup 1 --repeats 2 --rounds 1 --calib-count 4 --calib-batch 4 --quiet --calib-images " + images;
   if (!onnxruntime_available() || !onnx_export_available()) {
     fails_cleanly(latency + " --precision fp32,int8 --out " + q(dir / "m.yaml"), "int8", dir / "m.yaml");

@@ -17,6 +17,7 @@
 #include "ofa/search/latency_table.hpp"
 #include "ofa/search/sampling.hpp"
 #include "search/commands/search_command.hpp"
+#include "small_search.hpp"
 #include "torch_test_support.hpp"
 // Catch last: LibTorch's glog headers define CHECK too, and the later definition wins.
 #include "catch.hpp"
@@ -32,7 +33,6 @@ using ofa::test::write_text;
 
 namespace {
 
-
 ArchConfig small_arch(int r = 160) {
   ArchConfig a;
   a.ks.fill(3);
@@ -45,17 +45,6 @@ ArchConfig small_arch(int r = 160) {
 void save_dict(const std::filesystem::path& file, const StateDict& d) { save_state_dict(file, d); }
 
 // A small candidates file from a real (short) search.
-std::filesystem::path small_candidates(const TempDir& dir) {
-  ofa::search::SearchOptions o;
-  o.profile = ofa::test::source_dir() / "configs/jetson-xavier-nx-gpu.yaml";
-  o.out_dir = dir / "run";
-  o.constraints = std::vector<double>{18, 24};
-  o.population = 8;
-  o.generations = 3;
-  o.keep = 2;
-  ofa::search::run_search(o);
-  return dir / "run/candidates.yaml";
-}
 
 }  // namespace
 
@@ -212,7 +201,7 @@ TEST_CASE("a tiny lut run end to end, and resume after an interruption", "[lut][
 
 TEST_CASE("ofa-measure latency: statistics, --top, resume", "[measure]") {
   TempDir dir("measure");
-  const auto cands = small_candidates(dir);
+  const auto cands = ofa::test::small_candidates(dir);
   MeasureLatencyOptions o;
   o.candidates = cands;
   o.out = dir / "measured.yaml";

@@ -69,7 +69,7 @@ TEST_CASE("an int8 calibration file round-trips, and a damaged one is named", "[
   fails(good.substr(0, good.find("ranges:")) + "ranges: {}\n", "non-empty mapping");
 }
 
-TEST_CASE("measured rows and library levels carry their precision; an int8 one needs its file", "[formats][int8][errors]") {
+TEST_CASE("measured rows and library levels carry their precision, and an int8 one needs its file", "[formats][int8][errors]") {
   TempDir dir("precision-rows");
   MeasuredFile m = ofa::test::measured_header();
   m.rows = {ofa::test::measured_row(4, arch_at(160), 5.0), ofa::test::measured_row(4, arch_at(160), 3.5)};

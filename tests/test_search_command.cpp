@@ -199,7 +199,7 @@ TEST_CASE("ofa-search pareto: a measured file in, a library out, and bad input i
   const auto ok = ofa::test::shell(base + " --levels 3 --out " + (dir / "library.yaml").string());
   INFO(ok.output);
   REQUIRE(ok.status == 0);
-  CHECK_THAT(ok.output, ofa::test::contains("levels from " + std::to_string(m.rows.size()) + " measured candidates"));
+  CHECK_THAT(ok.output, ofa::test::contains("levels from " + std::to_string(m.rows.size()) + " measured rows"));
   const LibraryFile lib = read_library(dir / "library.yaml");
   CHECK(lib.levels.size() <= 3);
   CHECK(lib.levels.size() >= 2);

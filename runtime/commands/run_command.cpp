@@ -1,4 +1,5 @@
 #include "runtime/commands/run_command.hpp"
+#include "ofa/runtime/engine/onnxruntime_session.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -197,6 +198,14 @@ std::string setup_line(const AdaptiveNetwork& net, const torch::Device& device, 
          " thread(s), levels' weights " + std::to_string(net.weight_bytes() / (1 << 20)) + " MiB\n";
 }
 
+// int8 levels run on ONNX Runtime: refused before anything is built where this build lacks it.
+void check_int8_levels(const common::LibraryFile& lib) {
+  if (onnxruntime_available()) return;
+  for (std::size_t i = 0; i < lib.levels.size(); ++i)
+    if (lib.levels[i].precision.precision == common::kInt8)
+      throw Error("level " + std::to_string(i) + " is int8, which runs on ONNX Runtime, and this build lacks it (Debian 13's libonnxruntime-dev; or --precision fp32 --convert-precision)");
+}
+
 // The driver checked the outputs against the flags; the levels' files are inputs too.
 void check_outputs_spare_inputs(const RunOptions& o, const common::LibraryFile& lib, const std::optional<Bundle>& bundle) {
   const std::vector<common::NamedInput> inputs = bundle ? bundle_inputs(*bundle) : common::library_inputs(lib, o.library, o.weights);
@@ -221,6 +230,7 @@ RunReport run_adaptive(const RunOptions& o, const common::Reporter& reporter) {
   const OrtProvider provider = parse_ort_provider(o.device.ort_provider.empty() ? lib.ort_provider : o.device.ort_provider);
   if (!o.device.ort_provider.empty()) check_ort_provider_device(provider, device);
   check_outputs_spare_inputs(o, lib, bundle);
+  check_int8_levels(lib);
   const int threads = apply_threads(o.device.threads.value_or(lib.threads));
   // Levels run as they were measured: TF32 only where the library was measured with it.
   apply_tf32(o.device.allow_tf32 || lib.allow_tf32);

@@ -13,7 +13,7 @@ namespace {
 void add_named_file(std::vector<NamedInput>& inputs, const std::string& what, const std::string& file, const fs::path& dir) {
   if (file.empty()) return;
   const fs::path f(file);
-  inputs.push_back({what, f.is_absolute() ? f : dir / f});
+  inputs.push_back({what, dir / f});  // an absolute f stays itself
 }
 
 }  // namespace

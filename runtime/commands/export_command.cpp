@@ -118,7 +118,7 @@ Int8Level int8_level(const common::LibraryFile& lib, std::size_t i, const Export
                      const std::optional<CalibrationImages>& images, const common::Reporter& reporter, std::int64_t onnx_batch) {
   const common::Level& l = lib.levels[i];
   if (l.precision.precision == kInt8) {
-    const fs::path file = fs::path(l.precision.int8).is_absolute() ? fs::path(l.precision.int8) : o.library.parent_path() / l.precision.int8;
+    const fs::path file = o.library.parent_path() / l.precision.int8;  // an absolute path stays itself
     return {level_int8_model(lib, i, o.library.parent_path(), net, onnx_batch), common::read_int8_calibration(file).setup};
   }
   const common::Int8Calibration cal = calibrate_int8(net, *images, {calibration_options(o), o.range_method}, reporter);

@@ -40,8 +40,7 @@ std::string run_pareto(const ParetoOptions& o) {
       l.bn = common::rebase_relative(l.bn, o.measured.parent_path(), o.out.parent_path());
     }
     if (!l.precision.int8.empty()) {
-      const std::filesystem::path f = std::filesystem::path(l.precision.int8).is_absolute() ? std::filesystem::path(l.precision.int8)
-                                                                                             : o.measured.parent_path() / l.precision.int8;
+      const std::filesystem::path f = o.measured.parent_path() / l.precision.int8;  // an absolute path stays itself
       (void)common::read_int8_calibration(f);  // a level whose calibration is gone or damaged would fail only when served
       l.precision.int8 = common::rebase_relative(l.precision.int8, o.measured.parent_path(), o.out.parent_path());
     }

@@ -101,8 +101,7 @@ common::LibraryFile served_at_precision(common::LibraryFile library, const std::
 std::string level_int8_model(const common::LibraryFile& lib, std::size_t i, const std::filesystem::path& library_dir, const Subnet& net,
                              std::int64_t batch) {
   const common::Level& l = lib.levels.at(i);
-  const std::filesystem::path file = std::filesystem::path(l.precision.int8).is_absolute() ? std::filesystem::path(l.precision.int8)
-                                                                                           : library_dir / l.precision.int8;
+  const std::filesystem::path file = library_dir / l.precision.int8;  // an absolute path stays itself
   try {
     const common::Int8Calibration c = common::read_int8_calibration(file);
     return int8_subnet_bytes(net, c.ranges, QdqOptions{c.setup.fp32_ends}, batch);
